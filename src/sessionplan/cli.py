@@ -1,0 +1,185 @@
+"""The ``sessionplan`` command: a thin layer over the library API.
+
+Exit codes: 0 a schedule was produced (or the check passed), 1 no schedule exists
+(infeasible, or none found in the time limit), 2 the input has problems.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import api
+from .errors import InputError, Problems
+from .terms import TERMS
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Conference and workshop programmes from an Excel workbook, optimised with CP-SAT.",
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+EXIT_NO_SCHEDULE = 1
+EXIT_INPUT = 2
+
+
+def _fail_input(exc: InputError) -> None:
+    err.print(f"[bold red]error:[/] {exc.render()}", markup=True, soft_wrap=True)
+    raise typer.Exit(EXIT_INPUT)
+
+
+def _warn(problems: Problems) -> None:
+    for w in problems.warnings:
+        err.print(f"[yellow]warning:[/] {w}", soft_wrap=True)
+
+
+def _load(path: Path):
+    warnings = Problems()
+    try:
+        inst = api.load(path, warnings=warnings)
+    except InputError as exc:
+        _warn(warnings)
+        _fail_input(exc)
+    _warn(warnings)
+    return inst
+
+
+def _fmt(x: float | None, pct: bool = False) -> str:
+    if x is None:
+        return "-"
+    return f"{100 * x:.2f}%" if pct else f"{x:g}"
+
+
+@app.command()
+def solve(
+    workbook: Annotated[Optional[Path], typer.Argument(help="conference workbook (.xlsx); default: the bundled workshop")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="folder for schedule.xlsx and schedule.json")] = Path("."),
+    time_limit: Annotated[float, typer.Option(help="seconds of search (model building and writing excluded)")] = 60.0,
+    workers: Annotated[Optional[int], typer.Option(help="CP-SAT workers; default: the machine's cores")] = None,
+    seed: Annotated[int, typer.Option(help="random seed of the search")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress line")] = False,
+) -> None:
+    """Solve a workbook into schedule.xlsx and schedule.json."""
+    path = workbook or api.bundled_workshop()
+    inst = _load(path)
+    status_line = None if quiet else err.status("building the model ...")
+
+    def progress(p) -> None:
+        if status_line is not None:
+            status_line.update(
+                f"solving: objective {_fmt(p.objective)}  bound {_fmt(p.bound)}  gap {_fmt(p.gap, True)}  "
+                f"{p.seconds:.1f}s  ({p.solutions} solutions)"
+            )
+
+    if status_line is not None:
+        status_line.start()
+    try:
+        sol = api.solve(inst, time_limit=time_limit, workers=workers, seed=seed, progress=progress)
+        sol.source = str(path) if workbook else "workshop (bundled)"
+    finally:
+        if status_line is not None:
+            status_line.stop()
+    written = api.write_outputs(sol, out_dir)
+    _summary(sol)
+    for p in written:
+        out.print(f"wrote {p}")
+    if not sol.result.has_schedule:
+        raise typer.Exit(EXIT_NO_SCHEDULE)
+
+
+def _summary(sol: api.Solution) -> None:
+    r = sol.result
+    line = (f"status {r.status}" + (" (interrupted)" if r.interrupted else "") +
+            f"  objective {_fmt(r.objective)}  bound {_fmt(r.bound)}  gap {_fmt(r.gap, True)}  "
+            f"time {r.seconds:.2f}s  workers {r.workers}")
+    out.print(line)
+    if sol.evaluation is not None:
+        _score_table(sol.evaluation)
+
+
+def _score_table(ev) -> None:
+    table = Table(title=None, show_edge=False)
+    for col in ("term", "weight", "count", "penalty"):
+        table.add_column(col, justify="left" if col == "term" else "right")
+    for t in ev.terms.values():
+        table.add_row(t.name, f"{t.weight:g}", f"{t.amount:g}", f"{t.penalty:g}")
+    table.add_row("total", "", "", f"{ev.total:g}")
+    out.print(table)
+    out.print(f"hard violations: {ev.hard_violations}")
+    for v in ev.violations:
+        out.print(f"  - {v.message}", soft_wrap=True)
+
+
+@app.command()
+def check(workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")]) -> None:
+    """Validate a workbook without solving it."""
+    inst = _load(workbook)
+    need = sum(inst.min_slots(t) for t in inst.talks)
+    have = sum(len(s.rooms) for s in inst.slots)
+    out.print(
+        f"ok: {len(inst.talks)} talks, {len(inst.speakers)} speakers, {len(inst.rooms)} rooms, "
+        f"{len(inst.slots)} slots in {len(inst.sessions)} sessions over {len(inst.days)} days; "
+        f"{need} of {have} room-slots needed; {len(inst.constraints)} constraint rows"
+    )
+
+
+@app.command()
+def score(
+    workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")],
+    schedule: Annotated[Path, typer.Argument(help="schedule.json, or a solved workbook")],
+) -> None:
+    """Evaluate any schedule against a workbook: hard violations and soft terms."""
+    inst = _load(workbook)
+    try:
+        ev = api.score(inst, schedule)
+    except InputError as exc:
+        _fail_input(exc)
+    _score_table(ev)
+    if ev.hard_violations:
+        raise typer.Exit(EXIT_NO_SCHEDULE)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="where to write the new workbook")],
+    force: Annotated[bool, typer.Option(help="overwrite an existing file")] = False,
+) -> None:
+    """Write an empty conference workbook to fill in."""
+    from .io.template import write_template
+
+    if path.exists() and not force:
+        err.print(f"error: {path} exists; use --force to overwrite it")
+        raise typer.Exit(EXIT_INPUT)
+    write_template(path)
+    out.print(f"wrote {path}")
+
+
+@app.command()
+def weights() -> None:
+    """List the soft objective terms, their default weights and units."""
+    table = Table(show_edge=False)
+    for col in ("term", "default", "unit", "meaning"):
+        table.add_column(col)
+    for t in TERMS.values():
+        table.add_row(t.name, f"{t.default:g}", t.unit, t.description)
+    out.print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""The solved workbook: day grids to read and print, lists, the score, and the input.
+
+The input sheets are written back (with the schedule in ``scheduled_*`` columns of
+Talks), so an organizer can edit the output and solve or compare it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from ..evaluate import Evaluation
+from ..model import Assignment, Instance
+from ..periods import format_time, parse_time
+from .atomic import write_with
+from .schema import SCHEDULE_COLUMNS
+from .template import input_rows, style_header, write_input_sheets
+
+THIN = Side(style="thin", color="BFBFBF")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+PALETTE = ["DDEBF7", "E2EFDA", "FFF2CC", "FCE4D6", "EDE1F5", "D9F2F2", "F8D7E3", "E7E6E6",
+           "D0E0F0", "EAF1DD", "FDE9D9", "E4DFEC"]
+GRID_PREFIX = "Day "
+
+
+def day_sheet_name(day) -> str:
+    return f"{GRID_PREFIX}{day:%a %Y-%m-%d}"
+
+
+def talk_cell_text(instance: Instance, talk_id: str) -> str:
+    t = instance.talk_by_id[talk_id]
+    return f"{t.id} · {t.title}\n{', '.join(t.speakers)}"
+
+
+def colour_keys(instance: Instance) -> dict[str, str]:
+    """Talk id -> a fill colour by its first topic (or its session when untagged)."""
+    topics = sorted({t.topics[0].casefold() for t in instance.talks if t.topics})
+    colours = {topic: PALETTE[i % len(PALETTE)] for i, topic in enumerate(topics)}
+    return {t.id: colours[t.topics[0].casefold()] for t in instance.talks if t.topics}
+
+
+def write_day_grids(wb: Workbook, instance: Instance, assignments: list[Assignment]) -> None:
+    by_day: dict = {}
+    for a in assignments:
+        by_day.setdefault(a.day, []).append(a)
+    colours = colour_keys(instance)
+    session_fill: dict[tuple, str] = {}
+    rooms = [r.name for r in instance.rooms]
+    for day in instance.days:
+        ws = wb.create_sheet(day_sheet_name(day))
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.print_title_rows = "1:1"
+        header = ["time", "session", *rooms]
+        style_header(ws, header)
+        ws.column_dimensions["A"].width = 13
+        ws.column_dimensions["B"].width = 10
+        for i in range(len(rooms)):
+            ws.column_dimensions[get_column_letter(3 + i)].width = 38
+        slots = [s for s in instance.slots if s.day == day]
+        starts = sorted({s.start for s in slots})
+        row_of = {start: 2 + i for i, start in enumerate(starts)}
+        for start, r in row_of.items():
+            here = [s for s in slots if s.start == start]
+            ws.cell(row=r, column=1, value=f"{format_time(start)}-{format_time(max(s.end for s in here))}")
+            ws.cell(row=r, column=2, value=", ".join(sorted({s.session for s in here})))
+            ws.row_dimensions[r].height = 48
+        for a in by_day.get(day, []):
+            if a.room not in rooms:
+                continue
+            col = 3 + rooms.index(a.room)
+            start = parse_time(a.start)
+            first = row_of.get(start)
+            if first is None:
+                continue
+            key = (a.day, a.session, a.room)
+            fill = colours.get(a.talk) or session_fill.setdefault(key, PALETTE[len(session_fill) % len(PALETTE)])
+            last = first
+            end = parse_time(a.end)
+            for s, r in row_of.items():
+                if start < s < end:
+                    last = max(last, r)
+            cell = ws.cell(row=first, column=col, value=talk_cell_text(instance, a.talk))
+            cell.alignment, cell.border = WRAP, BOX
+            cell.fill = PatternFill("solid", fgColor=fill)
+            if last > first:
+                ws.merge_cells(start_row=first, start_column=col, end_row=last, end_column=col)
+
+
+def _table(wb: Workbook, name: str, header: list[str], rows: Iterable[list]) -> None:
+    ws = wb.create_sheet(name)
+    style_header(ws, header)
+    for r in rows:
+        ws.append(r)
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = WRAP
+
+
+def write_solved_workbook(
+    path: str | Path,
+    instance: Instance,
+    assignments: list[Assignment],
+    evaluation: Evaluation | None,
+    summary: dict,
+    extra_sheets: dict[str, tuple[list[str], list[list]]] | None = None,
+) -> None:
+    wb = Workbook()
+    wb.remove(wb.active)
+    write_day_grids(wb, instance, assignments)
+    placed = {a.talk: a for a in assignments}
+    _table(
+        wb, "Schedule",
+        ["day", "start", "end", "room", "session", "talk", "title", "speakers"],
+        [[a.day, a.start, a.end, a.room, a.session, a.talk, instance.talk_by_id[a.talk].title,
+          ", ".join(instance.talk_by_id[a.talk].speakers)] for a in assignments if a.talk in instance.talk_by_id],
+    )
+    _table(
+        wb, "By speaker",
+        ["speaker", "affiliation", "talk", "title", "day", "start", "end", "room", "unavailable", "prefers"],
+        [[s.name, s.affiliation, t, instance.talk_by_id[t].title,
+          *( [placed[t].day, placed[t].start, placed[t].end, placed[t].room] if t in placed else ["", "", "", ""]),
+          "; ".join(p.text for p in s.unavailable), "; ".join(p.text for p in s.prefers)]
+         for s in instance.speakers for t in instance.talks_of_speaker.get(s.name, [])],
+    )
+    score_rows = [[k, v] for k, v in summary.items()] + [[]]
+    if evaluation is not None:
+        score_rows.append(["term", "weight", "count", "penalty", "involved"])
+        for term in evaluation.terms.values():
+            score_rows.append([term.name, term.weight, round(term.amount, 6), round(term.penalty, 6),
+                               "; ".join(term.items)])
+        score_rows += [[], ["hard violations", evaluation.hard_violations]]
+        score_rows += [["", v.message] for v in evaluation.violations]
+    ws = wb.create_sheet("Score")
+    for r in score_rows:
+        ws.append(r)
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["E"].width = 100
+    for name, (header, rows) in (extra_sheets or {}).items():
+        _table(wb, name, header, rows)
+    rows = input_rows(instance)
+    rows["Talks"] = [
+        r + ([placed[r[0]].day, placed[r[0]].start, placed[r[0]].end, placed[r[0]].room, placed[r[0]].session]
+             if r[0] in placed else [None] * len(SCHEDULE_COLUMNS))
+        for r in rows["Talks"]
+    ]
+    write_input_sheets(wb, rows, {"Talks": SCHEDULE_COLUMNS})
+    write_with(path, wb.save)

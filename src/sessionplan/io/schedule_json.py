@@ -1,0 +1,124 @@
+"""The schedule JSON of the contract (``sessionplan.schedule/1``): write and read."""
+
+from __future__ import annotations
+
+import json
+import platform
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..errors import InputError, Problem
+from ..model import Assignment
+
+FORMAT = "sessionplan.schedule/1"
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("sessionplan", "ortools"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "unknown"
+    return out
+
+
+def sort_assignments(assignments: list[Assignment], rooms: list[str] | None = None) -> list[Assignment]:
+    order = {r: i for i, r in enumerate(rooms or [])}
+    return sorted(assignments, key=lambda a: (a.day, a.start, order.get(a.room, len(order)), a.room, a.talk))
+
+
+def assignment_json(a: Assignment) -> dict:
+    return {"talk": a.talk, "room": a.room, "day": a.day.isoformat(), "start": a.start, "end": a.end,
+            "session": a.session}
+
+
+def schedule_document(
+    *,
+    instance: str,
+    status: str,
+    objective: float | None,
+    bound: float | None,
+    assignments: list[Assignment],
+    score: dict,
+    solve: dict,
+    extra: dict | None = None,
+) -> dict:
+    doc = {
+        "format": FORMAT,
+        "instance": instance,
+        "status": status,
+        "objective": objective,
+        "bound": bound,
+        "assignments": [assignment_json(a) for a in assignments],
+        "score": score,
+        "solve": solve,
+    }
+    doc.update(extra or {})
+    return doc
+
+
+def dumps(doc: dict) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False, default=_default) + "\n"
+
+
+def _default(o):
+    if isinstance(o, date):
+        return o.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def read_schedule_json(path: str | Path) -> tuple[list[Assignment], dict]:
+    """Assignments of a schedule JSON, and the whole document; InputError on bad input."""
+    path = Path(path)
+    name = path.name
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(name, None, None, f"cannot be read ({exc})")], str(path)) from None
+    try:
+        doc = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(name, exc.lineno, None, f"not valid JSON: {exc.msg} (column {exc.colno})")], str(path)) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("assignments"), list):
+        raise InputError([Problem(name, None, "assignments", "not a schedule: expected an object with an 'assignments' list")], str(path))
+    problems, out = [], []
+    lines = _entry_lines(raw)
+    for i, entry in enumerate(doc["assignments"]):
+        line = lines[i] if i < len(lines) else None
+        try:
+            out.append(Assignment.model_validate(entry))
+        except ValidationError as exc:
+            for err in exc.errors():
+                field = ".".join(str(x) for x in err["loc"]) or "entry"
+                problems.append(Problem(name, line, f"assignments[{i}].{field}", err["msg"]))
+    if problems:
+        raise InputError(problems, str(path))
+    return out, doc
+
+
+def _entry_lines(raw: str) -> list[int]:
+    """Line numbers where each assignment object starts (best effort, for messages)."""
+    start = raw.find('"assignments"')
+    if start < 0:
+        return []
+    lines, depth, line = [], 0, raw.count("\n", 0, start) + 1
+    for ch in raw[start:]:
+        if ch == "\n":
+            line += 1
+        elif ch == "[" and depth == 0:
+            depth = 1
+        elif ch == "{" and depth == 1:
+            lines.append(line)
+            depth = 2
+        elif ch == "{" and depth >= 2:
+            depth += 1
+        elif ch == "}" and depth >= 2:
+            depth -= 1
+        elif ch == "]" and depth == 1:
+            break
+    return lines

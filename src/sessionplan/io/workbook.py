@@ -1,0 +1,503 @@
+"""Read a conference workbook (FORMATS.md) into a validated :class:`Instance`.
+
+Every problem of the file is collected and raised together as an
+:class:`~sessionplan.errors.InputError`, each naming sheet, Excel row and column.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, Problems
+from ..model import CONSTRAINT_KINDS, ConstraintRow, Instance, Room, Slot, Speaker, Talk
+from ..periods import PeriodError, format_time, parse_period, parse_periods
+from ..terms import TERMS
+from . import cells
+from .cells import CellError
+from .schema import SCHEDULE_COLUMNS, SHEETS
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, object]
+
+    def get(self, column: str) -> object:
+        return self.values.get(column)
+
+
+@dataclass
+class Table:
+    """One sheet as header-keyed rows; ``present`` is False when the sheet is missing."""
+
+    name: str
+    present: bool = False
+    columns: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+
+
+def open_workbook(path: Path, problems: Problems):
+    """Open an .xlsx for reading values only (no formulas evaluated, no links followed)."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not path.exists():
+        problems.add(str(path), None, None, "file not found")
+        return None
+    if path.is_dir():
+        problems.add(str(path), None, None, "is a folder, not a workbook")
+        return None
+    if not zipfile.is_zipfile(path):
+        problems.add(
+            path.name, None, None,
+            "not an Excel workbook (.xlsx): the file is not a zip archive "
+            "(an old .xls, a CSV or a damaged file?)",
+        )
+        return None
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+        problems.add(path.name, None, None, f"cannot be read as an Excel workbook ({type(exc).__name__}: {exc})")
+        return None
+
+
+def read_table(wb, name: str, problems: Problems) -> Table:
+    """Read sheet ``name`` (matched case-insensitively) with its header in row 1."""
+    spec = SHEETS.get(name)
+    table = Table(name)
+    ws = None
+    for title in wb.sheetnames:
+        if title.strip().casefold() == name.casefold():
+            ws = wb[title]
+            break
+    if ws is None:
+        if spec is not None and spec.required:
+            problems.add(name, None, None, f"required sheet {name!r} is missing (sheets found: {', '.join(wb.sheetnames)})")
+        return table
+    table.present = True
+    known = set(spec.names if spec else []) | (set(SCHEDULE_COLUMNS) if name == "Talks" else set())
+    header: list[str | None] = []
+    seen: dict[str, int] = {}
+    for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        if n == 1:
+            for col_idx, v in enumerate(values, start=1):
+                h = cells.text(v).casefold() if not cells.is_blank(v) else None
+                if h is None:
+                    header.append(None)
+                    continue
+                if h in seen:
+                    problems.add(name, 1, h, f"duplicate column header (also column {seen[h]})")
+                    header.append(None)
+                    continue
+                seen[h] = col_idx
+                header.append(h)
+                if h not in known:
+                    problems.warn(name, 1, h, "unknown column, ignored")
+            table.columns = [h for h in header if h]
+            if spec:
+                for col in spec.columns:
+                    if col.required and col.name not in seen:
+                        problems.add(name, 1, col.name, "required column is missing")
+            continue
+        if all(cells.is_blank(v) for v in values):
+            continue
+        row = {h: v for h, v in zip(header, values) if h is not None}
+        if any(not cells.is_blank(v) for v in row.values()):
+            table.rows.append(Row(n, row))
+    return table
+
+
+class _Reader:
+    """Turns the six tables into domain objects, collecting problems as it goes."""
+
+    def __init__(self, tables: dict[str, Table], problems: Problems):
+        self.t = tables
+        self.p = problems
+
+    def cell(self, sheet: str, row: Row, column: str, convert, **kw):
+        return convert_cell(self.p, sheet, row, column, convert, **kw)
+
+    def required_text(self, sheet: str, row: Row, column: str) -> str | None:
+        value = cells.text(row.get(column))
+        if not value:
+            self.p.add(sheet, row.number, column, "is empty but required")
+            return None
+        return value
+
+    def unique(self, sheet: str, column: str) -> dict[str, Row]:
+        """Rows by their key column, reporting empty and duplicate keys."""
+        out: dict[str, Row] = {}
+        for row in self.t[sheet].rows:
+            key = self.required_text(sheet, row, column)
+            if key is None:
+                continue
+            if key in out:
+                self.p.add(sheet, row.number, column, f"duplicate {column} {key!r} (first in row {out[key].number})")
+                continue
+            out[key] = row
+        return out
+
+    # -- sheets ------------------------------------------------------------------
+
+    def rooms(self) -> list[Room]:
+        out = []
+        for name, row in self.unique("Rooms", "name").items():
+            cap = None
+            if not cells.is_blank(row.get("capacity")):
+                cap = self.cell("Rooms", row, "capacity", cells.integer, minimum=0)
+            out.append(Room(name=name, capacity=cap, row=row.number))
+        return out
+
+    def slots(self, room_names: list[str]) -> list[Slot]:
+        raw = []
+        for row in self.t["Slots"].rows:
+            d = self.cell("Slots", row, "day", cells.day) if not cells.is_blank(row.get("day")) else None
+            if cells.is_blank(row.get("day")):
+                self.p.add("Slots", row.number, "day", "is empty but required")
+            start = end = None
+            for col in ("start", "end"):
+                if cells.is_blank(row.get(col)):
+                    self.p.add("Slots", row.number, col, "is empty but required")
+            if not cells.is_blank(row.get("start")):
+                start = self.cell("Slots", row, "start", cells.clock)
+            if not cells.is_blank(row.get("end")):
+                end = self.cell("Slots", row, "end", cells.clock)
+            session = self.required_text("Slots", row, "session")
+            if start is not None and end is not None and end <= start:
+                self.p.add("Slots", row.number, "end", f"ends at {format_time(end)}, not after its start {format_time(start)}")
+                continue
+            rooms = cells.split_list(row.get("rooms")) or list(room_names)
+            known = {r.casefold(): r for r in room_names}
+            resolved = []
+            for r in rooms:
+                if r.casefold() not in known:
+                    self.p.add("Slots", row.number, "rooms", f"unknown room {r!r} (not in sheet Rooms)")
+                elif known[r.casefold()] not in resolved:
+                    resolved.append(known[r.casefold()])
+            if None in (d, start, end, session):
+                continue
+            raw.append((d, start, end, session, tuple(resolved), row.number))
+        raw.sort(key=lambda s: (s[0], s[1], s[2], s[3], s[5]))
+        slots = [
+            Slot(index=i, day=d, start=s, end=e, session=label, rooms=rooms, row=rn)
+            for i, (d, s, e, label, rooms, rn) in enumerate(raw)
+        ]
+        self._check_slot_overlaps(slots)
+        return slots
+
+    def _check_slot_overlaps(self, slots: list[Slot]) -> None:
+        by_day: dict = {}
+        for s in slots:
+            by_day.setdefault(s.day, []).append(s)
+        for day_slots in by_day.values():
+            for i, a in enumerate(day_slots):
+                for b in day_slots[i + 1:]:
+                    if b.start >= a.end:
+                        break
+                    if a.session == b.session:
+                        self.p.add("Slots", b.row, "start", f"overlaps row {a.row} of the same session {a.session!r}")
+                    else:
+                        shared = sorted(set(a.rooms) & set(b.rooms))
+                        if shared:
+                            self.p.add(
+                                "Slots", b.row, "rooms",
+                                f"room {shared[0]!r} would be in two overlapping slots (rows {a.row} and {b.row})",
+                            )
+
+    def speakers(self, labels: frozenset[str]) -> list[Speaker]:
+        out = []
+        for name, row in self.unique("Speakers", "name").items():
+            fields = {}
+            for col in ("unavailable", "prefers"):
+                periods, errors = parse_periods(cells.text(row.get(col)), labels)
+                for e in errors:
+                    self.p.add("Speakers", row.number, col, e)
+                fields[col] = tuple(periods)
+            out.append(
+                Speaker(name=name, affiliation=cells.text(row.get("affiliation")), row=row.number, **fields)
+            )
+        return out
+
+    def talks(self, speakers: set[str], rooms: dict[str, str]) -> list[Talk]:
+        out = []
+        speakers_cf = {s.casefold(): s for s in speakers}
+        rows = self.unique("Talks", "id")
+        self.talk_ids = set(rows)
+        for tid, row in rows.items():
+            title = self.required_text("Talks", row, "title")
+            names = cells.split_list(row.get("speakers"))
+            if not names:
+                self.p.add("Talks", row.number, "speakers", "is empty but required (names separated by ';')")
+            resolved = []
+            for n in names:
+                if n.casefold() not in speakers_cf:
+                    self.p.add("Talks", row.number, "speakers", f"unknown speaker {n!r} (not in sheet Speakers)")
+                else:
+                    resolved.append(speakers_cf[n.casefold()])
+            if len(set(resolved)) != len(resolved):
+                self.p.add("Talks", row.number, "speakers", "a speaker is listed twice")
+            duration = audience = None
+            if not cells.is_blank(row.get("duration")):
+                duration = self.cell("Talks", row, "duration", cells.integer, minimum=1, maximum=24 * 60)
+            if not cells.is_blank(row.get("audience")):
+                audience = self.cell("Talks", row, "audience", cells.integer, minimum=0)
+            room = None
+            room_text = cells.text(row.get("room"))
+            if room_text:
+                room = rooms.get(room_text.casefold())
+                if room is None:
+                    self.p.add("Talks", row.number, "room", f"unknown room {room_text!r} (not in sheet Rooms)")
+            pinned = False
+            if not cells.is_blank(row.get("pinned")):
+                pinned = bool(self.cell("Talks", row, "pinned", cells.yes_no))
+            if title is None or not resolved:
+                continue
+            out.append(
+                Talk(
+                    id=tid,
+                    title=title,
+                    speakers=tuple(dict.fromkeys(resolved)),
+                    duration=duration,
+                    topics=tuple(cells.split_list(row.get("topics"))),
+                    abstract=str(row.get("abstract") or "").strip(),
+                    joint=cells.text(row.get("joint")) or None,
+                    audience=audience,
+                    room=room,
+                    pinned=pinned,
+                    row=row.number,
+                )
+            )
+        return out
+
+    def constraints(self, talks: set[str], rooms: dict[str, str], labels: frozenset[str]) -> list[ConstraintRow]:
+        out = []
+        sheet = "Constraints"
+        for row in self.t[sheet].rows:
+            kind = cells.text(row.get("kind")).casefold().replace("-", "_").replace(" ", "_")
+            if not kind:
+                self.p.add(sheet, row.number, "kind", "is empty but required")
+                continue
+            if kind not in CONSTRAINT_KINDS:
+                self.p.add(sheet, row.number, "kind", f"unknown kind {kind!r} (use one of: {', '.join(CONSTRAINT_KINDS)})")
+                continue
+            talk = self.required_text(sheet, row, "talk")
+            if talk is not None and talk not in talks:
+                self.p.add(sheet, row.number, "talk", f"unknown talk {talk!r} (not in sheet Talks)")
+                talk = None
+            hard = True
+            if not cells.is_blank(row.get("hard")):
+                hard = self.cell(sheet, row, "hard", cells.yes_no)
+            weight = None
+            if not cells.is_blank(row.get("weight")):
+                weight = self.cell(sheet, row, "weight", cells.number, minimum=0)
+            target = cells.text(row.get("target"))
+            parsed = self._target(row, kind, target, talk, talks, rooms, labels)
+            if talk is None or parsed is None or hard is None:
+                continue
+            out.append(
+                ConstraintRow(kind=kind, talk=talk, target=target, hard=hard, weight=weight, row=row.number, **parsed)
+            )
+        return out
+
+    def _target(self, row: Row, kind, target, talk, talks, rooms, labels) -> dict | None:
+        sheet = "Constraints"
+        if kind in ("before", "same_session", "different_day"):
+            if not target:
+                self.p.add(sheet, row.number, "target", f"{kind} needs another talk id as target")
+                return None
+            if target not in talks:
+                self.p.add(sheet, row.number, "target", f"unknown talk {target!r} (not in sheet Talks)")
+                return None
+            if target == talk:
+                self.p.add(sheet, row.number, "target", f"a talk cannot be {kind.replace('_', ' ')} itself")
+                return None
+            return {"other": target}
+        # pin / forbid: a period and/or a room
+        period_text, room_text = target, cells.text(row.get("room"))
+        if "@" in target:
+            period_text, _, at_room = target.partition("@")
+            period_text = period_text.strip()
+            room_text = room_text or at_room.strip()
+        elif target.casefold() in rooms and target.casefold() not in labels:
+            period_text, room_text = "", target
+        room = None
+        if room_text:
+            room = rooms.get(room_text.casefold())
+            if room is None:
+                self.p.add(sheet, row.number, "target" if "@" in target or not cells.text(row.get("room")) else "room",
+                           f"unknown room {room_text!r} (not in sheet Rooms)")
+                return None
+        period = None
+        if period_text:
+            try:
+                period = parse_period(period_text, labels)
+            except PeriodError as exc:
+                self.p.add(sheet, row.number, "target", str(exc))
+                return None
+        if period is None and room is None:
+            self.p.add(sheet, row.number, "target", f"{kind} needs a period and/or a room as target")
+            return None
+        return {"period": period, "room": room}
+
+    def weights(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        first: dict[str, int] = {}
+        for row in self.t["Weights"].rows:
+            term = cells.text(row.get("term"))
+            if not term:
+                self.p.add("Weights", row.number, "term", "is empty but required")
+                continue
+            if term not in TERMS:
+                self.p.add("Weights", row.number, "term", f"unknown term {term!r} (terms: {', '.join(TERMS)})")
+                continue
+            if term in first:
+                self.p.add("Weights", row.number, "term", f"term {term!r} given twice (first in row {first[term]})")
+                continue
+            first[term] = row.number
+            if cells.is_blank(row.get("weight")):
+                self.p.add("Weights", row.number, "weight", "is empty but required")
+                continue
+            w = self.cell("Weights", row, "weight", cells.number, minimum=0)
+            if w is not None:
+                out[term] = w
+        return out
+
+
+def read_workbook(path: str | Path, *, problems: Problems | None = None) -> Instance:
+    """Read and validate a conference workbook; raises InputError with every problem."""
+    path = Path(path)
+    problems = problems if problems is not None else Problems()
+    wb = open_workbook(path, problems)
+    if wb is None:
+        problems.raise_if_any(str(path))
+    try:
+        tables = {name: read_table(wb, name, problems) for name in SHEETS}
+    finally:
+        wb.close()
+    # A missing sheet or column is reported on its own (for every sheet at once):
+    # checking rows against a broken structure would only bury it in noise.
+    problems.raise_if_any(str(path))
+    instance = build_instance(tables, path.stem, problems)
+    problems.raise_if_any(str(path))
+    return instance
+
+
+def build_instance(tables: dict[str, Table], name: str, problems: Problems) -> Instance | None:
+    r = _Reader(tables, problems)
+    rooms = r.rooms()
+    room_map = {room.name.casefold(): room.name for room in rooms}
+    slots = r.slots([room.name for room in rooms])
+    labels = frozenset(s.session.casefold() for s in slots)
+    speakers = r.speakers(labels)
+    talks = r.talks({s.name for s in speakers}, room_map)
+    constraints = r.constraints(r.talk_ids, room_map, labels)
+    weights = r.weights()
+    if not tables["Talks"].rows:
+        problems.add("Talks", None, None, "no talks: the sheet has a header but no rows")
+    if not slots and not problems:
+        problems.add("Slots", None, None, "no slots: the sheet has a header but no rows")
+    if not rooms and not problems:
+        problems.add("Rooms", None, None, "no rooms: the sheet has a header but no rows")
+    if problems:
+        return None
+    instance = Instance(
+        name=name, talks=talks, speakers=speakers, rooms=rooms, slots=slots,
+        constraints=constraints, weights_given=weights,
+    )
+    check_fits(instance, problems)
+    return instance
+
+
+def check_fits(instance: Instance, problems: Problems) -> None:
+    """Checks that need the whole instance: does every talk and joint group fit the grid."""
+    for talk in instance.talks:
+        if not instance.placements(talk):
+            if talk.room:
+                msg = f"no run of slots in room {talk.room!r} is long enough for {talk.duration} minutes"
+                problems.add("Talks", talk.row, "room", msg)
+            else:
+                longest = max(
+                    (sum(instance.slots[j].end - instance.slots[j].start for j in idxs) for idxs in instance.sessions.values()),
+                    default=0,
+                )
+                problems.add(
+                    "Talks", talk.row, "duration",
+                    f"{talk.duration} minutes fit no run of consecutive slots in one session (longest session: {longest} minutes)",
+                )
+    for label, ids in instance.joint_groups.items():
+        talks = [instance.talk_by_id[i] for i in ids]
+        if any(not instance.placements(t) for t in talks):
+            continue
+        if not instance.joint_chains(ids):
+            need = sum(instance.min_slots(t) for t in talks)
+            longest = max((len(idxs) for idxs in instance.sessions.values()), default=0)
+            problems.add(
+                "Talks", talks[0].row, "joint",
+                f"joint group {label!r} (rows {', '.join(str(t.row) for t in talks)}) needs {need} consecutive "
+                f"slots in one room and one session; the longest session has {longest}",
+            )
+    need = sum(instance.min_slots(t) for t in instance.talks)
+    have = sum(len(s.rooms) for s in instance.slots)
+    if need > have:
+        problems.add(
+            "Slots", None, None,
+            f"the talks need {need} room-slots but the Slots sheet offers only {have} "
+            f"({len(instance.talks)} talks, {len(instance.slots)} slots)",
+        )
+
+
+def read_schedule_from_workbook(path: str | Path, instance: Instance) -> list:
+    """The schedule held in a solved workbook's Talks sheet (``scheduled_*`` columns)."""
+    from ..model import Assignment
+
+    path = Path(path)
+    problems = Problems()
+    wb = open_workbook(path, problems)
+    if wb is None:
+        problems.raise_if_any(str(path))
+    try:
+        table = read_table(wb, "Talks", problems)
+    finally:
+        wb.close()
+    missing = [c for c in ("scheduled_day", "scheduled_start", "scheduled_room") if c not in table.columns]
+    if table.present and missing:
+        problems.add("Talks", 1, missing[0], "not a solved workbook: the schedule columns are missing")
+    problems.raise_if_any(str(path))
+    rooms = {r.name.casefold(): r.name for r in instance.rooms}
+    out = []
+    for row in table.rows:
+        tid = cells.text(row.get("id"))
+        if cells.is_blank(row.get("scheduled_day")) and cells.is_blank(row.get("scheduled_start")):
+            continue  # not scheduled: the evaluator will say so
+        d = convert_cell(problems, "Talks", row, "scheduled_day", cells.day)
+        start = convert_cell(problems, "Talks", row, "scheduled_start", cells.clock)
+        end = None
+        if not cells.is_blank(row.get("scheduled_end")):
+            end = convert_cell(problems, "Talks", row, "scheduled_end", cells.clock)
+        room_text = cells.text(row.get("scheduled_room"))
+        room = rooms.get(room_text.casefold(), room_text)
+        if not room_text:
+            problems.add("Talks", row.number, "scheduled_room", "is empty but the talk has a scheduled day")
+        if d is None or start is None or not room_text:
+            continue
+        talk = instance.talk_by_id.get(tid)
+        duration = (talk.duration if talk and talk.duration else None)
+        p = instance.placement_at(talk, room, d, start) if talk and room in instance.room_by_name else None
+        if end is None:
+            end = p.end if p else start + (duration or 0)
+        session = p.session if p else cells.text(row.get("scheduled_session"))
+        out.append(Assignment(talk=tid, room=room, day=d, start=format_time(start), end=format_time(end),
+                              session=session))
+    problems.raise_if_any(str(path))
+    return out
+
+
+def convert_cell(problems: Problems, sheet: str, row: Row, column: str, convert, **kw):
+    """Convert one cell; on failure record the problem and return None."""
+    try:
+        return convert(row.get(column), **kw)
+    except CellError as exc:
+        problems.add(sheet, row.number, column, str(exc))
+        return None

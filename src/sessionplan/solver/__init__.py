@@ -1,0 +1,267 @@
+"""Build the CP-SAT model from the constraint families and solve it.
+
+Each family module may define ``allowed(build, talk, placement)`` (prune a candidate
+before it gets a variable), ``prune(build, places)`` (prune across talks) and
+``add(build)`` (constraints and named penalties).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from math import lcm
+
+from ortools.sat.python import cp_model
+
+from ..model import Assignment, Instance, Placement
+from ..periods import format_time
+from . import capacity, joint, placement, rows, speakers, topics
+from .build import Build
+
+FAMILIES = [placement, speakers, rows, joint, topics, capacity]
+
+STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.UNKNOWN: "unknown",
+    cp_model.MODEL_INVALID: "model_invalid",
+}
+
+
+@dataclass
+class Progress:
+    """What the search has reached so far; passed to the progress callback."""
+
+    objective: float | None = None
+    bound: float | None = None
+    seconds: float = 0.0
+    solutions: int = 0
+
+    @property
+    def gap(self) -> float | None:
+        return relative_gap(self.objective, self.bound)
+
+
+@dataclass
+class Options:
+    time_limit: float | None = 60.0
+    workers: int | None = None          # None: the machine's cores
+    seed: int = 0
+    progress: Callable[[Progress], None] | None = None
+    hint: dict[str, Placement] | None = None
+    extra_families: list = field(default_factory=list)
+    parameters: dict = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    status: str
+    objective: float | None
+    bound: float | None
+    seconds: float
+    assignments: list[Assignment]
+    terms: dict[str, float]
+    workers: int
+    seed: int
+    time_limit: float | None
+    model_size: dict[str, int]
+    interrupted: bool = False
+    placements: dict[str, Placement] = field(default_factory=dict)
+    first_solution_seconds: float | None = None
+
+    @property
+    def gap(self) -> float | None:
+        return relative_gap(self.objective, self.bound)
+
+    @property
+    def has_schedule(self) -> bool:
+        return bool(self.assignments)
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None:
+        return None
+    return abs(objective - bound) / max(1.0, abs(objective))
+
+
+def objective_scale(instance: Instance) -> int:
+    """Smallest scale at which every weight times every amount is a whole number."""
+    dens = [Fraction(str(w)).limit_denominator(1000).denominator for w in instance.weights.values()]
+    dens += [Fraction(str(r.weight)).limit_denominator(1000).denominator for r in instance.constraints if r.weight]
+    return 100 * lcm(1, *dens)
+
+
+def build_model(instance: Instance, families: list | None = None) -> Build:
+    families = families or FAMILIES
+    b = Build(instance, scale=objective_scale(instance))
+    places: dict[str, list[Placement]] = {}
+    filters = [f.allowed for f in families if hasattr(f, "allowed")]
+    for talk in instance.talks:
+        places[talk.id] = [p for p in instance.placements(talk) if all(ok(b, talk, p) for ok in filters)]
+    for f in families:
+        if hasattr(f, "prune"):
+            f.prune(b, places)
+    for talk in instance.talks:
+        b.candidates[talk.id] = [
+            (p, b.model.new_bool_var(f"x[{talk.id},{p.room},{p.day},{format_time(p.start)}]"))
+            for p in places[talk.id]
+        ]
+    for f in families:
+        f.add(b)
+    if b.penalties:
+        b.model.minimize(sum(p.coeff * p.expr for p in b.penalties))
+    return b
+
+
+def configure(solver: cp_model.CpSolver, opts: Options) -> int:
+    workers = opts.workers or os.cpu_count() or 1
+    p = solver.parameters
+    p.num_workers = workers
+    p.random_seed = opts.seed
+    if opts.time_limit is not None:
+        p.max_time_in_seconds = max(0.01, float(opts.time_limit))
+    p.catch_sigint_signal = False
+    if workers <= 2:
+        # With two workers the default portfolio may have no LP-based subsolver, so
+        # the bound stays trivial and optimality is never proven.
+        p.linearization_level = 2
+    for key, value in opts.parameters.items():
+        if isinstance(value, (list, tuple)):
+            field_ = getattr(p, key)
+            field_.clear()
+            field_.extend(value)
+        else:
+            setattr(p, key, value)
+    return workers
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, scale: int, progress: Callable[[Progress], None] | None, t0: float):
+        super().__init__()
+        self.scale, self.progress_fn, self.t0 = scale, progress, t0
+        self.state = Progress()
+        self.first: float | None = None
+
+    def on_solution_callback(self) -> None:
+        s = self.state
+        s.solutions += 1
+        s.objective = self.objective_value / self.scale
+        s.bound = self.best_objective_bound / self.scale
+        s.seconds = time.perf_counter() - self.t0
+        if self.first is None:
+            self.first = s.seconds
+        if self.progress_fn:
+            self.progress_fn(s)
+
+
+def solve_model(b: Build, opts: Options) -> Result:
+    """Solve in a worker thread so the main thread can turn Ctrl-C into a clean stop."""
+    solver = cp_model.CpSolver()
+    workers = configure(solver, opts)
+    if opts.hint:
+        add_hint(b, opts.hint)
+    t0 = time.perf_counter()
+    cb = _Callback(b.scale, opts.progress, t0)
+    out: dict = {}
+    interrupted = False
+
+    def run() -> None:
+        out["status"] = solver.solve(b.model, cb)
+
+    thread = threading.Thread(target=run, name="cp-sat", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.1)
+    except KeyboardInterrupt:
+        interrupted = True
+        solver.stop_search()
+        thread.join()
+    seconds = time.perf_counter() - t0
+    status = STATUS[out["status"]]
+    if status == "model_invalid":
+        raise RuntimeError(f"internal error: invalid CP-SAT model: {b.model.validate()}")
+    has_solution = status in ("optimal", "feasible")
+    chosen = b.chosen(solver) if has_solution else {}
+    objective = bound = None
+    terms: dict[str, float] = {}
+    if has_solution:
+        if b.penalties:
+            objective = solver.objective_value / b.scale
+            bound = solver.best_objective_bound / b.scale
+        else:
+            objective = bound = 0.0
+        terms = b.term_values(solver.value)
+    proto = b.model.proto
+    return Result(
+        status=status,
+        objective=objective,
+        bound=bound,
+        seconds=seconds,
+        assignments=[to_assignment(p) for p in chosen.values()],
+        terms=terms,
+        workers=workers,
+        seed=opts.seed,
+        time_limit=opts.time_limit,
+        model_size={
+            "booleans": sum(len(c) for c in b.candidates.values()),
+            "variables": len(proto.variables),
+            "constraints": len(proto.constraints),
+        },
+        interrupted=interrupted,
+        placements=chosen,
+        first_solution_seconds=cb.first,
+    )
+
+
+def to_assignment(p: Placement) -> Assignment:
+    return Assignment(talk=p.talk, room=p.room, day=p.day, start=format_time(p.start),
+                      end=format_time(p.end), session=p.session)
+
+
+def add_hint(b: Build, hint: dict[str, Placement]) -> None:
+    """A full hint: the given placements, and every other variable completed from them.
+
+    The completion solves the model with the placements fixed (a tiny search), so that
+    CP-SAT starts from a complete, consistent assignment.
+    """
+    fixed = cp_model.CpModel()
+    fixed.proto.CopyFrom(b.model.proto)
+    chosen_lits = set()
+    for talk, cands in b.candidates.items():
+        want = hint.get(talk)
+        for p, x in cands:
+            is_it = want is not None and (p.room, p.day, p.start) == (want.room, want.day, want.start)
+            if is_it:
+                chosen_lits.add(x.index)
+            if want is not None:
+                fixed.add(fixed.get_bool_var_from_proto_index(x.index) == int(is_it))
+    s = cp_model.CpSolver()
+    s.parameters.num_workers = 1
+    s.parameters.max_time_in_seconds = 10
+    st = s.solve(fixed)
+    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = s.response_proto.solution
+        for i in range(len(b.model.proto.variables)):
+            b.model.proto.solution_hint.vars.append(i)
+            b.model.proto.solution_hint.values.append(values[i])
+    else:  # the hint breaks a hard rule: hint the placements only, CP-SAT repairs
+        for cands in b.candidates.values():
+            for _, x in cands:
+                b.model.add_hint(x, x.index in chosen_lits)
+
+
+def solve(instance: Instance, opts: Options | None = None) -> Result:
+    opts = opts or Options()
+    families = FAMILIES + list(opts.extra_families)
+    t0 = time.perf_counter()
+    b = build_model(instance, families)
+    build_seconds = time.perf_counter() - t0
+    result = solve_model(b, opts)
+    result.model_size["build_ms"] = int(build_seconds * 1000)
+    return result

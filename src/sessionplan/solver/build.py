@@ -1,0 +1,156 @@
+"""The shared state of one CP-SAT model: candidate placements, their booleans, penalties.
+
+Families (one module each) first prune candidates (``allowed``), then add their
+constraints and named penalty terms (``add``). Everything is built in sheet order, so
+the same workbook always gives the same model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+from ortools.sat.python import cp_model
+
+from ..model import Instance, Placement, Talk
+
+SessionKey = tuple[date, str, str]
+
+
+@dataclass
+class Penalty:
+    """``coeff * expr`` (in objective units, see ``Build.scale``) charged to ``term``."""
+
+    term: str
+    coeff: int
+    expr: cp_model.LinearExprT
+    label: str = ""
+
+
+@dataclass
+class Build:
+    instance: Instance
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    # candidates[talk id] = [(placement, literal)], in grid order
+    candidates: dict[str, list[tuple[Placement, cp_model.IntVar]]] = field(default_factory=dict)
+    penalties: list[Penalty] = field(default_factory=list)
+    scale: int = 100
+    notes: list[str] = field(default_factory=list)
+    _cache: dict = field(default_factory=dict)
+
+    @property
+    def talks(self) -> list[Talk]:
+        return self.instance.talks
+
+    # -- objective units -------------------------------------------------------------
+
+    def coefficient(self, weight: float, amount: float | Fraction = 1) -> int:
+        """Integer objective coefficient of ``weight * amount`` at this build's scale."""
+        value = Fraction(str(weight)) * Fraction(amount) * self.scale
+        if value.denominator != 1:
+            raise ValueError(f"weight {weight} x {amount} is not exact at scale {self.scale}")
+        return int(value)
+
+    def penalize(self, term: str, weight: float, expr, amount: float | Fraction = 1, label: str = "") -> None:
+        coeff = self.coefficient(weight, amount)
+        if coeff:
+            self.penalties.append(Penalty(term, coeff, expr, label))
+
+    # -- views on the candidates ---------------------------------------------------
+
+    def start(self, talk: str) -> cp_model.LinearExpr:
+        """The talk's start in absolute minutes, as a linear expression."""
+        inst = self.instance
+        return cp_model.LinearExpr.weighted_sum(
+            [x for _, x in self.candidates[talk]],
+            [inst.absolute(p.day, p.start) for p, _ in self.candidates[talk]],
+        )
+
+    def end(self, talk: str) -> cp_model.LinearExpr:
+        inst = self.instance
+        return cp_model.LinearExpr.weighted_sum(
+            [x for _, x in self.candidates[talk]],
+            [inst.absolute(p.day, p.end) for p, _ in self.candidates[talk]],
+        )
+
+    def _grouped(self, talk: str, what: str, key) -> dict:
+        """The talk's candidate literals grouped by ``key(placement)``, computed once."""
+        cache_key = (what, talk)
+        if cache_key not in self._cache:
+            out: dict = {}
+            for p, x in self.candidates[talk]:
+                out.setdefault(key(p), []).append(x)
+            self._cache[cache_key] = out
+        return self._cache[cache_key]
+
+    def in_session(self, talk: str) -> dict[SessionKey, list[cp_model.IntVar]]:
+        """Literals placing ``talk`` in each (day, session, room) it can be in."""
+        return self._grouped(talk, "in_session", lambda p: p.session_key)
+
+    def on_day(self, talk: str) -> dict[date, list[cp_model.IntVar]]:
+        return self._grouped(talk, "on_day", lambda p: p.day)
+
+    def session_literal(self, talk: str, session: SessionKey) -> cp_model.IntVar | int:
+        """A boolean equal to 'talk is in session' (0 if it cannot be)."""
+        lits = self.in_session(talk).get(session)
+        if not lits:
+            return 0
+        if len(lits) == 1:
+            return lits[0]
+        key = ("session_lit", talk, session)
+        if key not in self._cache:
+            b = self.model.new_bool_var(f"in[{talk},{session[0]},{session[1]},{session[2]}]")
+            self.model.add(b == sum(lits))
+            self._cache[key] = b
+        return self._cache[key]
+
+    def covering(
+        self, talks: Iterable[str], *, own_time: bool, room: str | None = None
+    ) -> dict[int, list[cp_model.IntVar]]:
+        """For each candidate start time, the literals of ``talks`` whose time covers it.
+
+        Two intervals overlap exactly when one contains the other's start, so an
+        at-most-one per start time forbids every overlap. ``own_time`` uses the talk's
+        own minutes (for people), otherwise the slots it occupies (for rooms); ``room``
+        keeps only the candidates in that room.
+        """
+        inst = self.instance
+        items = []
+        for t in talks:
+            for p, x in self.candidates[t]:
+                if room is not None and p.room != room:
+                    continue
+                s = inst.absolute(p.day, p.start)
+                e = inst.absolute(p.day, p.end if own_time else p.span_end)
+                items.append((s, e, x))
+        items.sort(key=lambda it: it[0])
+        out: dict[int, list] = {}
+        active: list = []
+        i = 0
+        for t in sorted({s for s, _, _ in items}):
+            while i < len(items) and items[i][0] <= t:
+                active.append(items[i])
+                i += 1
+            active = [it for it in active if it[1] > t]
+            if len(active) > 1:
+                out[t] = [x for _, _, x in active]
+        return out
+
+    def chosen(self, solver: cp_model.CpSolver) -> dict[str, Placement]:
+        out = {}
+        for talk, cands in self.candidates.items():
+            for p, x in cands:
+                if solver.boolean_value(x):
+                    out[talk] = p
+                    break
+        return out
+
+    def term_values(self, value) -> dict[str, float]:
+        """Penalty per term, in the evaluator's units, given ``value(expr) -> int``."""
+        out: dict[str, float] = {}
+        for pen in self.penalties:
+            v = pen.expr if isinstance(pen.expr, int) else value(pen.expr)
+            out[pen.term] = out.get(pen.term, 0) + pen.coeff * v
+        return {k: v / self.scale for k, v in out.items()}

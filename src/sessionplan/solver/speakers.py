@@ -1,0 +1,28 @@
+"""Hard: speakers only when available, never in two places. Soft: preferred periods."""
+
+from __future__ import annotations
+
+from ..model import Placement, Talk
+from ..rules import prefers_missed, unavailable
+from .build import Build
+
+NAME = "speakers"
+
+
+def allowed(b: Build, talk: Talk, p: Placement) -> bool:
+    return not unavailable(b.instance, talk, p.day, p.start, p.end, p.session)
+
+
+def add(b: Build) -> None:
+    inst = b.instance
+    for speaker in inst.speakers:
+        talks = inst.talks_of_speaker.get(speaker.name, [])
+        if len(talks) > 1:
+            for lits in b.covering(talks, own_time=True).values():
+                b.model.add_at_most_one(lits)
+    weight = inst.weights["speaker_prefers"]
+    for talk in b.talks:
+        for p, x in b.candidates[talk.id]:
+            missed = prefers_missed(inst, talk, p.day, p.start, p.end, p.session)
+            if missed:
+                b.penalize("speaker_prefers", weight, x, amount=len(missed), label=talk.id)

@@ -1,0 +1,77 @@
+"""Soft: related talks share a session, and are not at the same time in other rooms.
+
+Only the sparse related-pair graph (each talk's strongest neighbours, see
+``similarity``) gets variables. For a pair, ``together[k]`` may be 1 only when both
+talks are in session ``k``; the pair is penalised by its strength unless one of them
+is 1. Per talk and session, the partners counted together are bounded by the
+session's remaining capacity, which gives the LP a matching-like relaxation instead of
+a trivial one.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..similarity import related_pairs
+from .build import Build
+
+NAME = "topics"
+
+
+def add(b: Build) -> None:
+    pairs = related_pairs(b.instance)
+    if not pairs:
+        return
+    _cohesion(b, pairs)
+    if len(b.instance.rooms) > 1:
+        _parallel(b, pairs)
+
+
+def _cohesion(b: Build, pairs) -> None:
+    weight = b.instance.weights["topic_cohesion"]
+    if not weight:
+        return
+    partners: dict[tuple[str, tuple], list] = {}
+    for pair in pairs:
+        sa, sb = b.in_session(pair.a), b.in_session(pair.b)
+        together = []
+        for key in sorted(set(sa) & set(sb)):
+            y = b.model.new_bool_var(f"together[{pair.a},{pair.b},{key[0]},{key[1]},{key[2]}]")
+            b.model.add_bool_or([~y, *sa[key]])
+            b.model.add_bool_or([~y, *sb[key]])
+            together.append(y)
+            partners.setdefault((pair.a, key), []).append(y)
+            partners.setdefault((pair.b, key), []).append(y)
+        if together:
+            b.model.add_at_most_one(together)
+        b.penalize("topic_cohesion", weight, 1 - sum(together), amount=Fraction(pair.strength, 100), label=f"{pair.a}~{pair.b}")
+    for (talk, key), ys in sorted(partners.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        room_slots = sum(1 for j in b.instance.sessions[(key[0], key[1])] if key[2] in b.instance.slots[j].rooms)
+        others = room_slots - 1
+        if len(ys) > others:
+            b.model.add(sum(ys) <= others * sum(b.in_session(talk)[key]))
+
+
+def _parallel(b: Build, pairs) -> None:
+    weight = b.instance.weights["topic_parallel"]
+    if not weight:
+        return
+    inst = b.instance
+
+    def spans(talk: str):
+        return [(inst.absolute(p.day, p.start), inst.absolute(p.day, p.end), x) for p, x in b.candidates[talk]]
+
+    for pair in pairs:
+        sa, sb = spans(pair.a), spans(pair.b)
+        cuts = []
+        for t in sorted({s for s, _, _ in sa} | {s for s, _, _ in sb}):
+            ca = [x for s, e, x in sa if s <= t < e]
+            cb = [x for s, e, x in sb if s <= t < e]
+            if ca and cb:
+                cuts.append((ca, cb))
+        if not cuts:
+            continue
+        o = b.model.new_bool_var(f"parallel[{pair.a},{pair.b}]")
+        for ca, cb in cuts:
+            b.model.add(sum(ca) + sum(cb) - 1 <= o)
+        b.penalize("topic_parallel", weight, o, amount=Fraction(pair.strength, 100), label=f"{pair.a}~{pair.b}")

@@ -1,0 +1,72 @@
+"""The named soft objective terms, their default weights and meaning.
+
+The solver and the evaluator both count every term in the same unit (``amount``);
+its penalty is ``weight * amount``. Weights come from the workbook's ``Weights`` sheet,
+falling back to the defaults here. ``sessionplan weights`` prints this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    default: float
+    unit: str
+    description: str
+
+
+TERMS: dict[str, Term] = {
+    t.name: t
+    for t in [
+        Term(
+            "topic_cohesion",
+            10,
+            "related pair, weighted by relatedness 0-1",
+            "related talks (shared topics or similar title and abstract) placed in different sessions",
+        ),
+        Term(
+            "topic_parallel",
+            5,
+            "related pair, weighted by relatedness 0-1",
+            "related talks at overlapping times in different rooms, so attendees must choose",
+        ),
+        Term(
+            "speaker_prefers",
+            3,
+            "talk",
+            "a talk outside every period its speaker prefers (Speakers column 'prefers')",
+        ),
+        Term(
+            "room_capacity",
+            1,
+            "seat",
+            "expected audience above the seats of the talk's room, per missing seat",
+        ),
+        Term(
+            "soft_constraints",
+            10,
+            "row",
+            "a violated soft row of the Constraints sheet (a row's own weight replaces this one)",
+        ),
+        Term(
+            "moved_time",
+            100,
+            "talk",
+            "re-planning: a talk whose day or start time differs from the baseline schedule",
+        ),
+        Term(
+            "moved_room",
+            20,
+            "talk",
+            "re-planning: a talk that keeps its day and time but changes room",
+        ),
+    ]
+}
+
+
+def resolve_weights(given: dict[str, float]) -> dict[str, float]:
+    """The weight of every term: the given ones, the defaults for the rest."""
+    return {name: float(given.get(name, term.default)) for name, term in TERMS.items()}

@@ -1,0 +1,122 @@
+"""Property tests over generated small instances.
+
+Every schedule the solver returns passes the evaluator with no hard violation and the
+evaluator's score equals the solver's objective; on tiny instances an exhaustive search
+with the evaluator agrees with the solver on feasibility and on the optimum.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import sessionplan as sp
+from sessionplan.model import ConstraintRow, Instance, Room, Slot, Speaker, Talk
+from sessionplan.periods import parse_period
+from sessionplan.solver import to_assignment
+
+WORDS = ["graph", "kernel", "sparse", "gradient", "manifold", "neural", "bayes", "convex", "markov", "spectral"]
+MON = date(2027, 3, 8)
+
+
+@st.composite
+def instances(draw, max_talks=7):
+    n_rooms = draw(st.integers(1, 2))
+    n_days = draw(st.integers(1, 2))
+    sessions_per_day = draw(st.integers(1, 2))
+    slots_per_session = draw(st.integers(1, 3))
+    rooms = [Room(name=f"R{i}", capacity=draw(st.sampled_from([None, 10, 50]))) for i in range(n_rooms)]
+    slots, labels = [], []
+    for d in range(n_days):
+        day = MON + timedelta(days=d)
+        for s in range(sessions_per_day):
+            label = f"D{d}S{s}"
+            labels.append(label.casefold())
+            for k in range(slots_per_session):
+                start = 9 * 60 + s * 180 + k * 30
+                open_rooms = tuple(r.name for r in rooms) if draw(st.booleans()) or n_rooms == 1 else (rooms[0].name,)
+                slots.append((day, start, start + 30, label, open_rooms))
+    slots = [Slot(index=i, day=d, start=s, end=e, session=lab, rooms=r) for i, (d, s, e, lab, r) in enumerate(slots)]
+    periods = ["Mon", "Mon AM", "Tue PM", "Mon 09:00-09:30", "d0s0", "Tue"]
+    n_speakers = draw(st.integers(1, 4))
+    speakers = []
+    for i in range(n_speakers):
+        un = draw(st.sampled_from([[]] * len(periods) + [[p] for p in periods]))
+        pref = draw(st.lists(st.sampled_from(periods), max_size=1))
+        speakers.append(Speaker(name=f"S{i}", unavailable=tuple(parse_period(p, frozenset(labels)) for p in un),
+                                prefers=tuple(parse_period(p, frozenset(labels)) for p in pref)))
+    capacity = sum(len(s.rooms) for s in slots)
+    n_talks = draw(st.integers(1, max(1, min(max_talks, capacity))))
+    talks = []
+    for i in range(n_talks):
+        names = draw(st.lists(st.sampled_from([s.name for s in speakers]), min_size=1, max_size=2, unique=True))
+        words = draw(st.lists(st.sampled_from(WORDS), min_size=2, max_size=3))
+        talks.append(Talk(
+            id=f"T{i}", title=" ".join(words), speakers=tuple(names),
+            duration=draw(st.sampled_from([None, None, None, 60])),
+            topics=tuple(draw(st.lists(st.sampled_from(["a", "b"]), max_size=1))),
+            audience=draw(st.sampled_from([None, 20, 60])),
+            joint="J" if i < 2 and draw(st.integers(0, 3)) == 0 else None,
+        ))
+    rows = []
+    for _ in range(draw(st.integers(0, 2))):
+        kind = draw(st.sampled_from(["pin", "forbid", "before", "same_session", "different_day"]))
+        a = draw(st.sampled_from(talks)).id
+        hard = draw(st.integers(0, 2)) == 0
+        if kind in ("pin", "forbid"):
+            text = draw(st.sampled_from(periods))
+            rows.append(ConstraintRow(kind=kind, talk=a, target=text, hard=hard, period=parse_period(text, frozenset(labels)),
+                                      weight=draw(st.sampled_from([None, 4]))))
+        elif len(talks) > 1:
+            b = draw(st.sampled_from([t.id for t in talks if t.id != a]))
+            rows.append(ConstraintRow(kind=kind, talk=a, target=b, other=b, hard=hard))
+    for r, i in zip(rows, itertools.count(2)):
+        object.__setattr__(r, "row", i)
+    return Instance(name="generated", talks=talks, speakers=speakers, rooms=rooms, slots=slots, constraints=rows)
+
+
+SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(instances())
+def test_every_solver_schedule_passes_the_evaluator(inst):
+    sol = sp.solve(inst, time_limit=10, workers=1)
+    assert sol.status in ("optimal", "feasible", "infeasible")
+    if sol.result.has_schedule:
+        ev = sol.evaluation
+        assert ev.hard_violations == 0, [v.message for v in ev.violations]
+        assert sol.result.objective == pytest.approx(ev.total, abs=1e-6)
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(instances(max_talks=4))
+def test_solver_agrees_with_exhaustive_search(inst):
+    options = [inst.placements(t) for t in inst.talks]
+    if any(not o for o in options) or _count(options) > 5000:
+        return
+    best = None
+    for combo in itertools.product(*options):
+        cells = [(p.room, j) for p in combo for j in p.slots]
+        if len(cells) != len(set(cells)):
+            continue
+        ev = sp.evaluate(inst, [to_assignment(p) for p in combo])
+        if ev.hard_violations == 0 and (best is None or ev.total < best):
+            best = ev.total
+    sol = sp.solve(inst, time_limit=10, workers=1)
+    if best is None:
+        assert sol.status == "infeasible"
+    else:
+        assert sol.status == "optimal"
+        assert sol.result.objective == pytest.approx(best, abs=1e-6)
+
+
+def _count(options) -> int:
+    n = 1
+    for o in options:
+        n *= len(o)
+    return n
