@@ -41,10 +41,11 @@ def _warn(problems: Problems) -> None:
         err.print(f"[yellow]warning:[/] {w}", soft_wrap=True)
 
 
-def _load(path: Path):
+def _load(path: Path, strict: bool = False):
+    """Load a workbook (``strict``: also the cheap feasibility checks), or exit 2."""
     warnings = Problems()
     try:
-        inst = api.load(path, warnings=warnings)
+        inst = (api.check if strict else api.load)(path, warnings=warnings)
     except InputError as exc:
         _warn(warnings)
         _fail_input(exc)
@@ -65,11 +66,20 @@ def solve(
     time_limit: Annotated[float, typer.Option(help="seconds of search (model building and writing excluded)")] = 60.0,
     workers: Annotated[Optional[int], typer.Option(help="CP-SAT workers; default: the machine's cores")] = None,
     seed: Annotated[int, typer.Option(help="random seed of the search")] = 0,
+    baseline: Annotated[Optional[Path], typer.Option(
+        help="re-plan against this published schedule (schedule JSON or solved workbook): "
+             "pinned talks stay, then as few moves as possible, then the usual terms")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress line")] = False,
 ) -> None:
     """Solve a workbook into schedule.xlsx and schedule.json."""
     path = workbook or api.bundled_workshop()
     inst = _load(path)
+    base = None
+    if baseline is not None:
+        try:
+            base = api.read_schedule(baseline, inst)
+        except InputError as exc:
+            _fail_input(exc)
     status_line = None if quiet else err.status("building the model ...")
 
     def progress(p) -> None:
@@ -82,7 +92,7 @@ def solve(
     if status_line is not None:
         status_line.start()
     try:
-        sol = api.solve(inst, time_limit=time_limit, workers=workers, seed=seed, progress=progress)
+        sol = api.solve(inst, time_limit=time_limit, workers=workers, seed=seed, progress=progress, baseline=base)
         sol.source = str(path) if workbook else "workshop (bundled)"
     finally:
         if status_line is not None:
@@ -103,6 +113,18 @@ def _summary(sol: api.Solution) -> None:
     out.print(line)
     if sol.evaluation is not None:
         _score_table(sol.evaluation)
+    if sol.baseline is not None and sol.result.has_schedule:
+        _moves_table(sol.moves)
+    if sol.explanation is not None:
+        out.print(sol.explanation.render(), soft_wrap=True)
+
+
+def _moves_table(moves: list[dict]) -> None:
+    out.print(f"moves against the baseline: {sum(m['change'] in ('time', 'room') for m in moves)}")
+    for m in moves:
+        frm = f"{m['from']['day']} {m['from']['start']} {m['from']['room']}" if m["from"] else "-"
+        to = f"{m['to']['day']} {m['to']['start']} {m['to']['room']}" if m["to"] else "-"
+        out.print(f"  {m['talk']:>8} {m['change']:<7} {frm} -> {to}  ({', '.join(m['speakers'])})", soft_wrap=True)
 
 
 def _score_table(ev) -> None:
@@ -120,8 +142,8 @@ def _score_table(ev) -> None:
 
 @app.command()
 def check(workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")]) -> None:
-    """Validate a workbook without solving it."""
-    inst = _load(workbook)
+    """Validate a workbook without solving it (also the cheap feasibility checks)."""
+    inst = _load(workbook, strict=True)
     need = sum(inst.min_slots(t) for t in inst.talks)
     have = sum(len(s.rooms) for s in inst.slots)
     out.print(
@@ -129,6 +151,29 @@ def check(workbook: Annotated[Path, typer.Argument(help="conference workbook (.x
         f"{len(inst.slots)} slots in {len(inst.sessions)} sessions over {len(inst.days)} days; "
         f"{need} of {have} room-slots needed; {len(inst.constraints)} constraint rows"
     )
+
+
+@app.command()
+def explain(
+    workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")],
+    baseline: Annotated[Optional[Path], typer.Option(help="published schedule whose pinned talks must stay")] = None,
+    time_limit: Annotated[float, typer.Option(help="seconds for the search of a conflict")] = 30.0,
+) -> None:
+    """Say why a workbook has no schedule: the conflicting rows, by sheet and row."""
+    from .baseline import Baseline
+    from .explanation import explain as run_explain
+
+    inst = _load(workbook)
+    base = None
+    if baseline is not None:
+        try:
+            base = Baseline.from_assignments(inst, api.read_schedule(baseline, inst))
+        except InputError as exc:
+            _fail_input(exc)
+    found = run_explain(inst, base, time_limit=time_limit)
+    out.print(found.render(), soft_wrap=True)
+    out.print(f"({found.method}, {found.seconds:.2f}s)")
+    raise typer.Exit(EXIT_NO_SCHEDULE if found.found else 0)
 
 
 @app.command()

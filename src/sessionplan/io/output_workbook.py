@@ -18,7 +18,7 @@ from ..model import Assignment, Instance
 from ..periods import format_time, parse_time
 from .atomic import write_with
 from .schema import SCHEDULE_COLUMNS
-from .template import input_rows, style_header, write_input_sheets
+from .template import rows_with_schedule, style_header, write_input_sheets
 
 THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -144,11 +144,5 @@ def write_solved_workbook(
     ws.column_dimensions["E"].width = 100
     for name, (header, rows) in (extra_sheets or {}).items():
         _table(wb, name, header, rows)
-    rows = input_rows(instance)
-    rows["Talks"] = [
-        r + ([placed[r[0]].day, placed[r[0]].start, placed[r[0]].end, placed[r[0]].room, placed[r[0]].session]
-             if r[0] in placed else [None] * len(SCHEDULE_COLUMNS))
-        for r in rows["Talks"]
-    ]
-    write_input_sheets(wb, rows, {"Talks": SCHEDULE_COLUMNS})
+    write_input_sheets(wb, rows_with_schedule(instance, assignments), {"Talks": SCHEDULE_COLUMNS})
     write_with(path, wb.save)

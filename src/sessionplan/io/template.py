@@ -15,7 +15,7 @@ from ..model import CONSTRAINT_KINDS, Instance
 from ..periods import format_time
 from ..terms import TERMS
 from .atomic import write_with
-from .schema import SHEETS
+from .schema import SCHEDULE_COLUMNS, SHEETS
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="305496")
@@ -37,7 +37,7 @@ def input_rows(instance: Instance) -> dict[str, list[list]]:
              "; ".join(p.text for p in s.prefers) or None]
             for s in instance.speakers
         ],
-        "Rooms": [[r.name, r.capacity] for r in instance.rooms],
+        "Rooms": [[r.name, r.capacity, r.changeover or None] for r in instance.rooms],
         "Slots": [
             [s.day, format_time(s.start), format_time(s.end), s.session,
              None if set(s.rooms) == {r.name for r in instance.rooms} else "; ".join(s.rooms)]
@@ -49,6 +49,29 @@ def input_rows(instance: Instance) -> dict[str, list[list]]:
         ],
         "Weights": [[name, w[name]] for name in TERMS],
     }
+
+
+def rows_with_schedule(instance: Instance, assignments: list) -> dict[str, list[list]]:
+    """Input rows with each talk's place in Talks' ``scheduled_*`` columns."""
+    rows = input_rows(instance)
+    placed = {a.talk: a for a in assignments}
+    rows["Talks"] = [
+        r + ([placed[r[0]].day, placed[r[0]].start, placed[r[0]].end, placed[r[0]].room, placed[r[0]].session]
+             if r[0] in placed else [None] * len(SCHEDULE_COLUMNS))
+        for r in rows["Talks"]
+    ]
+    return rows
+
+
+def write_workbook(path: str | Path, instance: Instance, assignments: list | None = None) -> None:
+    """A conference workbook for ``instance`` (an import, say), with a schedule if given."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    if assignments is None:
+        write_input_sheets(wb, input_rows(instance))
+    else:
+        write_input_sheets(wb, rows_with_schedule(instance, assignments), {"Talks": SCHEDULE_COLUMNS})
+    write_with(path, wb.save)
 
 
 def style_header(ws, columns: list[str], notes: dict[str, str] | None = None) -> None:
@@ -102,7 +125,7 @@ EXAMPLE_ROWS: dict[str, list[list]] = {
     "Talks": [["T01", "An example talk (replace me)", "Ada Example", 45, "optimisation; scheduling",
                "What the talk is about.", None, 40, None, None]],
     "Speakers": [["Ada Example", "Example University", "Mon AM", "Tue"]],
-    "Rooms": [["Main Hall", 120]],
+    "Rooms": [["Main Hall", 120, None]],
     "Slots": [[date(2027, 3, 8), "09:00", "09:45", "Mon-1", None],
               [date(2027, 3, 8), "09:45", "10:30", "Mon-1", None]],
     "Constraints": [],
