@@ -234,3 +234,15 @@ def test_cli_export_bad_input_writes_nothing(workshop_path, workshop_solution, t
     broken.write_text(json.dumps(doc))
     res = runner.invoke(app, ["export", str(workshop_path), str(broken), "--out", str(out)])
     assert res.exit_code == 1 and "no schedule" in res.output and not out.exists()
+
+
+def test_local_times_follow_the_time_zone_rules(multi, json_validator):
+    inst, assignments = multi
+    prog = export.programme(inst, assignments, time_zone="Europe/Berlin")
+    spring = datetime(2027, 3, 28).date()  # clocks go forward at 02:00 that night
+    assert prog.at(spring, 60).isoformat() == "2027-03-28T01:00:00+01:00"
+    assert prog.at(spring, 9 * 60).isoformat() == "2027-03-28T09:00:00+02:00"
+    # a zone the frab schema's name pattern does not admit: offsets stay right, the name is left out
+    doc = export.to_frab_json(inst, assignments, time_zone="Etc/GMT-3")
+    assert errors(json_validator, doc) == [] and "time_zone_name" not in doc["schedule"]["conference"]
+    assert all(e["date"].endswith("+03:00") for e in events(doc))
