@@ -208,6 +208,48 @@ def init(
 
 
 @app.command()
+def export(
+    workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx), or a solved workbook")],
+    schedule: Annotated[Optional[Path], typer.Argument(help="schedule.json or a solved workbook; default: WORKBOOK itself")] = None,
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="the file to write")] = ...,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="frab-json, frab-xml, ics or html; default: from the --out suffix")] = None,
+    speaker: Annotated[Optional[str], typer.Option(help="only this speaker's talks (e.g. a personal calendar)")] = None,
+    timezone: Annotated[str, typer.Option("--timezone", help="IANA time zone of the workbook's times, e.g. Europe/Berlin")] = "UTC",
+    title: Annotated[Optional[str], typer.Option(help="conference title; default: the workbook's file name")] = None,
+    acronym: Annotated[Optional[str], typer.Option(help="frab acronym (4+ of a-z 0-9 _); default: from the file name")] = None,
+    base_url: Annotated[Optional[str], typer.Option(help="web address of the published HTML timetable; talk links point into it")] = None,
+    language: Annotated[str, typer.Option(help="language code of the talks")] = "en",
+) -> None:
+    """Export a schedule: frab schedule.json/.xml, an iCalendar file, or an HTML timetable."""
+    from . import export as exp
+
+    fmt = fmt or exp.format_for(out_path)
+    if fmt not in exp.FORMATS:
+        err.print(f"error: --format must be one of {', '.join(exp.FORMATS)}"
+                  + ("" if fmt else f" (the suffix of {out_path.name} does not say which)"))
+        raise typer.Exit(EXIT_INPUT)
+    inst = _load(workbook)
+    source = schedule or workbook
+    try:
+        assignments = api.read_schedule(source, inst)
+        if not assignments:
+            err.print(f"error: {source} holds no schedule (no talk is scheduled); nothing written")
+            raise typer.Exit(EXIT_NO_SCHEDULE)
+        settings = exp.Settings(title=title, acronym=acronym, time_zone=timezone, base_url=base_url,
+                                language=language, speaker=speaker)
+        prog = exp.programme(inst, assignments, settings, source=source.name)
+    except InputError as exc:
+        _fail_input(exc)
+    violations = api.score(inst, assignments).hard_violations
+    if violations:
+        err.print(f"[yellow]warning:[/] the schedule breaks {violations} hard rule(s); `sessionplan score` lists them",
+                  soft_wrap=True)
+    exp.save(prog, out_path, fmt)
+    n = len(prog.items)
+    out.print(f"wrote {out_path} ({fmt}, {n} talk{'s' if n != 1 else ''})")
+
+
+@app.command()
 def weights() -> None:
     """List the soft objective terms, their default weights and units."""
     table = Table(show_edge=False)
