@@ -63,8 +63,8 @@ class Slot(_Frozen):
         return f"{self.day.isoformat()} {format_time(self.start)}-{format_time(self.end)}"
 
 
-ConstraintKind = Literal["pin", "forbid", "before", "same_session", "different_day"]
-CONSTRAINT_KINDS: tuple[str, ...] = ("pin", "forbid", "before", "same_session", "different_day")
+ConstraintKind = Literal["pin", "forbid", "before", "same_session", "different_day", "not_parallel"]
+CONSTRAINT_KINDS: tuple[str, ...] = ("pin", "forbid", "before", "same_session", "different_day", "not_parallel")
 
 
 class ConstraintRow(_Frozen):
@@ -86,6 +86,7 @@ class ConstraintRow(_Frozen):
             "before": "before",
             "same_session": "in the same session as",
             "different_day": "on a different day from",
+            "not_parallel": "not at the same time as",
         }[self.kind]
         target = self.target
         if self.kind == "pin" and self.room and self.period is not None:
