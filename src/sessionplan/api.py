@@ -107,7 +107,10 @@ def solve(
     if found is not None:
         found.seconds = time.perf_counter() - t0
         return Solution(inst, Result.without_search("infeasible", opts, found.seconds), None, source, found, base)
+    if time_limit is not None:  # the limit covers the checks too
+        opts.time_limit = max(0.5, time_limit - (time.perf_counter() - t0))
     result = _solve(inst, opts, baseline=base)
+    result.time_limit = time_limit
     result.assignments = sort_assignments(result.assignments, [r.name for r in inst.rooms])
     ev = evaluate(inst, result.assignments, base) if result.has_schedule else None
     explanation = None

@@ -136,7 +136,7 @@ def findings(instance: Instance, baseline: Baseline | None = None) -> Iterator[E
     """Every conflict the cheap checks find, one explanation each, cheapest first."""
     structural = False
     for talk in instance.talks:
-        if not instance.placements(talk, any_room=True):
+        if not any(instance.templates(talk.duration, r.name) for r in instance.rooms):
             longest = max((instance.slots[i[-1]].end - instance.slots[i[0]].start for i in instance.sessions.values()),
                           default=0)
             structural = True
@@ -144,7 +144,7 @@ def findings(instance: Instance, baseline: Baseline | None = None) -> Iterator[E
                 f"{talk.id} lasts {talk.duration} minutes, longer than every session ({longest} minutes at most).",
                 [Reason("Talks", talk.row, "duration", f"Talks row {talk.row}: {talk.id} lasts {talk.duration} minutes")],
                 "counting")
-        elif not instance.placements(talk):
+        elif talk.room and not instance.templates(talk.duration, talk.room):
             structural = True
             yield Explanation(
                 f"{talk.id} must be in {talk.room}, where no run of slots is long enough for it.",
@@ -152,7 +152,7 @@ def findings(instance: Instance, baseline: Baseline | None = None) -> Iterator[E
                  Reason("Talks", talk.row, "duration", f"Talks row {talk.row}: {talk.id} lasts {talk.duration} minutes")],
                 "counting")
     for label, ids in instance.joint_groups.items():
-        if all(instance.placements(instance.talk_by_id[i]) for i in ids) and not instance.joint_chains(ids):
+        if all(instance.min_slots(instance.talk_by_id[i]) for i in ids) and not instance.joint_chains(ids):
             structural = True
             rows = [instance.talk_by_id[i].row for i in ids]
             need = sum(instance.min_slots(instance.talk_by_id[i]) for i in ids)
@@ -185,11 +185,13 @@ def findings(instance: Instance, baseline: Baseline | None = None) -> Iterator[E
     remaining: dict[str, list[Placement]] = {}
     for talk in instance.talks:
         own = singles.get(talk.id, [])
+        if not own:
+            continue  # every grid place is open to it, and there is one (checked above)
         remaining[talk.id] = places_left(instance, talk, own)
         if not remaining[talk.id]:
             core = minimal(own, lambda rs, talk=talk: not places_left(instance, talk, rs))
             yield Explanation(f"{talk.id} ({talk.title}) has no possible place.", [r.reason for r in core], "counting")
-    few = [t for t in instance.talks if 0 < len(remaining[t.id]) <= PAIR_CHECK_MAX_PLACES]
+    few = [t for t in instance.talks if 0 < len(remaining.get(t.id, ())) <= PAIR_CHECK_MAX_PLACES]
     for i, a in enumerate(few):
         for b in few[i + 1:]:
             if not all(_clash(instance, pa, pb) for pa, pb in product(remaining[a.id], remaining[b.id])):

@@ -6,6 +6,7 @@ came from, so that later messages (explanations, evaluations) can name it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Literal
@@ -94,8 +95,14 @@ class ConstraintRow(_Frozen):
         return f"{self.talk} {what} {target}".strip()
 
 
-class Placement(_Frozen):
-    """A talk in a room from a start slot: the slots it covers and its own times."""
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """A talk in a room from a start slot: the slots it covers and its own times.
+
+    A plain dataclass, not a validated model: the grid derives many of them, and they
+    are never read from input. With ``talk == ""`` it is a template for any talk of a
+    given duration.
+    """
 
     talk: str
     room: str
@@ -189,35 +196,36 @@ class Instance(BaseModel):
         """Every place the slot grid allows for ``talk`` (room, start), ignoring people.
 
         Only its required room, unless ``any_room`` (used to explain infeasibility).
+        Built from the shared templates of its duration; not cached per talk (a large
+        conference has hundreds of thousands).
         """
-        if any_room and talk.room:
-            return self._grid_placements(talk, any_room=True)
-        return self.placement_table[talk.id]
-
-    @cached_property
-    def placement_table(self) -> dict[str, list[Placement]]:
-        return {t.id: self._grid_placements(t) for t in self.talks}
-
-    def _grid_placements(self, talk: Talk, any_room: bool = False) -> list[Placement]:
         rooms = [talk.room] if talk.room and not any_room else [r.name for r in self.rooms]
-        out: list[Placement] = []
-        for (day, label), idxs in self.sessions.items():
-            open_rooms = self.session_rooms[(day, label)]
-            for room in rooms:
-                if room not in open_rooms:
+        tid = talk.id
+        return [Placement(tid, t.room, t.slots, t.day, t.start, t.end, t.span_end, t.session)
+                for room in rooms for t in self.templates(talk.duration, room)]
+
+    def templates(self, duration: int | None, room: str) -> list[Placement]:
+        """Talk-independent placements of a ``duration`` (None: one slot) in ``room``."""
+        key = (duration, room)
+        cache = self._derived.setdefault("templates", {})
+        if key not in cache:
+            out: list[Placement] = []
+            for (day, label), idxs in self.sessions.items():
+                if room not in self.session_rooms[(day, label)]:
                     continue
                 for k in range(len(idxs)):
-                    p = self._place_from(talk, room, idxs, k)
+                    p = self._place_from(duration, "", room, idxs, k)
                     if p is not None:
                         out.append(p)
-        return out
+            cache[key] = out
+        return cache[key]
 
     @cached_property
     def session_rooms(self) -> dict[tuple[date, str], frozenset[str]]:
         """The rooms open in at least one slot of each (day, session label)."""
         return {key: frozenset(r for j in idxs for r in self.slots[j].rooms) for key, idxs in self.sessions.items()}
 
-    def _place_from(self, talk: Talk, room: str, idxs: list[int], k: int) -> Placement | None:
+    def _place_from(self, duration: int | None, talk: str, room: str, idxs: list[int], k: int) -> Placement | None:
         first = self.slots[idxs[k]]
         covered: list[int] = []
         for j in idxs[k:]:
@@ -225,19 +233,11 @@ class Instance(BaseModel):
             if room not in slot.rooms:
                 return None
             covered.append(j)
-            if talk.duration is None or slot.end - first.start >= talk.duration:
-                end = slot.end if talk.duration is None else first.start + talk.duration
+            if duration is None or slot.end - first.start >= duration:
+                end = slot.end if duration is None else first.start + duration
                 changeover = self.room_by_name[room].changeover
-                return Placement(
-                    talk=talk.id,
-                    room=room,
-                    slots=tuple(covered),
-                    day=first.day,
-                    start=first.start,
-                    end=end,
-                    span_end=max(slot.end, end + changeover),
-                    session=first.session,
-                )
+                return Placement(talk, room, tuple(covered), first.day, first.start, end,
+                                 max(slot.end, end + changeover), first.session)
         return None
 
     def placement_at(self, talk: Talk, room: str, day: date, start: int) -> Placement | None:
@@ -247,7 +247,7 @@ class Instance(BaseModel):
                 continue
             for k, j in enumerate(idxs):
                 if self.slots[j].start == start:
-                    p = self._place_from(talk, room, idxs, k)
+                    p = self._place_from(talk.duration, talk.id, room, idxs, k)
                     if p is not None:
                         return p
         return None
@@ -271,8 +271,13 @@ class Instance(BaseModel):
         return chains
 
     def min_slots(self, talk: Talk) -> int:
-        places = self.placements(talk)
-        return min((len(p.slots) for p in places), default=0)
+        """The fewest slots the talk can take (0 when it fits nowhere)."""
+        rooms = (talk.room,) if talk.room else tuple(r.name for r in self.rooms)
+        cache = self._derived.setdefault("min_slots", {})
+        key = (talk.duration, rooms)
+        if key not in cache:
+            cache[key] = min((len(p.slots) for room in rooms for p in self.templates(talk.duration, room)), default=0)
+        return cache[key]
 
 
 class Assignment(BaseModel):

@@ -20,7 +20,8 @@ from ortools.sat.python import cp_model
 from ..baseline import Baseline
 from ..model import Assignment, Instance, Placement
 from ..periods import format_time
-from . import capacity, joint, placement, rows, speakers, topics
+from . import capacity, joint, large, placement, rows, speakers, topics
+from .large import candidate_count
 from .build import Build
 from .changes import TERMS as CHANGE_TERMS
 from .changes import Changes
@@ -58,6 +59,8 @@ class Options:
     progress: Callable[[Progress], None] | None = None
     hint: dict[str, Placement] | None = None
     extra_families: list = field(default_factory=list)
+    # above this many grid places, solve in a neighbourhood of a constructed schedule
+    max_candidates: int | None = 150_000
     parameters: dict = field(default_factory=dict)
 
 
@@ -107,13 +110,16 @@ def objective_scale(instance: Instance) -> int:
     return 100 * lcm(1, *dens)
 
 
-def build_model(instance: Instance, families: list | None = None) -> Build:
+def build_model(instance: Instance, families: list | None = None,
+                candidates: dict[str, list[Placement]] | None = None) -> Build:
+    """The model over every grid place of every talk, or over the given ``candidates``."""
     families = families or FAMILIES
     b = Build(instance, scale=objective_scale(instance))
     places: dict[str, list[Placement]] = {}
     filters = [f.allowed for f in families if hasattr(f, "allowed")]
     for talk in instance.talks:
-        places[talk.id] = [p for p in instance.placements(talk) if all(ok(b, talk, p) for ok in filters)]
+        pool = instance.placements(talk) if candidates is None else candidates[talk.id]
+        places[talk.id] = [p for p in pool if all(ok(b, talk, p) for ok in filters)]
     for f in families:
         if hasattr(f, "prune"):
             f.prune(b, places)
@@ -176,10 +182,12 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 def solve_model(b: Build, opts: Options) -> Result:
     """Solve in a worker thread so the main thread can turn Ctrl-C into a clean stop."""
     solver = cp_model.CpSolver()
-    workers = configure(solver, opts)
-    if opts.hint:
-        add_hint(b, opts.hint)
     t0 = time.perf_counter()
+    if opts.hint:
+        add_hint(b, opts.hint, None if opts.time_limit is None else 0.2 * opts.time_limit)
+        if opts.time_limit is not None:
+            opts = replace(opts, time_limit=max(0.5, opts.time_limit - (time.perf_counter() - t0)))
+    workers = configure(solver, opts)
     cb = _Callback(b.scale, opts.progress, t0)
     out: dict = {}
     interrupted = False
@@ -238,7 +246,7 @@ def to_assignment(p: Placement) -> Assignment:
                       end=format_time(p.end), session=p.session)
 
 
-def add_hint(b: Build, hint: dict[str, Placement]) -> None:
+def add_hint(b: Build, hint: dict[str, Placement], seconds: float | None = None) -> None:
     """A full hint: the given placements, and every other variable completed from them.
 
     The completion solves the model with the placements fixed (a tiny search), so that
@@ -256,7 +264,7 @@ def add_hint(b: Build, hint: dict[str, Placement]) -> None:
                 fixed.add(fixed.get_bool_var_from_proto_index(x.index) == int(is_it))
     s = cp_model.CpSolver()
     s.parameters.num_workers = 1
-    s.parameters.max_time_in_seconds = 10
+    s.parameters.max_time_in_seconds = min(10.0, seconds or 10.0)
     b.model.clear_hints()
     if s.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         for i in range(len(b.model.proto.variables)):
@@ -274,14 +282,45 @@ def solve(instance: Instance, opts: Options | None = None, baseline: Baseline | 
     families = FAMILIES + list(opts.extra_families)
     if baseline is not None:
         families.append(Changes(baseline))
+    if opts.max_candidates and candidate_count(instance) > opts.max_candidates:
+        return solve_large(instance, families, opts)
     t0 = time.perf_counter()
     b = build_model(instance, families)
     build_seconds = time.perf_counter() - t0
+    if opts.time_limit is not None:  # the limit covers building too
+        opts = replace(opts, time_limit=max(0.5, opts.time_limit - build_seconds))
     if baseline is not None and any(p.term in CHANGE_TERMS for p in b.penalties):
         result = solve_lexicographic(b, opts, CHANGE_TERMS)
     else:
         result = solve_model(b, opts)
     result.model_size["build_ms"] = int(build_seconds * 1000)
+    return result
+
+
+def solve_large(instance: Instance, families: list, opts: Options) -> Result:
+    """Construct, restrict the candidates around the construction, then CP-SAT (see large.py)."""
+    t0 = time.perf_counter()
+    probe = Build(instance, scale=objective_scale(instance))
+    filters = [f.allowed for f in families if hasattr(f, "allowed")]
+
+    def allowed(talk, p) -> bool:
+        return all(ok(probe, talk, p) for ok in filters)
+
+    cliques = rows.clique_cover([(r.talk, r.other) for r in instance.constraints
+                                 if r.hard and r.kind == "not_parallel"])
+    group_of = large.clusters(instance)
+    made = large.construct(instance, allowed, cliques, group_of)
+    construct_seconds = time.perf_counter() - t0
+    b = build_model(instance, families, large.select(instance, made, group_of))
+    build_seconds = time.perf_counter() - t0 - construct_seconds
+    left = None if opts.time_limit is None else max(1.0, opts.time_limit - (time.perf_counter() - t0))
+    result = solve_model(b, replace(opts, time_limit=left, hint=made.placed))
+    result.bound = None  # a bound of the restricted model only: not one of the problem
+    result.seconds += construct_seconds + build_seconds
+    result.model_size.update({
+        "restricted": 1, "construction_ms": int(construct_seconds * 1000), "build_ms": int(build_seconds * 1000),
+        "constructed": len(made.placed), "grid_places": candidate_count(instance),
+    })
     return result
 
 

@@ -14,11 +14,19 @@ def row_weight(b: Build, row: ConstraintRow) -> float:
 
 
 def allowed(b: Build, talk: Talk, p: Placement) -> bool:
-    return not any(
-        placement_breaks(row, p)
-        for row in b.instance.constraints
-        if row.hard and row.kind in SINGLE_TALK_KINDS and row.talk == talk.id
-    )
+    rows = b._cache.get("hard_single_rows")
+    if rows is None:
+        rows = b._cache["hard_single_rows"] = hard_single_rows(b.instance)
+    return not any(placement_breaks(row, p) for row in rows.get(talk.id, ()))
+
+
+def hard_single_rows(instance) -> dict[str, list[ConstraintRow]]:
+    """Hard pin and forbid rows by talk."""
+    out: dict[str, list[ConstraintRow]] = {}
+    for row in instance.constraints:
+        if row.hard and row.kind in SINGLE_TALK_KINDS:
+            out.setdefault(row.talk, []).append(row)
+    return out
 
 
 def add(b: Build) -> None:
