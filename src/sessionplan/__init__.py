@@ -4,8 +4,11 @@ from .api import Solution, bundled_workshop, load, read_schedule, score, solve, 
 from .errors import InputError, Problem
 from .evaluate import Evaluation, evaluate
 from .model import Assignment, Instance
+from .committee.alternatives import Alternatives, alternatives
+from .committee.comparison import Comparison, compare
 
 __all__ = [
+    "Alternatives", "Comparison", "alternatives", "compare",
     "Assignment", "Evaluation", "InputError", "Instance", "Problem", "Solution", "bundled_workshop",
     "evaluate", "load", "read_schedule", "score", "solve", "write_outputs",
 ]

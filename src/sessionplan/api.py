@@ -64,25 +64,34 @@ def solve(
     seed: int = 0,
     progress: Callable[[Progress], None] | None = None,
     parameters: dict | None = None,
+    hint: dict | None = None,
+    extra_families: list | None = None,
 ) -> Solution:
-    """Solve a workbook or an instance; the schedule is scored by the evaluator."""
+    """Solve a workbook or an instance; the schedule is scored by the evaluator.
+
+    ``hint`` ({talk: Placement}) and ``extra_families`` are passed to the solver's Options.
+    """
     source = str(instance) if isinstance(instance, (str, Path)) else instance.name
     inst = load(instance) if isinstance(instance, (str, Path)) else instance
     opts = Options(time_limit=time_limit, workers=workers, seed=seed, progress=progress,
-                   parameters=dict(parameters or {}))
+                   parameters=dict(parameters or {}), hint=hint, extra_families=list(extra_families or []))
     result = _solve(inst, opts)
     result.assignments = sort_assignments(result.assignments, [r.name for r in inst.rooms])
     ev = evaluate(inst, result.assignments) if result.has_schedule else None
     return Solution(inst, result, ev, source)
 
 
-def read_schedule(path: str | Path, instance: Instance) -> list[Assignment]:
-    """Assignments from a schedule JSON or from a solved (possibly hand-edited) workbook."""
+def read_schedule(path: str | Path, instance: Instance, warnings: Problems | None = None) -> list[Assignment]:
+    """Assignments from a schedule JSON or from a solved (possibly hand-edited) workbook.
+
+    In a workbook, the day grids and the Talks sheet's ``scheduled_*`` columns are
+    reconciled (see ``io.edited_workbook``); disagreements go to ``warnings``.
+    """
     path = Path(path)
     if path.suffix.casefold() in (".xlsx", ".xlsm"):
-        from .io.workbook import read_schedule_from_workbook
+        from .io.edited_workbook import read_edited_workbook
 
-        return read_schedule_from_workbook(path, instance)
+        return read_edited_workbook(path, instance, warnings)
     assignments, _doc = read_schedule_json(path)
     return assignments
 
@@ -144,9 +153,9 @@ def write_outputs(sol: Solution, out_dir: str | Path, stem: str = "schedule") ->
     return written
 
 
-def score(instance: Instance, schedule: str | Path | list[Assignment]) -> Evaluation:
+def score(instance: Instance, schedule: str | Path | list[Assignment], warnings: Problems | None = None) -> Evaluation:
     """Evaluate any schedule (a JSON file, a solved workbook, or assignments)."""
-    assignments = schedule if isinstance(schedule, list) else read_schedule(schedule, instance)
+    assignments = schedule if isinstance(schedule, list) else read_schedule(schedule, instance, warnings)
     return evaluate(instance, assignments)
 
 

@@ -114,7 +114,7 @@ def build_model(instance: Instance, families: list | None = None) -> Build:
     for f in families:
         f.add(b)
     if b.penalties:
-        b.model.minimize(sum(p.coeff * p.expr for p in b.penalties))
+        b.model.minimize(b.objective())
     return b
 
 
@@ -230,8 +230,7 @@ def add_hint(b: Build, hint: dict[str, Placement]) -> None:
     The completion solves the model with the placements fixed (a tiny search), so that
     CP-SAT starts from a complete, consistent assignment.
     """
-    fixed = cp_model.CpModel()
-    fixed.proto.CopyFrom(b.model.proto)
+    fixed = b.model.clone()
     chosen_lits = set()
     for talk, cands in b.candidates.items():
         want = hint.get(talk)
@@ -246,10 +245,9 @@ def add_hint(b: Build, hint: dict[str, Placement]) -> None:
     s.parameters.max_time_in_seconds = 10
     st = s.solve(fixed)
     if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        values = s.response_proto.solution
         for i in range(len(b.model.proto.variables)):
-            b.model.proto.solution_hint.vars.append(i)
-            b.model.proto.solution_hint.values.append(values[i])
+            var = b.model.get_int_var_from_proto_index(i)
+            b.model.add_hint(var, s.value(var))
     else:  # the hint breaks a hard rule: hint the placements only, CP-SAT repairs
         for cands in b.candidates.values():
             for _, x in cands:
