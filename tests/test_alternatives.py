@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import date
 
 import pytest
@@ -140,3 +141,48 @@ def test_workshop_three_alternatives_meet_the_bar(workshop):
     doc = alts.summary_document({1: "schedule-1.json"})
     assert doc["found"] == 3 and doc["alternatives"][0]["file"] == "schedule-1.json"
     assert set(doc["alternatives"][1]["distance"]) == {"1", "3"}
+
+
+def test_cli_writes_alternatives_and_a_summary(mini, book, tmp_path):
+    from typer.testing import CliRunner
+
+    from sessionplan.cli import app
+
+    runner = CliRunner()
+    mini["Constraints"] = [["pin", "T1", "Mon-2", "no", 5], ["pin", "T1", "Mon-1", "no", 5]]
+    path = book(mini)
+    out = tmp_path / "alts"
+    res = runner.invoke(app, ["solve", str(path), "--alternatives", "3", "--within", "1000%", "--min-diff", "4",
+                              "--workers", "1", "--out", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["alternatives.json", *(f"schedule-{k}.{e}" for k in (1, 2, 3) for e in ("json", "xlsx"))]
+    summary = json.loads((out / "alternatives.json").read_text())
+    assert summary["found"] == 3 and summary["min_diff"] == 4 and summary["within"] == pytest.approx(10)
+    assert all(v >= 4 for alt in summary["alternatives"] for v in alt["distance"].values())
+    docs = [json.loads((out / f"schedule-{k}.json").read_text()) for k in (1, 2, 3)]
+    assert all(d["score"]["hard_violations"] == 0 for d in docs)
+    assert "vs 1" in res.output
+    # a fourth pairing does not exist: the three are written, the exit says not all were found
+    res = runner.invoke(app, ["solve", str(path), "--alternatives", "4", "--within", "1000%", "--min-diff", "4",
+                              "--workers", "1", "--out", str(tmp_path / "four"), "-q"])
+    assert res.exit_code == 1 and "alternative 4" in res.output
+    assert (tmp_path / "four" / "schedule-3.json").exists() and not (tmp_path / "four" / "schedule-4.json").exists()
+    # bad options: exit 2, nothing written
+    for args in (["--within", "five"], ["--min-diff", "0"], ["--alternatives", "0"]):
+        res = runner.invoke(app, ["solve", str(path), "--alternatives", "2", *args, "--out", str(tmp_path / "bad"), "-q"])
+        assert res.exit_code == 2, (args, res.output)
+        assert not (tmp_path / "bad").exists()
+
+
+def test_cli_infeasible_alternatives_exit_1(mini, book, tmp_path):
+    from typer.testing import CliRunner
+
+    from sessionplan.cli import app
+
+    mini["Speakers"][0][2] = "Mon"
+    res = CliRunner().invoke(app, ["solve", str(book(mini)), "--alternatives", "2", "--workers", "1",
+                                   "--out", str(tmp_path / "o"), "-q"])
+    assert res.exit_code == 1
+    doc = json.loads((tmp_path / "o" / "schedule-1.json").read_text())
+    assert doc["status"] == "infeasible" and doc["assignments"] == []

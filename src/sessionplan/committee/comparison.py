@@ -17,6 +17,7 @@ from .. import api
 from ..errors import InputError, Problem, Problems
 from ..evaluate import Evaluation, evaluate
 from ..model import Assignment, Instance
+from ..periods import format_time
 from ..terms import TERMS
 from .view import differing, seats
 
@@ -55,9 +56,27 @@ class Comparison:
         """The summary turned: one column per schedule, one row per figure."""
         return self.summary.T
 
+    def timetable(self, name: str) -> pd.DataFrame:
+        """Schedule ``name`` as a timetable: one row per start time, one column per day
+        (per day and room when there are several rooms), talk ids in the cells."""
+        several = len(self.instance.rooms) > 1
+        cells: dict[tuple, dict] = {}
+        for a in self.schedules[name]:
+            column = (f"{a.day:%a %d}", a.room) if several else f"{a.day:%a %d}"
+            row = cells.setdefault(column, {})
+            row[a.start] = f"{row[a.start]}, {a.talk}" if a.start in row else a.talk
+        starts = sorted({format_time(s.start) for s in self.instance.slots})
+        columns = [(f"{d:%a %d}", r.name) if several else f"{d:%a %d}" for d in self.instance.days
+                   for r in (self.instance.rooms if several else self.instance.rooms[:1])]
+        return pd.DataFrame({c: [cells.get(c, {}).get(t, "") for t in starts] for c in columns}, index=starts)
+
     def moved(self, name: str) -> set[str]:
         """Talks of schedule ``name`` placed differently from the first schedule."""
         return set(self.moves.loc[self.moves["schedule"] == name, "talk"])
+
+    def reseated(self, name: str) -> set[str]:
+        """Talks of schedule ``name`` on another day or with other session-mates than in the first."""
+        return set(differing(seats(self.schedules[name]), seats(next(iter(self.schedules.values())))))
 
 
 def compare(

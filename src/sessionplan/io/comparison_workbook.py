@@ -1,8 +1,9 @@
 """The comparison workbook: a summary, the moves, per-speaker changes, a grid per schedule.
 
-Grids show every day of one schedule stacked (rows: day and time, columns: rooms);
-talks placed differently from the first schedule are highlighted, and so are talks
-named in a hard violation.
+Grids show every day of one schedule stacked (rows: day and time, columns: rooms).
+Talks placed differently from the first schedule are highlighted: amber when they are
+on another day or with other session-mates (what a committee notices), pale yellow
+when only their time or room changed. Talks named in a hard violation are in red.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from .atomic import write_with
 from .output_workbook import BOX, WRAP, _table, talk_cell_text
 from .template import style_header
 
-MOVED = PatternFill("solid", fgColor="FFD966")
+MOVED = PatternFill("solid", fgColor="FFF2CC")      # same day and session-mates, other time or room
+RESEATED = PatternFill("solid", fgColor="FFC000")   # another day or other session-mates
 HARD = Font(bold=True, color="C00000")
 DAY_ROW = PatternFill("solid", fgColor="D9D9D9")
 
@@ -71,6 +73,7 @@ def _grid(wb: Workbook, c: Comparison, name: str, title: str, reference: str | N
     for col in range(4, 4 + len(rooms)):
         ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = 38
     moved = c.moved(name) if reference else set()
+    reseated = c.reseated(name) if reference else set()
     hard = {t for v in c.evaluations[name].violations for t in v.talks}
     row_of: dict[tuple, int] = {}
     r = 2
@@ -98,9 +101,10 @@ def _grid(wb: Workbook, c: Comparison, name: str, title: str, reference: str | N
             cell.value = f"{cell.value}\n---\n{text}" if cell.value else text   # two talks in one cell: a clash
             cell.alignment, cell.border = WRAP, BOX
             if a.talk in moved:
-                cell.fill = MOVED
+                cell.fill = RESEATED if a.talk in reseated else MOVED
             if a.talk in hard:
                 cell.font = HARD
     note = ws.max_row + 2
     ws.cell(row=note, column=1, value=(
-        f"yellow: placed differently from {reference}; " if reference else "") + "red text: named in a hard violation")
+        f"moved compared with {reference}: amber = another day or other session-mates, pale yellow = same "
+        f"day and session-mates, other time or room. " if reference else "") + "Red text: named in a hard violation.")
