@@ -186,3 +186,10 @@ def test_cli_infeasible_alternatives_exit_1(mini, book, tmp_path):
     assert res.exit_code == 1
     doc = json.loads((tmp_path / "o" / "schedule-1.json").read_text())
     assert doc["status"] == "infeasible" and doc["assignments"] == []
+
+
+def test_a_complete_hint_is_accepted(mini, book):
+    inst = sp.load(book(mini))
+    first = sp.solve(inst, workers=1, time_limit=10)
+    again = sp.solve(inst, workers=1, time_limit=10, hint=first.result.placements)
+    assert again.status == "optimal" and again.result.objective == first.result.objective
