@@ -185,3 +185,26 @@ def test_compare_json_schedules_in_python(workshop, workshop_solution, tmp_path)
     assert set(c.terms["schedule"]) == {"solved", "swapped"}
     assert c.summary.loc["solved", "total"] == pytest.approx(workshop_solution.evaluation.total)
     json.dumps(c.summary.reset_index().to_dict("records"), default=str)
+
+
+def test_two_rooms_a_room_change_and_a_whole_session_moved(mini, book, tmp_path):
+    mini["Rooms"] = [["Hall", 100], ["Annex", 20]]
+    mini["Talks"] += [["T5", "Convex duality", "Ada", None, None, None, None, None, None]]
+    path = book(mini)
+    inst = sp.load(path)
+    sol = sp.solve(inst, workers=1, time_limit=10)
+    sp.write_outputs(sol, tmp_path / "out")
+    wb = load_workbook(tmp_path / "out" / "schedule.xlsx")
+    ws = next(w for w in wb.worksheets if w.title.startswith(GRID_PREFIX))
+    header = [c.value for c in ws[1]]
+    hall, annex = header.index("Hall") + 1, header.index("Annex") + 1
+    # move every talk of the Hall to the Annex and back: whole sessions change room
+    for r in range(2, ws.max_row + 1):
+        h, a = ws.cell(row=r, column=hall), ws.cell(row=r, column=annex)
+        h.value, a.value = a.value, h.value
+    wb.save(tmp_path / "rooms.xlsx")
+    c = sp.compare(inst, [sol, tmp_path / "rooms.xlsx"])
+    assert set(c.moves["change"]) == {"room"} and len(c.moves) == len(inst.talks)
+    assert c.summary.loc["rooms.xlsx", "seated_differently"] == 0   # the committee sees the same sessions
+    assert c.reseated("rooms.xlsx") == set()
+    assert c.timetable("rooms.xlsx").columns.nlevels == 2
