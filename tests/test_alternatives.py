@@ -84,8 +84,8 @@ def test_second_alternative_agrees_with_exhaustive_search(inst, min_diff, within
     eligible = [total for s, total in _feasible_schedules(inst)
                 if total <= alts.cap + 1e-9 and distance(first, s) >= min_diff]
     if not eligible:
-        assert len(alts.solutions) == 1 and alts.failed.status == "infeasible", alts.stopped
-        assert "no programme within" in alts.stopped
+        assert len(alts.solutions) == 1 and "no programme within" in alts.stopped, alts.stopped
+        assert alts.failed.status in ("optimal", "infeasible")   # proven: no such programme
     else:
         second = alts.solutions[1]
         assert second.evaluation.hard_violations == 0

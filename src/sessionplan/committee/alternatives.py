@@ -4,6 +4,11 @@ The first is the best the solver finds (proven optimal when the time allows). Ea
 next one is the best programme whose objective stays within ``within`` of the first's
 and in which at least ``min_diff`` talks sit differently (another day, or other
 session-mates: see ``view``) from EVERY earlier alternative.
+
+The difference is asked for as an exact penalty (see ``solver.diversity``): the
+previous alternative, given as the hint, is then a valid start, and the search moves
+away from it; an answer that still falls short means there is no such programme (when
+proven optimal) or none was found in the time limit.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import pandas as pd
 from .. import api
 from ..model import Instance
 from ..solver import Progress, objective_scale
-from ..solver.diversity import Diversity
+from ..solver.diversity import SHORTFALL, Diversity
 from ..terms import TERMS
 from .view import distance, seats
 
@@ -78,7 +83,7 @@ class Alternatives:
                 "above_best": (r.objective - self.best) / self.best if self.best else 0.0,
                 "seconds": round(r.seconds, 3), "hard_violations": ev.hard_violations,
             }
-            row.update({name: ev.terms[name].penalty for name in TERMS})
+            row.update({name: round(ev.terms[name].penalty, 6) for name in TERMS})
             row["total"] = ev.total
             others = [dist.loc[k, j] for j in dist.columns if j != k]
             row["min_distance"] = min(others) if others else None
@@ -143,15 +148,17 @@ def alternatives(
     floor = math.ceil(first.result.bound * scale - 1e-6) if first.result.bound is not None else None
     out.cap = cap / scale
     for n in range(2, k + 1):
-        diversity = Diversity([seats(s.assignments) for s in out.solutions], min_diff, cap, floor)
+        diversity = Diversity([seats(s.assignments) for s in out.solutions], min_diff, cap, floor, soft=True)
         sol = solve(n, extra_families=[diversity], hint=out.solutions[-1].result.placements)
-        if not sol.result.has_schedule:
-            out.failed = sol
-            if sol.status == "infeasible":
-                out.stopped = (f"alternative {n}: no programme within {within:.1%} of the best objective "
-                               f"sits at least {min_diff} talks differently from every earlier one")
-            else:
-                out.stopped = f"alternative {n}: none found in the time limit (status {sol.status})"
-            break
-        out.solutions.append(sol)
+        short = sol.result.terms.pop(SHORTFALL, 0.0)
+        if sol.result.has_schedule and not short:
+            out.solutions.append(sol)
+            continue
+        out.failed = sol
+        if sol.status in ("optimal", "infeasible"):
+            out.stopped = (f"alternative {n}: no programme within {within:.1%} of the best objective "
+                           f"sits at least {min_diff} talks differently from every earlier one")
+        else:
+            out.stopped = f"alternative {n}: none found in the time limit (status {sol.status})"
+        break
     return out

@@ -108,7 +108,8 @@ def compare(
         instance, loaded, evaluations,
         summary=_summary(loaded, evaluations),
         terms=pd.DataFrame(
-            [{"schedule": n, "term": t.name, "weight": t.weight, "count": t.amount, "penalty": t.penalty}
+            [{"schedule": n, "term": t.name, "weight": t.weight, "count": round(t.amount, 6),
+              "penalty": round(t.penalty, 6)}
              for n, ev in evaluations.items() for t in ev.terms.values()],
             columns=["schedule", "term", "weight", "count", "penalty"]),
         violations=pd.DataFrame(
@@ -161,7 +162,7 @@ def _summary(loaded: dict[str, list[Assignment]], evaluations: dict[str, Evaluat
         ev = evaluations[name]
         places = _first_places(assignments)
         row = {"schedule": name, "hard_violations": ev.hard_violations}
-        row.update({term: ev.terms[term].penalty for term in TERMS})
+        row.update({term: round(ev.terms[term].penalty, 6) for term in TERMS})
         row["total"] = ev.total
         row["moved"] = sum(1 for t in set(places) | set(ref_places) if _key(places.get(t)) != _key(ref_places.get(t)))
         row["seated_differently"] = len(differing(seats(assignments), ref_seats))

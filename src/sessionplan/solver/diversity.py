@@ -9,6 +9,12 @@ than before while keeping the old mates (``extra[t]`` asks the session's occupan
 exceed the old one wherever ``t`` is). At least ``min_diff`` talks must differ from
 each earlier programme. Everything is sparse: per talk, a handful of literals over its
 own candidate sessions, and one occupancy sum per session.
+
+With ``soft``, "at least ``min_diff``" becomes an exact penalty instead: each missing
+talk costs more than the whole room between ``floor`` and ``cap``, so any programme
+that differs enough beats any that does not, and a programme that does not differ
+enough (such as the previous one, given as a hint) is a valid start for the search.
+The penalty is the term ``diversity_shortfall``: 0 in an answer that differs enough.
 """
 
 from __future__ import annotations
@@ -16,9 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..committee.view import Seat
-from .build import Build
+from .build import Build, Penalty
 
 NAME = "diversity"
+SHORTFALL = "diversity_shortfall"
 
 
 @dataclass
@@ -27,17 +34,25 @@ class Diversity:
     min_diff: int
     cap: int | None = None        # objective <= cap (objective units, see Build.scale)
     floor: int | None = None      # objective >= floor (a proven bound of the unrestricted model)
+    soft: bool = False
     differ: list[dict[str, object]] = field(default_factory=list)   # per earlier programme, for inspection
 
     def add(self, b: Build) -> None:
+        objective = b.objective()
         if b.penalties and self.cap is not None:
-            b.model.add(b.objective() <= self.cap)
+            b.model.add(objective <= self.cap)
         if b.penalties and self.floor is not None:
-            b.model.add(b.objective() >= self.floor)
+            b.model.add(objective >= self.floor)
         occupancy: dict[tuple, object] = {}
         for n, seats in enumerate(self.previous):
             self.differ.append(_differ_from(b, n, seats, occupancy))
-            b.model.add(sum(self.differ[-1].values()) >= self.min_diff)
+            if not self.soft:
+                b.model.add(sum(self.differ[-1].values()) >= self.min_diff)
+                continue
+            short = b.model.new_int_var(0, self.min_diff, f"shortfall[{n}]")
+            b.model.add(short >= self.min_diff - sum(self.differ[-1].values()))
+            big = (self.cap if self.cap is not None else 10**9) - (self.floor or 0) + 1
+            b.penalties.append(Penalty(SHORTFALL, big, short))
 
 
 def _occupancy(b: Build, key: tuple, cache: dict):
