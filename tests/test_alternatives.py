@@ -169,7 +169,8 @@ def test_cli_writes_alternatives_and_a_summary(mini, book, tmp_path):
     assert res.exit_code == 1 and "alternative 4" in res.output
     assert (tmp_path / "four" / "schedule-3.json").exists() and not (tmp_path / "four" / "schedule-4.json").exists()
     # bad options: exit 2, nothing written
-    for args in (["--within", "five"], ["--min-diff", "0"], ["--alternatives", "0"]):
+    for args in (["--within", "five"], ["--min-diff", "0"], ["--alternatives", "0"],
+                 ["--baseline", str(out / "schedule-1.json")]):
         res = runner.invoke(app, ["solve", str(path), "--alternatives", "2", *args, "--out", str(tmp_path / "bad"), "-q"])
         assert res.exit_code == 2, (args, res.output)
         assert not (tmp_path / "bad").exists()

@@ -36,7 +36,7 @@ def grid_cells(wb):
             for cell in row:
                 if cell.value:
                     talks[cell.value.split(" · ")[0]] = cell
-                elif ws.cell(row=cell.row, column=1).value:
+                elif ":" in str(ws.cell(row=cell.row, column=1).value or ""):   # a time row, not the legend
                     empty.append(cell)
     return talks, empty
 

@@ -1,6 +1,7 @@
 """sessionplan: conference and workshop programmes from an Excel workbook, with CP-SAT."""
 
-from .api import Solution, bundled_workshop, load, read_schedule, score, solve, write_outputs
+from .api import Solution, bundled_workshop, check, load, read_schedule, score, solve, write_outputs
+from .explanation import Explanation, explain
 from .errors import InputError, Problem
 from .evaluate import Evaluation, evaluate
 from .model import Assignment, Instance
@@ -9,6 +10,6 @@ from .committee.comparison import Comparison, compare
 
 __all__ = [
     "Alternatives", "Comparison", "alternatives", "compare",
-    "Assignment", "Evaluation", "InputError", "Instance", "Problem", "Solution", "bundled_workshop",
-    "evaluate", "load", "read_schedule", "score", "solve", "write_outputs",
+    "Assignment", "Evaluation", "Explanation", "InputError", "Instance", "Problem", "Solution",
+    "bundled_workshop", "check", "evaluate", "explain", "load", "read_schedule", "score", "solve", "write_outputs",
 ]

@@ -45,6 +45,7 @@ class Speaker(_Frozen):
 class Room(_Frozen):
     name: str
     capacity: int | None = Field(default=None, ge=0)
+    changeover: int = Field(default=0, ge=0)  # minutes the room needs between two talks
     row: int | None = None
 
 
@@ -101,7 +102,7 @@ class Placement(_Frozen):
     day: date
     start: int
     end: int
-    span_end: int
+    span_end: int  # the room is busy until then (end of its last slot, or changeover)
     session: str
 
     @property
@@ -183,16 +184,21 @@ class Instance(BaseModel):
         """Minutes since the first day's midnight, for ordering across days."""
         return (day - self.days[0]).days * 1440 + minutes
 
-    def placements(self, talk: Talk) -> list[Placement]:
-        """Every place the slot grid allows for ``talk`` (room, start), ignoring people."""
+    def placements(self, talk: Talk, *, any_room: bool = False) -> list[Placement]:
+        """Every place the slot grid allows for ``talk`` (room, start), ignoring people.
+
+        Only its required room, unless ``any_room`` (used to explain infeasibility).
+        """
+        if any_room and talk.room:
+            return self._grid_placements(talk, any_room=True)
         return self.placement_table[talk.id]
 
     @cached_property
     def placement_table(self) -> dict[str, list[Placement]]:
         return {t.id: self._grid_placements(t) for t in self.talks}
 
-    def _grid_placements(self, talk: Talk) -> list[Placement]:
-        rooms = [talk.room] if talk.room else [r.name for r in self.rooms]
+    def _grid_placements(self, talk: Talk, any_room: bool = False) -> list[Placement]:
+        rooms = [talk.room] if talk.room and not any_room else [r.name for r in self.rooms]
         out: list[Placement] = []
         for (day, label), idxs in self.sessions.items():
             for room in rooms:
@@ -212,6 +218,7 @@ class Instance(BaseModel):
             covered.append(j)
             if talk.duration is None or slot.end - first.start >= talk.duration:
                 end = slot.end if talk.duration is None else first.start + talk.duration
+                changeover = self.room_by_name[room].changeover
                 return Placement(
                     talk=talk.id,
                     room=room,
@@ -219,7 +226,7 @@ class Instance(BaseModel):
                     day=first.day,
                     start=first.start,
                     end=end,
-                    span_end=slot.end,
+                    span_end=max(slot.end, end + changeover),
                     session=first.session,
                 )
         return None

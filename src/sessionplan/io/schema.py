@@ -70,6 +70,7 @@ SHEETS: dict[str, SheetSpec] = {
             (
                 Column("name", True, "unique room name"),
                 Column("capacity", False, "seats (whole number)"),
+                Column("changeover", False, "minutes the room needs between two talks (default 0)"),
             ),
             "One row per room.",
         ),

@@ -11,16 +11,19 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from math import lcm
 
 from ortools.sat.python import cp_model
 
+from ..baseline import Baseline
 from ..model import Assignment, Instance, Placement
 from ..periods import format_time
 from . import capacity, joint, placement, rows, speakers, topics
 from .build import Build
+from .changes import TERMS as CHANGE_TERMS
+from .changes import Changes
 
 FAMILIES = [placement, speakers, rows, joint, topics, capacity]
 
@@ -73,10 +76,18 @@ class Result:
     interrupted: bool = False
     placements: dict[str, Placement] = field(default_factory=dict)
     first_solution_seconds: float | None = None
+    stages: dict = field(default_factory=dict)
 
     @property
     def gap(self) -> float | None:
         return relative_gap(self.objective, self.bound)
+
+    @classmethod
+    def without_search(cls, status: str, opts: Options, seconds: float = 0.0) -> Result:
+        """A result decided before CP-SAT ran (e.g. a counting check proved infeasibility)."""
+        return cls(status=status, objective=None, bound=None, seconds=seconds, assignments=[], terms={},
+                   workers=opts.workers or os.cpu_count() or 1, seed=opts.seed, time_limit=opts.time_limit,
+                   model_size={})
 
     @property
     def has_schedule(self) -> bool:
@@ -126,10 +137,13 @@ def configure(solver: cp_model.CpSolver, opts: Options) -> int:
     if opts.time_limit is not None:
         p.max_time_in_seconds = max(0.01, float(opts.time_limit))
     p.catch_sigint_signal = False
-    if workers <= 2:
-        # With two workers the default portfolio may have no LP-based subsolver, so
-        # the bound stays trivial and optimality is never proven.
+    # With two workers the default portfolio carries no strong LP, so the bound can
+    # stay trivial (EMF re-planning: bound 480 after 60 s; with max_lp: 1140, proven
+    # optimal in 6 s). One worker: the full LP in the only search.
+    if workers == 1:
         p.linearization_level = 2
+    elif workers == 2:
+        p.subsolvers.extend(["max_lp", "quick_restart"])
     for key, value in opts.parameters.items():
         if isinstance(value, (list, tuple)):
             field_ = getattr(p, key)
@@ -243,8 +257,8 @@ def add_hint(b: Build, hint: dict[str, Placement]) -> None:
     s = cp_model.CpSolver()
     s.parameters.num_workers = 1
     s.parameters.max_time_in_seconds = 10
-    st = s.solve(fixed)
-    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    b.model.clear_hints()
+    if s.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         for i in range(len(b.model.proto.variables)):
             var = b.model.get_int_var_from_proto_index(i)
             b.model.add_hint(var, s.value(var))
@@ -254,12 +268,50 @@ def add_hint(b: Build, hint: dict[str, Placement]) -> None:
                 b.model.add_hint(x, x.index in chosen_lits)
 
 
-def solve(instance: Instance, opts: Options | None = None) -> Result:
+def solve(instance: Instance, opts: Options | None = None, baseline: Baseline | None = None) -> Result:
+    """Solve; with a ``baseline``, lexicographically: fewest moves first, then the rest."""
     opts = opts or Options()
     families = FAMILIES + list(opts.extra_families)
+    if baseline is not None:
+        families.append(Changes(baseline))
     t0 = time.perf_counter()
     b = build_model(instance, families)
     build_seconds = time.perf_counter() - t0
-    result = solve_model(b, opts)
+    if baseline is not None and any(p.term in CHANGE_TERMS for p in b.penalties):
+        result = solve_lexicographic(b, opts, CHANGE_TERMS)
+    else:
+        result = solve_model(b, opts)
     result.model_size["build_ms"] = int(build_seconds * 1000)
     return result
+
+
+def solve_lexicographic(b: Build, opts: Options, first: tuple[str, ...]) -> Result:
+    """Minimise the ``first`` terms alone, then everything with those held at their best.
+
+    The final objective is the full weighted sum (so it equals the evaluator's score);
+    the bound is the second stage's. Half the time limit goes to each stage at most.
+    """
+    head = sum(p.coeff * p.expr for p in b.penalties if p.term in first)
+    full = sum(p.coeff * p.expr for p in b.penalties)
+    half = None if opts.time_limit is None else opts.time_limit / 2
+    b.model.clear_objective()
+    b.model.minimize(head)
+    r1 = solve_model(b, replace(opts, time_limit=half))
+    if not r1.has_schedule or r1.interrupted:
+        return r1
+    best_head = round(r1.objective * b.scale)
+    b.model.add(head <= best_head)
+    b.model.clear_objective()
+    b.model.minimize(full)
+    b.model.clear_hints()
+    rest = None if opts.time_limit is None else max(0.5, opts.time_limit - r1.seconds)
+    r2 = solve_model(b, replace(opts, time_limit=rest, hint=r1.placements))
+    if not r2.has_schedule:  # cannot happen with the hint, unless interrupted before it
+        return r1
+    r2.seconds += r1.seconds
+    r2.first_solution_seconds = r1.first_solution_seconds
+    if r1.status != "optimal" and r2.status == "optimal":
+        r2.status = "feasible"
+    r2.stages = {"moves": {"status": r1.status, "objective": r1.objective, "bound": r1.bound,
+                           "seconds": round(r1.seconds, 3)}}
+    return r2
