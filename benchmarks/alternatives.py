@@ -56,7 +56,8 @@ def main() -> None:
         alts_times.append(timings["alternatives"])
         ratios.append(ratio)
         print(f"run {run}: single {timings['single']:.2f}s, {args.k} alternatives {timings['alternatives']:.2f}s "
-              f"(ratio {ratio:.2f}); objectives {[round(s.evaluation.total, 3) for s in alts.solutions]} "
+              f"(ratio {ratio:.2f}; search {[round(s.result.seconds, 2) for s in alts.solutions]}s, single's "
+              f"{single.result.seconds:.2f}s); objectives {[round(s.evaluation.total, 3) for s in alts.solutions]} "
               f"(best {best:g}, min_diff asked {alts.min_diff}); pairwise distances {pairs}")
     print(f"median of {args.runs}: single {statistics.median(singles):.2f}s, {args.k} alternatives "
           f"{statistics.median(alts_times):.2f}s, ratio {statistics.median(ratios):.2f} "

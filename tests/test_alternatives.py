@@ -76,7 +76,7 @@ def test_second_alternative_agrees_with_exhaustive_search(inst, min_diff, within
         n *= len(o)
     if n == 0 or n > 3000:
         return
-    alts = sp.alternatives(inst, 2, within=within, min_diff=min_diff, time_limit=10, workers=1)
+    alts = sp.alternatives(inst, 2, within=within, min_diff=min_diff, time_limit=10, workers=1, stop_gap=0)
     if not alts.solutions:
         assert alts.failed.status == "infeasible"
         return

@@ -27,6 +27,7 @@ from ..terms import TERMS
 from .view import distance, seats
 
 DEFAULT_WITHIN = 0.05
+STOP_GAP = 0.01             # an alternative's search stops within 1% of the best bound
 MIN_DIFF_SHARE = 0.15       # default min_diff: this share of the talks ...
 MIN_DIFF_AT_LEAST = 4       # ... but at least this many
 
@@ -122,10 +123,14 @@ def alternatives(
     workers: int | None = None,
     seed: int = 0,
     progress: Callable[[int, Progress], None] | None = None,
+    stop_gap: float = STOP_GAP,
 ) -> Alternatives:
     """Up to ``k`` programmes: the best, then the best of those that differ enough.
 
     ``time_limit`` applies to each solve; ``progress(alternative number, Progress)``.
+    The search for alternative 2, 3, ... stops once it is within ``stop_gap`` of the
+    best bound (the first solve's, a lower bound for every alternative): 0 asks for
+    the best alternative proven.
     """
     if k < 1:
         raise ValueError("k must be at least 1")
@@ -134,7 +139,12 @@ def alternatives(
 
     def solve(n: int, **kw) -> api.Solution:
         cb = (lambda p: progress(n, p)) if progress else None
-        return api.solve(instance, time_limit=time_limit, workers=workers, seed=seed, progress=cb, **kw)
+        # never so loose that a programme short of min_diff (which costs more than the
+        # whole room up to the cap) could count as close enough
+        gap = min(stop_gap, within / (2 * (1 + within)))
+        parameters = {"relative_gap_limit": gap} if n > 1 and gap > 0 else None
+        return api.solve(instance, time_limit=time_limit, workers=workers, seed=seed, progress=cb,
+                         parameters=parameters, **kw)
 
     first = solve(1)
     if not first.result.has_schedule:
@@ -155,7 +165,8 @@ def alternatives(
             out.solutions.append(sol)
             continue
         out.failed = sol
-        if sol.status in ("optimal", "infeasible"):
+        proven = sol.status == "infeasible" or (sol.result.bound is not None and sol.result.bound * scale > cap + 1e-6)
+        if proven:
             out.stopped = (f"alternative {n}: no programme within {within:.1%} of the best objective "
                            f"sits at least {min_diff} talks differently from every earlier one")
         else:
