@@ -161,6 +161,8 @@ def alternatives(
         diversity = Diversity([seats(s.assignments) for s in out.solutions], min_diff, cap, floor, soft=True)
         sol = solve(n, extra_families=[diversity], hint=out.solutions[-1].result.placements)
         short = sol.result.terms.pop(SHORTFALL, 0.0)
+        if sol.status == "optimal" and sol.result.gap:   # stopped by stop_gap, not proven
+            sol.result.status = "feasible"
         if sol.result.has_schedule and not short:
             out.solutions.append(sol)
             continue
