@@ -63,8 +63,8 @@ class Slot(_Frozen):
         return f"{self.day.isoformat()} {format_time(self.start)}-{format_time(self.end)}"
 
 
-ConstraintKind = Literal["pin", "forbid", "before", "same_session", "different_day"]
-CONSTRAINT_KINDS: tuple[str, ...] = ("pin", "forbid", "before", "same_session", "different_day")
+ConstraintKind = Literal["pin", "forbid", "before", "same_session", "different_day", "not_parallel"]
+CONSTRAINT_KINDS: tuple[str, ...] = ("pin", "forbid", "before", "same_session", "different_day", "not_parallel")
 
 
 class ConstraintRow(_Frozen):
@@ -86,6 +86,7 @@ class ConstraintRow(_Frozen):
             "before": "before",
             "same_session": "in the same session as",
             "different_day": "on a different day from",
+            "not_parallel": "not at the same time as",
         }[self.kind]
         target = self.target
         if self.kind == "pin" and self.room and self.period is not None:
@@ -201,12 +202,20 @@ class Instance(BaseModel):
         rooms = [talk.room] if talk.room and not any_room else [r.name for r in self.rooms]
         out: list[Placement] = []
         for (day, label), idxs in self.sessions.items():
+            open_rooms = self.session_rooms[(day, label)]
             for room in rooms:
+                if room not in open_rooms:
+                    continue
                 for k in range(len(idxs)):
                     p = self._place_from(talk, room, idxs, k)
                     if p is not None:
                         out.append(p)
         return out
+
+    @cached_property
+    def session_rooms(self) -> dict[tuple[date, str], frozenset[str]]:
+        """The rooms open in at least one slot of each (day, session label)."""
+        return {key: frozenset(r for j in idxs for r in self.slots[j].rooms) for key, idxs in self.sessions.items()}
 
     def _place_from(self, talk: Talk, room: str, idxs: list[int], k: int) -> Placement | None:
         first = self.slots[idxs[k]]

@@ -9,6 +9,8 @@ from .base import Context
 def score(ctx: Context) -> None:
     inst = ctx.instance
     cohesion, parallel = ctx.term("topic_cohesion"), ctx.term("topic_parallel")
+    if not (cohesion.weight or parallel.weight):
+        return
     for pair in related_pairs(inst):
         if pair.a not in ctx.placed or pair.b not in ctx.placed:
             continue

@@ -168,6 +168,7 @@ CONSTRAINT_HELP = [
     ("before", "T01", "T02", "T01 ends before T02 starts"),
     ("same_session", "T01", "T02", "both talks in one session: same room, same session block"),
     ("different_day", "T01", "T02", "the two talks on different days"),
+    ("not_parallel", "T01", "T02", "the two talks never at the same time (someone wants to attend both)"),
 ]
 
 PERIOD_EXAMPLES = [

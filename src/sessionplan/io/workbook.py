@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import InputError, Problems
 from ..model import CONSTRAINT_KINDS, ConstraintRow, Instance, Room, Slot, Speaker, Talk
 from ..periods import PeriodError, format_time, parse_period, parse_periods
+from ..rules import PAIR_KINDS
 from ..terms import TERMS
 from . import cells
 from .cells import CellError
@@ -306,7 +307,7 @@ class _Reader:
 
     def _target(self, row: Row, kind, target, talk, talks, rooms, labels) -> dict | None:
         sheet = "Constraints"
-        if kind in ("before", "same_session", "different_day"):
+        if kind in PAIR_KINDS:
             if not target:
                 self.p.add(sheet, row.number, "target", f"{kind} needs another talk id as target")
                 return None

@@ -19,6 +19,9 @@ NAME = "topics"
 
 
 def add(b: Build) -> None:
+    w = b.instance.weights
+    if not (w["topic_cohesion"] or (w["topic_parallel"] and len(b.instance.rooms) > 1)):
+        return  # nothing to pay for: do not compute the similarity at all
     pairs = related_pairs(b.instance)
     if not pairs:
         return
