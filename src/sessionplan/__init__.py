@@ -5,8 +5,11 @@ from .explanation import Explanation, explain
 from .errors import InputError, Problem
 from .evaluate import Evaluation, evaluate
 from .model import Assignment, Instance
+from .committee.alternatives import Alternatives, alternatives
+from .committee.comparison import Comparison, compare
 
 __all__ = [
+    "Alternatives", "Comparison", "alternatives", "compare",
     "Assignment", "Evaluation", "Explanation", "InputError", "Instance", "Problem", "Solution",
     "bundled_workshop", "check", "evaluate", "explain", "load", "read_schedule", "score", "solve", "write_outputs",
 ]

@@ -87,12 +87,15 @@ def solve(
     parameters: dict | None = None,
     baseline: list[Assignment] | str | Path | None = None,
     explain_limit: float = 30.0,
+    hint: dict | None = None,
+    extra_families: list | None = None,
 ) -> Solution:
     """Solve a workbook or an instance; the schedule is scored by the evaluator.
 
     With a ``baseline`` (assignments, a schedule JSON or a solved workbook) the solve
     re-plans: pinned talks stay, then the fewest moves, then the usual terms. When no
     schedule exists, ``Solution.explanation`` says which workbook rows conflict.
+    ``hint`` ({talk: Placement}) and ``extra_families`` are passed to the solver's Options.
     """
     source = str(instance) if isinstance(instance, (str, Path)) else instance.name
     inst = load(instance) if isinstance(instance, (str, Path)) else instance
@@ -101,7 +104,7 @@ def solve(
         given = baseline if isinstance(baseline, list) else read_schedule(baseline, inst)
         base = Baseline.from_assignments(inst, given)
     opts = Options(time_limit=time_limit, workers=workers, seed=seed, progress=progress,
-                   parameters=dict(parameters or {}))
+                   parameters=dict(parameters or {}), hint=hint, extra_families=list(extra_families or []))
     t0 = time.perf_counter()
     found = counting_checks(inst, base)
     if found is not None:
@@ -123,13 +126,17 @@ def solve(
     return Solution(inst, result, ev, source, explanation, base)
 
 
-def read_schedule(path: str | Path, instance: Instance) -> list[Assignment]:
-    """Assignments from a schedule JSON or from a solved (possibly hand-edited) workbook."""
+def read_schedule(path: str | Path, instance: Instance, warnings: Problems | None = None) -> list[Assignment]:
+    """Assignments from a schedule JSON or from a solved (possibly hand-edited) workbook.
+
+    In a workbook, the day grids and the Talks sheet's ``scheduled_*`` columns are
+    reconciled (see ``io.edited_workbook``); disagreements go to ``warnings``.
+    """
     path = Path(path)
     if path.suffix.casefold() in (".xlsx", ".xlsm"):
-        from .io.workbook import read_schedule_from_workbook
+        from .io.edited_workbook import read_edited_workbook
 
-        return read_schedule_from_workbook(path, instance)
+        return read_edited_workbook(path, instance, warnings)
     assignments, _doc = read_schedule_json(path)
     return assignments
 
@@ -215,9 +222,9 @@ def _place_text(p: dict | None) -> str:
 
 
 def score(instance: Instance, schedule: str | Path | list[Assignment],
-          baseline: str | Path | list[Assignment] | None = None) -> Evaluation:
+          baseline: str | Path | list[Assignment] | None = None, *, warnings: Problems | None = None) -> Evaluation:
     """Evaluate any schedule (a JSON file, a solved workbook, or assignments)."""
-    assignments = schedule if isinstance(schedule, list) else read_schedule(schedule, instance)
+    assignments = schedule if isinstance(schedule, list) else read_schedule(schedule, instance, warnings)
     base = None
     if baseline is not None:
         given = baseline if isinstance(baseline, list) else read_schedule(baseline, instance)

@@ -70,9 +70,20 @@ def solve(
         help="re-plan against this published schedule (schedule JSON or solved workbook): "
              "pinned talks stay, then as few moves as possible, then the usual terms")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress line")] = False,
+    alternatives: Annotated[int, typer.Option(min=1, help="write this many different good programmes, schedule-1 ... schedule-K")] = 1,
+    within: Annotated[str, typer.Option(help="alternatives: objective at most this share above the best (5% or 0.05)")] = "5%",
+    min_diff: Annotated[Optional[int], typer.Option(min=1, help="alternatives: talks seated differently from each other alternative; default max(4, 15% of the talks)")] = None,
 ) -> None:
-    """Solve a workbook into schedule.xlsx and schedule.json."""
+    """Solve a workbook into schedule.xlsx and schedule.json (or K alternatives)."""
     path = workbook or api.bundled_workshop()
+    if alternatives > 1:
+        if baseline is not None:
+            err.print("error: --alternatives and --baseline cannot be combined: re-plan first, then ask for alternatives")
+            raise typer.Exit(EXIT_INPUT)
+        share = _share(within)
+        inst = _load(path)
+        return _solve_alternatives(inst, str(path) if workbook else "workshop (bundled)", out_dir, alternatives,
+                                   share, min_diff, time_limit, workers, seed, quiet)
     inst = _load(path)
     base = None
     if baseline is not None:
@@ -103,6 +114,72 @@ def solve(
         out.print(f"wrote {p}")
     if not sol.result.has_schedule:
         raise typer.Exit(EXIT_NO_SCHEDULE)
+
+
+def _share(text: str) -> float:
+    from .committee.alternatives import parse_share
+
+    try:
+        return parse_share(text)
+    except ValueError as exc:
+        err.print(f"error: --within: {exc}")
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+def _solve_alternatives(inst, source, out_dir, k, within, min_diff, time_limit, workers, seed, quiet) -> None:
+    from .committee.alternatives import alternatives
+
+    status_line = None if quiet else err.status("building the model ...")
+
+    def progress(n, p) -> None:
+        if status_line is not None:
+            status_line.update(f"alternative {n}/{k}: objective {_fmt(p.objective)}  bound {_fmt(p.bound)}  "
+                               f"gap {_fmt(p.gap, True)}  {p.seconds:.1f}s")
+
+    if status_line is not None:
+        status_line.start()
+    try:
+        alts = alternatives(inst, k, within=within, min_diff=min_diff, time_limit=time_limit, workers=workers,
+                            seed=seed, progress=progress)
+    finally:
+        if status_line is not None:
+            status_line.stop()
+    written, files = [], {}
+    for n, sol in enumerate(alts.solutions or [alts.failed], start=1):
+        sol.source = source
+        written += api.write_outputs(sol, out_dir, stem=f"schedule-{n}")
+        files[n] = f"schedule-{n}.json"
+    if alts.solutions:
+        from .io.atomic import write_text
+        from .io.schedule_json import dumps
+
+        summary = out_dir / "alternatives.json"
+        write_text(summary, dumps(alts.summary_document(files)))
+        written.append(summary)
+        _alternatives_table(alts)
+    for p in written:
+        out.print(f"wrote {p}")
+    if not alts.complete:
+        err.print(f"[yellow]{alts.stopped}[/]; {len(alts.solutions)} of {k} written")
+        raise typer.Exit(EXIT_NO_SCHEDULE)
+
+
+def _alternatives_table(alts) -> None:
+    table, dist = alts.table(), alts.distances()
+    terms = [t for t in TERMS if table[t].abs().sum() > 0]
+    out.print(f"{len(alts.solutions)} alternatives within {alts.within:.1%} of the best objective "
+              f"{_fmt(alts.best)} (cap {_fmt(alts.cap)}), each pair seated differently in at least "
+              f"{alts.min_diff} talks")
+    t = Table(show_edge=False)
+    for col in ["#", "status", "objective", "+best", "bound", "gap", "hard", *terms,
+                *(f"vs {j}" for j in dist.columns)]:
+        t.add_column(col, justify="right")
+    for k, row in table.iterrows():
+        t.add_row(str(k), row["status"], _fmt(row["objective"]), _fmt(row["above_best"], True), _fmt(row["bound"]),
+                  _fmt(row["gap"], True), str(row["hard_violations"]), *(f"{row[x]:g}" for x in terms),
+                  *("-" if j == k else str(dist.loc[k, j]) for j in dist.columns))
+    out.print(t)
+    out.print("vs j: talks on another day or with other session-mates than in alternative j")
 
 
 def _summary(sol: api.Solution) -> None:
@@ -183,13 +260,59 @@ def score(
 ) -> None:
     """Evaluate any schedule against a workbook: hard violations and soft terms."""
     inst = _load(workbook)
+    warnings = Problems()
     try:
-        ev = api.score(inst, schedule)
+        ev = api.score(inst, schedule, warnings=warnings)
     except InputError as exc:
         _fail_input(exc)
+    _warn(warnings)
     _score_table(ev)
     if ev.hard_violations:
         raise typer.Exit(EXIT_NO_SCHEDULE)
+
+
+@app.command()
+def compare(
+    workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx) every schedule is judged against")],
+    schedules: Annotated[list[Path], typer.Argument(help="schedule JSONs or solved (hand-edited) workbooks; the first is the reference")],
+    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="write the comparison workbook (.xlsx) here")] = None,
+) -> None:
+    """Compare schedules side by side: hard violations, soft terms, moved talks, speakers."""
+    from .committee.comparison import compare as compare_schedules
+
+    inst = _load(workbook)
+    try:
+        c = compare_schedules(inst, schedules)
+    except InputError as exc:
+        _fail_input(exc)
+    for w in c.warnings:
+        err.print(f"[yellow]warning:[/] {w}", soft_wrap=True)
+    side = c.side_by_side()
+    t = Table(show_edge=False, title="side by side")
+    t.add_column("figure")
+    for name in side.columns:
+        t.add_column(name, justify="right")
+    for figure, row in side.iterrows():
+        t.add_row(figure, *(f"{v:g}" for v in row))
+    out.print(t)
+    for name, ev in c.evaluations.items():
+        for v in ev.violations:
+            out.print(f"[red]hard[/] {name}: {v.message}", soft_wrap=True)
+    for title, frame, cols in (("moved (compared with the first)", c.moves, ["schedule", "talk", "from", "to"]),
+                               ("per speaker", c.speakers, ["schedule", "speaker", "moved", "new_problems"])):
+        if frame.empty:
+            continue
+        t = Table(show_edge=False, title=title)
+        for col in cols:
+            t.add_column(col)
+        for r in frame[cols].itertuples(index=False):
+            t.add_row(*(str(v) for v in r))
+        out.print(t)
+    if out_path is not None:
+        from .io.comparison_workbook import write_comparison_workbook
+
+        write_comparison_workbook(out_path, c)
+        out.print(f"wrote {out_path}")
 
 
 @app.command()

@@ -131,7 +131,7 @@ def build_model(instance: Instance, families: list | None = None,
     for f in families:
         f.add(b)
     if b.penalties:
-        b.model.minimize(sum(p.coeff * p.expr for p in b.penalties))
+        b.model.minimize(b.objective())
     return b
 
 
