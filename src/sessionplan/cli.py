@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import api
 from .errors import InputError, Problems
@@ -24,21 +25,26 @@ app = typer.Typer(
     help="Conference and workshop programmes from an Excel workbook, optimised with CP-SAT.",
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+# No markup or emoji codes: messages carry the workbook's own text ("[/]", ":x:").
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
+out = Console(highlight=False, markup=False, emoji=False)
+
+
+def _styled(label: str, style: str, text: str) -> Text:
+    return Text.assemble((label, style), " ", text)
 
 EXIT_NO_SCHEDULE = 1
 EXIT_INPUT = 2
 
 
 def _fail_input(exc: InputError) -> None:
-    err.print(f"[bold red]error:[/] {exc.render()}", markup=True, soft_wrap=True)
+    err.print(_styled("error:", "bold red", exc.render()), soft_wrap=True)
     raise typer.Exit(EXIT_INPUT)
 
 
 def _warn(problems: Problems) -> None:
     for w in problems.warnings:
-        err.print(f"[yellow]warning:[/] {w}", soft_wrap=True)
+        err.print(_styled("warning:", "yellow", str(w)), soft_wrap=True)
 
 
 def _load(path: Path, strict: bool = False):
@@ -160,7 +166,7 @@ def _solve_alternatives(inst, source, out_dir, k, within, min_diff, time_limit, 
     for p in written:
         out.print(f"wrote {p}")
     if not alts.complete:
-        err.print(f"[yellow]{alts.stopped}[/]; {len(alts.solutions)} of {k} written")
+        err.print(Text.assemble((alts.stopped, "yellow"), f"; {len(alts.solutions)} of {k} written"))
         raise typer.Exit(EXIT_NO_SCHEDULE)
 
 
@@ -286,7 +292,7 @@ def compare(
     except InputError as exc:
         _fail_input(exc)
     for w in c.warnings:
-        err.print(f"[yellow]warning:[/] {w}", soft_wrap=True)
+        err.print(_styled("warning:", "yellow", str(w)), soft_wrap=True)
     side = c.side_by_side()
     t = Table(show_edge=False, title="side by side")
     t.add_column("figure")
@@ -297,7 +303,7 @@ def compare(
     out.print(t)
     for name, ev in c.evaluations.items():
         for v in ev.violations:
-            out.print(f"[red]hard[/] {name}: {v.message}", soft_wrap=True)
+            out.print(_styled("hard", "red", f"{name}: {v.message}"), soft_wrap=True)
     for title, frame, cols in (("moved (compared with the first)", c.moves, ["schedule", "talk", "from", "to"]),
                                ("per speaker", c.speakers, ["schedule", "speaker", "moved", "new_problems"])):
         if frame.empty:
@@ -365,8 +371,8 @@ def export(
         _fail_input(exc)
     violations = api.score(inst, assignments).hard_violations
     if violations:
-        err.print(f"[yellow]warning:[/] the schedule breaks {violations} hard rule(s); `sessionplan score` lists them",
-                  soft_wrap=True)
+        err.print(_styled("warning:", "yellow", f"the schedule breaks {violations} hard rule(s); "
+                                                "`sessionplan score` lists them"), soft_wrap=True)
     exp.save(prog, out_path, fmt)
     n = len(prog.items)
     out.print(f"wrote {out_path} ({fmt}, {n} talk{'s' if n != 1 else ''})")

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from ..periods import PeriodError, parse_date, parse_time
 
 EXCEL_EPOCH = date(1899, 12, 30)
+FIRST_DAY = date(1900, 3, 1)
 YES = {"yes", "y", "true", "1", "x", "ja", "oui", "si", "sí"}
 NO = {"no", "n", "false", "0", "", "nein", "non"}
 
@@ -75,7 +76,8 @@ def integer(value: object, *, minimum: int | None = None, maximum: int | None = 
     return n
 
 
-def number(value: object, *, minimum: float | None = None) -> float:
+def number(value: object, *, minimum: float | None = None, maximum: float | None = None,
+           decimals: int | None = None) -> float:
     if isinstance(value, bool):
         raise CellError(f"expected a number, found {text(value)!r}")
     if isinstance(value, (int, float)):
@@ -89,28 +91,41 @@ def number(value: object, *, minimum: float | None = None) -> float:
         raise CellError(f"expected a finite number, found {text(value)!r}")
     if minimum is not None and f < minimum:
         raise CellError(f"must be at least {minimum:g}, found {f:g}")
+    if maximum is not None and f > maximum:
+        raise CellError(f"must be at most {maximum:g}, found {f:g}")
+    if decimals is not None and round(f, decimals) != f:
+        raise CellError(f"use at most {decimals} decimals, found {f!r}")
     return f
 
 
 def day(value: object) -> date:
-    """An ISO date text, an Excel date cell, or an Excel date serial number."""
+    """An ISO date text, an Excel date cell, or an Excel date serial number.
+
+    Excel holds no date before 1 March 1900 (serial 61) faithfully, so none is accepted:
+    a small number in a date column is a slip, not a conference in 1899.
+    """
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, bool):
+        d = value.date()
+    elif isinstance(value, date):
+        d = value
+    elif isinstance(value, bool):
         raise CellError(f"expected a date, found {text(value)!r}")
-    if isinstance(value, (int, float)):
+    elif isinstance(value, (int, float)):
         if not math.isfinite(value) or not (1 <= value < 2958466):
             raise CellError(f"expected a date, found the number {text(value)}")
-        return EXCEL_EPOCH + timedelta(days=int(value))
-    s = text(value)
-    if "T" in s or " " in s:
-        s = s.replace("T", " ").split(" ")[0]
-    try:
-        return parse_date(s)
-    except PeriodError as exc:
-        raise CellError(str(exc)) from None
+        d = EXCEL_EPOCH + timedelta(days=int(value))
+    else:
+        s = text(value)
+        if "T" in s or " " in s:
+            s = s.replace("T", " ").split(" ")[0]
+        try:
+            d = parse_date(s)
+        except PeriodError as exc:
+            raise CellError(str(exc)) from None
+    if d < FIRST_DAY:
+        raise CellError(f"{d.isoformat()} is before {FIRST_DAY.isoformat()}, the first date Excel holds "
+                        "(a number typed into a date column?)")
+    return d
 
 
 def clock(value: object) -> int:

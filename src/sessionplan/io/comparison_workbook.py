@@ -16,7 +16,7 @@ from openpyxl.styles import Font, PatternFill
 
 from ..committee.comparison import Comparison
 from ..periods import format_time, parse_time
-from .atomic import write_with
+from .saving import save_workbook
 from .output_workbook import BOX, WRAP, _table, talk_cell_text
 from .template import style_header
 
@@ -61,7 +61,7 @@ def write_comparison_workbook(path: str | Path, c: Comparison) -> None:
     _table(wb, "Speakers", list(c.speakers.columns), [[_plain(v) for v in r] for r in c.speakers.itertuples(index=False)])
     for i, name in enumerate(names, start=1):
         _grid(wb, c, name, sheet_title(f"Grid {i} {name}", wb.sheetnames), reference=names[0] if i > 1 else None)
-    write_with(path, wb.save)
+    save_workbook(path, wb)
 
 
 def _grid(wb: Workbook, c: Comparison, name: str, title: str, reference: str | None) -> None:

@@ -107,9 +107,17 @@ def grid_date(title: str) -> date | None:
 
 
 def talk_id_of(text: str, ids: dict[str, str]) -> str | None:
-    """The talk id a grid cell shows ("T05 · Title\\nSpeaker", or just "T05")."""
-    words = text.strip().splitlines()[0].split("·", 1)[0].split() if text.strip() else []
-    return ids.get(words[0].casefold()) if len(words) == 1 else None
+    """The talk id a grid cell shows ("T05 · Title\nSpeaker", or just "T05").
+
+    The id is what precedes the first " · " (or "·") of the cell's first line; ids may
+    hold spaces ("Keynote 1").
+    """
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    for head in (first.split(" · ", 1)[0], first.split("·", 1)[0]):
+        found = ids.get(" ".join(head.split()).casefold())
+        if found is not None:
+            return found
+    return None
 
 
 def read_day_grids(wb, instance: Instance, problems: Problems) -> list[Assignment] | None:

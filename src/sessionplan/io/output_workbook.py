@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from ..evaluate import Evaluation
 from ..model import Assignment, Instance
 from ..periods import format_time, parse_time
-from .atomic import write_with
+from .saving import save_workbook
 from .colours import NO_TOPIC, colouring
 from .schema import SCHEDULE_COLUMNS
 from .template import rows_with_schedule, style_header, write_input_sheets
@@ -149,4 +149,4 @@ def write_solved_workbook(
     for name, (header, rows) in (extra_sheets or {}).items():
         _table(wb, name, header, rows)
     write_input_sheets(wb, rows_with_schedule(instance, assignments), {"Talks": SCHEDULE_COLUMNS})
-    write_with(path, wb.save)
+    save_workbook(path, wb)

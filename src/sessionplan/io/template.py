@@ -14,7 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..model import CONSTRAINT_KINDS, Instance
 from ..periods import format_time
 from ..terms import TERMS
-from .atomic import write_with
+from .saving import save_workbook
 from .schema import SCHEDULE_COLUMNS, SHEETS
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -72,7 +72,7 @@ def write_workbook(path: str | Path, instance: Instance, assignments: list | Non
         write_input_sheets(wb, input_rows(instance))
     else:
         write_input_sheets(wb, rows_with_schedule(instance, assignments), {"Talks": SCHEDULE_COLUMNS})
-    write_with(path, wb.save)
+    save_workbook(path, wb)
 
 
 def style_header(ws, columns: list[str], notes: dict[str, str] | None = None, optional: frozenset[str] = frozenset()) -> None:
@@ -232,4 +232,4 @@ def write_template(path: str | Path) -> None:
     wb.remove(wb.active)
     write_input_sheets(wb, EXAMPLE_ROWS)
     write_readme(wb)
-    write_with(path, wb.save)
+    save_workbook(path, wb)

@@ -6,9 +6,14 @@ Every problem of the file is collected and raised together as an
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import InputError, Problems
 from ..model import CONSTRAINT_KINDS, ConstraintRow, Instance, Room, Slot, Speaker, Talk
@@ -16,8 +21,16 @@ from ..periods import PeriodError, format_time, parse_period, parse_periods
 from ..rules import PAIR_KINDS
 from ..terms import TERMS
 from . import cells
+from .archive import DAMAGED, Limits, check_archive, formulas_without_value
 from .cells import CellError
 from .schema import SCHEDULE_COLUMNS, SHEETS
+
+
+# Bounds that keep every objective coefficient exact and far inside 64-bit integers:
+# weights have at most three decimals (the solver's objective scale), people are counted
+# up to a stadium.
+MAX_PEOPLE = 100_000
+WEIGHT = {"minimum": 0, "maximum": 10_000, "decimals": 3}
 
 
 @dataclass
@@ -39,10 +52,13 @@ class Table:
     rows: list[Row] = field(default_factory=list)
 
 
-def open_workbook(path: Path, problems: Problems):
-    """Open an .xlsx for reading values only (no formulas evaluated, no links followed)."""
+def open_workbook(path: Path, problems: Problems, limits: Limits | None = None):
+    """Open an .xlsx for reading values only (no formulas evaluated, no links followed).
+
+    The file's size and its parts' unpacked sizes are checked first (see ``archive``);
+    a file that cannot be read safely is a problem naming the file, never a traceback.
+    """
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     if not path.exists():
         problems.add(str(path), None, None, "file not found")
@@ -50,61 +66,163 @@ def open_workbook(path: Path, problems: Problems):
     if path.is_dir():
         problems.add(str(path), None, None, "is a folder, not a workbook")
         return None
-    if not zipfile.is_zipfile(path):
+    try:
+        is_zip = zipfile.is_zipfile(path)
+    except OSError as exc:
+        problems.add(str(path), None, None, f"cannot be read ({exc.strerror or exc})")
+        return None
+    if not is_zip:
         problems.add(
             path.name, None, None,
             "not an Excel workbook (.xlsx): the file is not a zip archive "
             "(an old .xls, a CSV or a damaged file?)",
         )
         return None
+    if not check_archive(path, limits or Limits.from_env(), problems):
+        return None
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
-        problems.add(path.name, None, None, f"cannot be read as an Excel workbook ({type(exc).__name__}: {exc})")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
+            return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except (*DAMAGED, InvalidFileException) as exc:
+        problems.add(path.name, None, None, f"cannot be read as an Excel workbook ({_damage(exc)})")
         return None
 
 
-def read_table(wb, name: str, problems: Problems) -> Table:
+def _damage(exc: BaseException) -> str:
+    """An exception from a damaged file, in one line."""
+    text = " ".join(str(exc).split())
+    if len(text) > 200:
+        text = text[:200] + " ..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def find_sheet(wb, name: str, problems: Problems | None = None):
+    """The sheet called ``name`` (case-insensitive, surrounding spaces ignored), or None.
+
+    Two sheets whose names match is a problem: which one is meant cannot be told.
+    """
+    matches = [title for title in wb.sheetnames if title.strip().casefold() == name.casefold()]
+    if len(matches) > 1 and problems is not None:
+        problems.add(name, None, None, f"{len(matches)} sheets are named like {name!r} "
+                                       f"({', '.join(repr(m) for m in matches)}): keep one")
+    return wb[matches[0]] if matches else None
+
+
+def sheet_rows(wb, ws, sheet: str, problems: Problems, limits: Limits, width: int | None = None, min_row: int = 1,
+               header: bool = False):
+    """(Excel row, values) of a read-only sheet, bounded and safe.
+
+    At most ``width`` columns (default: the column limit) and ``limits.max_rows``
+    non-blank rows; a damaged part ends the sheet with a problem naming it. Formula
+    cells without a saved value, and Excel error values (``#N/A`` ...), are returned
+    as :class:`Unreadable` markers for the caller to report. ``header``: only the first
+    filled row is wanted.
+    """
+    width = width or limits.max_columns
+    formulas: set[tuple[int, int]] = set()
+    archive, member = getattr(wb, "_archive", None), getattr(ws, "_worksheet_path", None)
+    try:
+        if archive is not None and member is not None:
+            formulas = formulas_without_value(archive, member, 1 if header else None)
+        rows = ws.iter_rows(min_row=min_row, max_col=width, values_only=True)
+        n, filled = min_row - 1, 0
+        while True:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # e.g. a date cell out of range: read as #VALUE!
+                values = next(rows, None)
+            if values is None:
+                return
+            n += 1
+            values = tuple(
+                Unreadable("formula") if (n, c) in formulas
+                else Unreadable(v) if isinstance(v, str) and v in ERROR_CODES else v
+                for c, v in enumerate(values, start=1)
+            )
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            filled += 1
+            if filled > limits.max_rows:
+                problems.add(sheet, n, None, f"the sheet has more than {limits.max_rows:,} filled rows; the rest is "
+                                             "not read (raise the limit with --max-rows or SESSIONPLAN_MAX_ROWS)")
+                return
+            yield n, values
+    except DAMAGED as exc:
+        problems.add(sheet, None, None, f"the sheet cannot be read: the file is damaged ({_damage(exc)})")
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A cell whose value sessionplan cannot see: a formula without saved value, or an Excel error."""
+
+    what: str
+
+    def message(self) -> str:
+        if self.what == "formula":
+            return ("holds a formula without a saved value (sessionplan never evaluates formulas): "
+                    "open and save the file in Excel, or type the value")
+        return f"holds the Excel error {self.what} (a formula that failed): type the value"
+
+
+def read_table(wb, name: str, problems: Problems, limits: Limits | None = None) -> Table:
     """Read sheet ``name`` (matched case-insensitively) with its header in row 1."""
+    limits = limits or Limits.from_env()
     spec = SHEETS.get(name)
     table = Table(name)
-    ws = None
-    for title in wb.sheetnames:
-        if title.strip().casefold() == name.casefold():
-            ws = wb[title]
-            break
+    ws = find_sheet(wb, name, problems)
     if ws is None:
         if spec is not None and spec.required:
             problems.add(name, None, None, f"required sheet {name!r} is missing (sheets found: {', '.join(wb.sheetnames)})")
         return table
     table.present = True
+    if getattr(ws, "sheet_state", "visible") != "visible":
+        problems.warn(name, None, None, "the sheet is hidden in Excel; it is read all the same")
     known = set(spec.names if spec else []) | (set(SCHEDULE_COLUMNS) if name == "Talks" else set())
     header: list[str | None] = []
     seen: dict[str, int] = {}
-    for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        if n == 1:
-            for col_idx, v in enumerate(values, start=1):
-                h = cells.text(v).casefold() if not cells.is_blank(v) else None
-                if h is None:
-                    header.append(None)
-                    continue
-                if h in seen:
-                    problems.add(name, 1, h, f"duplicate column header (also column {seen[h]})")
-                    header.append(None)
-                    continue
-                seen[h] = col_idx
-                header.append(h)
-                if h not in known:
-                    problems.warn(name, 1, h, "unknown column, ignored")
-            table.columns = [h for h in header if h]
-            if spec:
-                for col in spec.columns:
-                    if col.required and col.name not in seen:
-                        problems.add(name, 1, col.name, "required column is missing")
+    head = sheet_rows(wb, ws, name, problems, limits, width=limits.max_columns + 1, header=True)
+    first = next(head, None)
+    head.close()
+    if first is not None and first[0] != 1:
+        problems.add(name, 1, None, f"row 1 must hold the column headers, but it is empty (the first filled row is {first[0]})")
+        return table
+    for col_idx, v in enumerate(first[1] if first else (), start=1):
+        if isinstance(v, Unreadable):
+            problems.add(name, 1, None, f"header cell {get_column_letter(col_idx)}1 {v.message()}")
+            v = None
+        h = cells.text(v).casefold() if not cells.is_blank(v) else None
+        if h is not None and col_idx > limits.max_columns:
+            problems.add(name, 1, None, f"the sheet has more than {limits.max_columns} columns")
+            break
+        if h is None:
+            header.append(None)
             continue
-        if all(cells.is_blank(v) for v in values):
+        if h in seen:
+            problems.add(name, 1, h, f"duplicate column header (also column {get_column_letter(seen[h])})")
+            header.append(None)
             continue
-        row = {h: v for h, v in zip(header, values) if h is not None}
+        seen[h] = col_idx
+        header.append(h)
+        if h not in known:
+            problems.warn(name, 1, h, "unknown column, ignored")
+    while header and header[-1] is None:
+        header.pop()
+    table.columns = [h for h in header if h]
+    if spec:
+        for col in spec.columns:
+            if col.required and col.name not in seen:
+                problems.add(name, 1, col.name, "required column is missing")
+    if not header:
+        return table
+    for n, values in sheet_rows(wb, ws, name, problems, limits, width=len(header), min_row=2):
+        row = {}
+        for h, v in zip(header, values):
+            if h is None:
+                continue
+            if isinstance(v, Unreadable):
+                problems.add(name, n, h, v.message())
+                v = None
+            row[h] = v
         if any(not cells.is_blank(v) for v in row.values()):
             table.rows.append(Row(n, row))
     return table
@@ -147,7 +265,7 @@ class _Reader:
         for name, row in self.unique("Rooms", "name").items():
             cap = None
             if not cells.is_blank(row.get("capacity")):
-                cap = self.cell("Rooms", row, "capacity", cells.integer, minimum=0)
+                cap = self.cell("Rooms", row, "capacity", cells.integer, minimum=0, maximum=MAX_PEOPLE)
             changeover = 0
             if not cells.is_blank(row.get("changeover")):
                 changeover = self.cell("Rooms", row, "changeover", cells.integer, minimum=0, maximum=24 * 60) or 0
@@ -192,23 +310,25 @@ class _Reader:
         return slots
 
     def _check_slot_overlaps(self, slots: list[Slot]) -> None:
+        """Each slot row that overlaps an earlier one of its session, or shares a room with one,
+        is reported once (with the first such row), so that a sheet of copies stays readable."""
         by_day: dict = {}
         for s in slots:
             by_day.setdefault(s.day, []).append(s)
         for day_slots in by_day.values():
-            for i, a in enumerate(day_slots):
-                for b in day_slots[i + 1:]:
-                    if b.start >= a.end:
-                        break
+            running: list[Slot] = []
+            for b in day_slots:
+                running = [a for a in running if a.end > b.start]
+                for a in running:
                     if a.session == b.session:
                         self.p.add("Slots", b.row, "start", f"overlaps row {a.row} of the same session {a.session!r}")
-                    else:
-                        shared = sorted(set(a.rooms) & set(b.rooms))
-                        if shared:
-                            self.p.add(
-                                "Slots", b.row, "rooms",
-                                f"room {shared[0]!r} would be in two overlapping slots (rows {a.row} and {b.row})",
-                            )
+                        break
+                    shared = sorted(set(a.rooms) & set(b.rooms))
+                    if shared:
+                        self.p.add("Slots", b.row, "rooms",
+                                   f"room {shared[0]!r} would be in two overlapping slots (rows {a.row} and {b.row})")
+                        break
+                running.append(b)
 
     def speakers(self, labels: frozenset[str]) -> list[Speaker]:
         out = []
@@ -246,7 +366,7 @@ class _Reader:
             if not cells.is_blank(row.get("duration")):
                 duration = self.cell("Talks", row, "duration", cells.integer, minimum=1, maximum=24 * 60)
             if not cells.is_blank(row.get("audience")):
-                audience = self.cell("Talks", row, "audience", cells.integer, minimum=0)
+                audience = self.cell("Talks", row, "audience", cells.integer, minimum=0, maximum=MAX_PEOPLE)
             room = None
             room_text = cells.text(row.get("room"))
             if room_text:
@@ -295,7 +415,7 @@ class _Reader:
                 hard = self.cell(sheet, row, "hard", cells.yes_no)
             weight = None
             if not cells.is_blank(row.get("weight")):
-                weight = self.cell(sheet, row, "weight", cells.number, minimum=0)
+                weight = self.cell(sheet, row, "weight", cells.number, **WEIGHT)
             target = cells.text(row.get("target"))
             parsed = self._target(row, kind, target, talk, talks, rooms, labels)
             if talk is None or parsed is None or hard is None:
@@ -363,21 +483,25 @@ class _Reader:
             if cells.is_blank(row.get("weight")):
                 self.p.add("Weights", row.number, "weight", "is empty but required")
                 continue
-            w = self.cell("Weights", row, "weight", cells.number, minimum=0)
+            w = self.cell("Weights", row, "weight", cells.number, **WEIGHT)
             if w is not None:
                 out[term] = w
         return out
 
 
-def read_workbook(path: str | Path, *, problems: Problems | None = None) -> Instance:
-    """Read and validate a conference workbook; raises InputError with every problem."""
+def read_workbook(path: str | Path, *, problems: Problems | None = None, limits: Limits | None = None) -> Instance:
+    """Read and validate a conference workbook; raises InputError with every problem.
+
+    ``limits`` bound what is read (default: ``Limits.from_env()``).
+    """
     path = Path(path)
     problems = problems if problems is not None else Problems()
-    wb = open_workbook(path, problems)
+    limits = limits or Limits.from_env()
+    wb = open_workbook(path, problems, limits)
     if wb is None:
         problems.raise_if_any(str(path))
     try:
-        tables = {name: read_table(wb, name, problems) for name in SHEETS}
+        tables = {name: read_table(wb, name, problems, limits) for name in SHEETS}
     finally:
         wb.close()
     # A missing sheet or column is reported on its own (for every sheet at once):
