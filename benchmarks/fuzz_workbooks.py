@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import collections
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -59,6 +60,7 @@ def main() -> None:
     counts: collections.Counter = collections.Counter()
     by_mutation: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     failures, t_start, slowest = [], time.perf_counter(), []
+    examples: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for i, case in enumerate(cases, 1):
         tmp = Path(tempfile.mkdtemp(prefix="fuzz-"))
         try:
@@ -71,6 +73,7 @@ def main() -> None:
             v = type("V", (), {"outcome": "traceback", "detail": traceback.format_exc(), "seconds": 0.0})()
             notes = [f"harness: {exc}"]
         counts[v.outcome] += 1
+        examples[v.outcome][re.sub(r"'[^']*'|\d+", "_", v.detail.splitlines()[0] if v.detail else "")[:110]] += 1
         for m, _ in case.steps:
             by_mutation[m][v.outcome] += 1
         slowest.append((v.seconds, case.describe()))
@@ -91,6 +94,10 @@ def main() -> None:
     for m in sorted(by_mutation):
         c = by_mutation[m]
         print(f"  {m:<20} " + ", ".join(f"{k} {c[k]}" for k in OUTCOMES if c[k]))
+    for k in ("contract error", "no schedule", "valid schedule"):
+        print(f"\nmost frequent {k} messages (quoted text and numbers as _):")
+        for msg, n in examples[k].most_common(8):
+            print(f"  {n:>4}  {msg}")
     slowest.sort(reverse=True)
     print("\nslowest: " + "; ".join(f"{s:.1f}s {d}" for s, d in slowest[:3]))
     for case, notes, v in failures[: args.show]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 import sessionplan as sp
+from sessionplan.model import ConstraintRow
 
 from .helpers import solve_checked, where
 
@@ -137,8 +140,23 @@ def test_before(mini, book):
 
 
 def test_before_cycle_infeasible(mini, book):
+    """The reader refuses a cycle of hard before rows (naming them); given such rows
+    directly (by an importer, say), the solver proves them infeasible."""
     mini["Constraints"] = [["before", "T1", "T2", None, None], ["before", "T2", "T1", None, None]]
-    assert solve_checked(load(book, mini)).status == "infeasible"
+    with pytest.raises(sp.InputError) as info:
+        load(book, mini)
+    (problem,) = info.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("Constraints", 3, "target")
+    assert "T1 before T2 (row 2), T2 before T1 (row 3)" in problem.message
+    rows = [ConstraintRow(kind="before", talk=a, target=b, other=b, row=r) for a, b, r in (("T1", "T2", 2), ("T2", "T1", 3))]
+    inst = load(book, {**mini, "Constraints": []}).model_copy(update={"constraints": rows})
+    assert solve_checked(inst).status == "infeasible"
+
+
+def test_soft_before_cycle_is_a_choice(mini, book):
+    mini["Constraints"] = [["before", "T1", "T2", None, None], ["before", "T2", "T1", "no", 3]]
+    sol = solve_checked(load(book, mini))
+    assert sol.status == "optimal" and sol.result.terms["soft_constraints"] == 3
 
 
 def test_same_session(mini, book):

@@ -17,6 +17,7 @@ from .baseline import Baseline, moves
 from .errors import InputError, Problem, Problems
 from .evaluate import Evaluation, evaluate
 from .explanation import Explanation, counting_checks, explain, findings
+from .io.archive import Limits
 from .io.atomic import write_text
 from .io.output_workbook import write_solved_workbook
 from .io.schedule_json import dumps, read_schedule_json, schedule_document, sort_assignments, versions
@@ -36,14 +37,17 @@ def bundled_workshop() -> Path:
     raise FileNotFoundError("the bundled workshop workbook is missing from this installation")
 
 
-def load(path: str | Path, *, warnings: Problems | None = None) -> Instance:
-    """Read and validate a conference workbook (raises InputError with every problem)."""
-    return read_workbook(path, problems=warnings)
+def load(path: str | Path, *, warnings: Problems | None = None, limits: Limits | None = None) -> Instance:
+    """Read and validate a conference workbook (raises InputError with every problem).
+
+    ``limits`` (file size, unpacked size, rows per sheet ...) default to ``Limits.from_env()``.
+    """
+    return read_workbook(path, problems=warnings, limits=limits)
 
 
-def check(path: str | Path, *, warnings: Problems | None = None) -> Instance:
+def check(path: str | Path, *, warnings: Problems | None = None, limits: Limits | None = None) -> Instance:
     """Load a workbook and run the cheap feasibility checks; InputError lists every problem."""
-    inst = load(path, warnings=warnings)
+    inst = load(path, warnings=warnings, limits=limits)
     problems = [Problem(r.sheet, r.row, r.column, f"{f.summary} ({r.text})")
                 for f in findings(inst) for r in f.reasons]
     if problems:
@@ -89,6 +93,7 @@ def solve(
     explain_limit: float = 30.0,
     hint: dict | None = None,
     extra_families: list | None = None,
+    deadline: float | None = None,
 ) -> Solution:
     """Solve a workbook or an instance; the schedule is scored by the evaluator.
 
@@ -96,6 +101,9 @@ def solve(
     re-plans: pinned talks stay, then the fewest moves, then the usual terms. When no
     schedule exists, ``Solution.explanation`` says which workbook rows conflict.
     ``hint`` ({talk: Placement}) and ``extra_families`` are passed to the solver's Options.
+    ``deadline`` (a ``time.monotonic()`` instant) bounds search and explanation together,
+    whatever ``time_limit`` says: the command line sets it so that the whole command,
+    writing included, ends within its ``--time-limit``.
     """
     source = str(instance) if isinstance(instance, (str, Path)) else instance.name
     inst = load(instance) if isinstance(instance, (str, Path)) else instance
@@ -112,12 +120,16 @@ def solve(
         return Solution(inst, Result.without_search("infeasible", opts, found.seconds), None, source, found, base)
     if time_limit is not None:  # the limit covers the checks too
         opts.time_limit = max(0.5, time_limit - (time.perf_counter() - t0))
+    if deadline is not None:
+        opts.time_limit = max(0.5, min(opts.time_limit or float("inf"), deadline - time.monotonic()))
     result = _solve(inst, opts, baseline=base)
     result.time_limit = time_limit
     result.assignments = sort_assignments(result.assignments, [r.name for r in inst.rooms])
     ev = evaluate(inst, result.assignments, base) if result.has_schedule else None
     explanation = None
     if result.status == "infeasible":
+        if deadline is not None:
+            explain_limit = max(0.5, min(explain_limit, deadline - time.monotonic()))
         explanation = explain(inst, base, time_limit=explain_limit)
     elif not result.has_schedule:
         explanation = Explanation(
@@ -158,6 +170,7 @@ def solution_document(sol: Solution) -> dict:
             "gap": r.gap,
             "first_solution_seconds": r.first_solution_seconds,
             "interrupted": r.interrupted,
+            "parameters": r.parameters,
             "model": r.model_size,
             "solver_terms": r.terms,
             "versions": versions(),

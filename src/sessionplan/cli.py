@@ -17,6 +17,7 @@ from rich.text import Text
 
 from . import api
 from .errors import InputError, Problems
+from .io.archive import Limits
 from .terms import TERMS
 
 app = typer.Typer(
@@ -47,11 +48,12 @@ def _warn(problems: Problems) -> None:
         err.print(_styled("warning:", "yellow", str(w)), soft_wrap=True)
 
 
-def _load(path: Path, strict: bool = False):
+def _load(path: Path, strict: bool = False, max_rows: int | None = None):
     """Load a workbook (``strict``: also the cheap feasibility checks), or exit 2."""
     warnings = Problems()
     try:
-        inst = (api.check if strict else api.load)(path, warnings=warnings)
+        limits = Limits.from_env(max_rows=max_rows)
+        inst = (api.check if strict else api.load)(path, warnings=warnings, limits=limits)
     except InputError as exc:
         _warn(warnings)
         _fail_input(exc)
@@ -69,9 +71,9 @@ def _fmt(x: float | None, pct: bool = False) -> str:
 def solve(
     workbook: Annotated[Optional[Path], typer.Argument(help="conference workbook (.xlsx); default: the bundled workshop")] = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="folder for schedule.xlsx and schedule.json")] = Path("."),
-    time_limit: Annotated[float, typer.Option(help="seconds of search (model building and writing excluded)")] = 60.0,
-    workers: Annotated[Optional[int], typer.Option(help="CP-SAT workers; default: the machine's cores")] = None,
-    seed: Annotated[int, typer.Option(help="random seed of the search")] = 0,
+    time_limit: Annotated[float, typer.Option(min=0.1, help="seconds for the whole command: reading, model building, search and writing")] = 60.0,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="CP-SAT workers; default: the machine's cores")] = None,
+    seed: Annotated[int, typer.Option(help="random seed of the search (with --workers 1 the schedule is reproducible)")] = 0,
     baseline: Annotated[Optional[Path], typer.Option(
         help="re-plan against this published schedule (schedule JSON or solved workbook): "
              "pinned talks stay, then as few moves as possible, then the usual terms")] = None,
@@ -79,45 +81,64 @@ def solve(
     alternatives: Annotated[int, typer.Option(min=1, help="write this many different good programmes, schedule-1 ... schedule-K")] = 1,
     within: Annotated[str, typer.Option(help="alternatives: objective at most this share above the best (5% or 0.05)")] = "5%",
     min_diff: Annotated[Optional[int], typer.Option(min=1, help="alternatives: talks seated differently from each other alternative; default max(4, 15% of the talks)")] = None,
+    replace: Annotated[bool, typer.Option(help="write over a schedule.json that is as good or better (it is kept as schedule.prev.*)")] = False,
+    max_rows: Annotated[Optional[int], typer.Option(min=1, help="refuse a sheet with more filled rows (default 20,000; or SESSIONPLAN_MAX_ROWS)")] = None,
 ) -> None:
-    """Solve a workbook into schedule.xlsx and schedule.json (or K alternatives)."""
+    """Solve a workbook into schedule.xlsx and schedule.json (or K alternatives).
+
+    An existing schedule.json that is better than (or as good as) this run's is kept, and
+    this run's schedule is written beside it as schedule.new.*; see --replace.
+    """
+    from .budget import command_started, write_reserve
+    from .io.outputs import write_protected
+    from .signals import deferred_signals, stop_on_signals
+
+    started = command_started()
     path = workbook or api.bundled_workshop()
     if alternatives > 1:
         if baseline is not None:
             err.print("error: --alternatives and --baseline cannot be combined: re-plan first, then ask for alternatives")
             raise typer.Exit(EXIT_INPUT)
         share = _share(within)
-        inst = _load(path)
+        inst = _load(path, max_rows=max_rows)
         return _solve_alternatives(inst, str(path) if workbook else "workshop (bundled)", out_dir, alternatives,
                                    share, min_diff, time_limit, workers, seed, quiet)
-    inst = _load(path)
+    inst = _load(path, max_rows=max_rows)
     base = None
     if baseline is not None:
         try:
             base = api.read_schedule(baseline, inst)
         except InputError as exc:
             _fail_input(exc)
-    status_line = None if quiet else err.status("building the model ...")
+    status_line = None if quiet or not err.is_terminal else err.status("building the model ...")
+    logged = [0.0]
 
     def progress(p) -> None:
+        line = (f"solving: objective {_fmt(p.objective)}  bound {_fmt(p.bound)}  gap {_fmt(p.gap, True)}  "
+                f"{p.seconds:.1f}s  ({p.solutions} solutions)")
         if status_line is not None:
-            status_line.update(
-                f"solving: objective {_fmt(p.objective)}  bound {_fmt(p.bound)}  gap {_fmt(p.gap, True)}  "
-                f"{p.seconds:.1f}s  ({p.solutions} solutions)"
-            )
+            status_line.update(line)
+        elif not quiet and (p.solutions == 1 or p.seconds - logged[0] >= 1.0):  # a log, not a terminal
+            logged[0] = p.seconds
+            err.print(line, soft_wrap=True)
 
     if status_line is not None:
         status_line.start()
     try:
-        sol = api.solve(inst, time_limit=time_limit, workers=workers, seed=seed, progress=progress, baseline=base)
+        with stop_on_signals():  # Ctrl-C and SIGTERM end the search; the best schedule is written
+            sol = api.solve(inst, time_limit=time_limit, workers=workers, seed=seed, progress=progress, baseline=base,
+                            deadline=started + time_limit - write_reserve(len(inst.talks)))
         sol.source = str(path) if workbook else "workshop (bundled)"
     finally:
         if status_line is not None:
             status_line.stop()
-    written = api.write_outputs(sol, out_dir)
+    with deferred_signals():  # a schedule found is written completely
+        written = write_protected(sol, out_dir, replace=replace)
     _summary(sol)
-    for p in written:
+    for p in written.paths:
         out.print(f"wrote {p}")
+    for note in written.notes:
+        out.print(_styled("note:", "yellow", note), soft_wrap=True)
     if not sol.result.has_schedule:
         raise typer.Exit(EXIT_NO_SCHEDULE)
 
@@ -224,9 +245,12 @@ def _score_table(ev) -> None:
 
 
 @app.command()
-def check(workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")]) -> None:
+def check(
+    workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")],
+    max_rows: Annotated[Optional[int], typer.Option(min=1, help="refuse a sheet with more filled rows (default 20,000; or SESSIONPLAN_MAX_ROWS)")] = None,
+) -> None:
     """Validate a workbook without solving it (also the cheap feasibility checks)."""
-    inst = _load(workbook, strict=True)
+    inst = _load(workbook, strict=True, max_rows=max_rows)
     need = sum(inst.min_slots(t) for t in inst.talks)
     have = sum(len(s.rooms) for s in inst.slots)
     out.print(
@@ -390,6 +414,9 @@ def weights() -> None:
 
 
 def main() -> None:
+    from .budget import entry_point
+
+    entry_point()
     try:
         app()
     except KeyboardInterrupt:

@@ -423,6 +423,11 @@ class _Reader:
             out.append(
                 ConstraintRow(kind=kind, talk=talk, target=target, hard=hard, weight=weight, row=row.number, **parsed)
             )
+        for cycle in before_cycles(out):
+            steps = ", ".join(f"{r.talk} before {r.other} (row {r.row})" for r in cycle)
+            self.p.add(sheet, max(r.row or 0 for r in cycle), "target",
+                       f"hard 'before' rows form a cycle that no order satisfies: {steps}; "
+                       "remove one of them or make it soft (hard: no)")
         return out
 
     def _target(self, row: Row, kind, target, talk, talks, rooms, labels) -> dict | None:
@@ -487,6 +492,78 @@ class _Reader:
             if w is not None:
                 out[term] = w
         return out
+
+
+def before_cycles(rows: list[ConstraintRow]) -> list[list[ConstraintRow]]:
+    """One cycle of hard ``before`` rows in each group of talks that must all precede each other.
+
+    Strongly connected components (Tarjan, iterative, in sheet order), then the shortest
+    cycle through each component's first talk.
+    """
+    edges: dict[str, list[ConstraintRow]] = {}
+    for r in rows:
+        if r.kind == "before" and r.hard and r.other:
+            edges.setdefault(r.talk, []).append(r)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    for root in edges:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, i = work.pop()
+            if i == 0:
+                index[v] = low[v] = len(index)
+                stack.append(v)
+                on_stack.add(v)
+            out = edges.get(v, [])
+            if i < len(out):
+                work.append((v, i + 1))
+                w = out[i].other
+                if w not in index:
+                    work.append((w, 0))
+                elif w in on_stack:
+                    low[v] = min(low[v], index[w])
+                continue
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    comp.append(w)
+                    if w == v:
+                        break
+                if len(comp) > 1:
+                    components.append(comp)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[v])
+    cycles = []
+    for comp in components:
+        members = set(comp)
+        start = min(comp, key=lambda t: index[t])
+        via: dict[str, ConstraintRow] = {}
+        frontier = [start]
+        while frontier and start not in via:
+            nxt = []
+            for v in frontier:
+                for r in edges.get(v, []):
+                    if r.other in members and r.other not in via:
+                        via[r.other] = r
+                        nxt.append(r.other)
+            frontier = nxt
+        cycle, t = [], start
+        while True:
+            r = via[t]
+            cycle.append(r)
+            t = r.talk
+            if t == start:
+                break
+        cycles.append(cycle[::-1])
+    return cycles
 
 
 def read_workbook(path: str | Path, *, problems: Problems | None = None, limits: Limits | None = None) -> Instance:

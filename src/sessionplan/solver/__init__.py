@@ -80,6 +80,7 @@ class Result:
     placements: dict[str, Placement] = field(default_factory=dict)
     first_solution_seconds: float | None = None
     stages: dict = field(default_factory=dict)
+    parameters: dict = field(default_factory=dict)   # CP-SAT parameters of the (last) search
 
     @property
     def gap(self) -> float | None:
@@ -202,8 +203,7 @@ def solve_model(b: Build, opts: Options) -> Result:
             thread.join(0.1)
     except KeyboardInterrupt:
         interrupted = True
-        solver.stop_search()
-        thread.join()
+        _stop(solver, thread)
     seconds = time.perf_counter() - t0
     status = STATUS[out["status"]]
     if status == "model_invalid":
@@ -238,7 +238,42 @@ def solve_model(b: Build, opts: Options) -> Result:
         interrupted=interrupted,
         placements=chosen,
         first_solution_seconds=cb.first,
+        parameters=parameters_used(solver),
     )
+
+
+def _stop(solver: cp_model.CpSolver, thread: threading.Thread) -> None:
+    """Stop the search and wait for its best solution; a further interrupt only repeats the request."""
+    while True:
+        try:
+            solver.stop_search()
+            while thread.is_alive():
+                thread.join(0.1)
+            return
+        except KeyboardInterrupt:
+            continue
+
+
+def parameters_used(solver: cp_model.CpSolver) -> dict:
+    """The CP-SAT parameters set for a solve (those differing from CP-SAT's defaults).
+
+    Read from the parameters' text form (``key: value`` lines; a repeated key is a list).
+    """
+    import json
+
+    out: dict = {}
+    for line in str(solver.parameters).splitlines():
+        key, _, text = line.partition(":")
+        text = text.strip()
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = text  # an enum name
+        if key in out:
+            out[key] = (out[key] if isinstance(out[key], list) else [out[key]]) + [value]
+        else:
+            out[key] = [value] if key == "subsolvers" else value
+    return out
 
 
 def to_assignment(p: Placement) -> Assignment:

@@ -1,0 +1,100 @@
+"""Write a solve's outputs without losing a better schedule that is already there.
+
+The rule, for ``schedule.json`` / ``schedule.xlsx`` in the output folder:
+
+- nothing there yet: write;
+- the folder's schedule is not a valid schedule of this workbook (unreadable, no
+  schedule, a talk missing, a hard rule broken), or this run's schedule is strictly
+  better by the evaluator (the current workbook's rules and weights, the same baseline),
+  or it is the same schedule: write, and keep a schedule that was there as
+  ``schedule.prev.json`` / ``.xlsx``;
+- otherwise (this run found no schedule, or one no better than the folder's): leave the
+  folder's files untouched and write this run's as ``schedule.new.json`` / ``.xlsx``.
+
+``replace=True`` always writes (still keeping the previous files as ``schedule.prev.*``).
+Every file is written atomically; what was decided is returned as sentences for the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from ..evaluate import evaluate
+from .atomic import write_with
+from .schedule_json import assignment_json, read_schedule_json
+
+
+@dataclass
+class Written:
+    paths: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    kept_previous: bool = False
+
+
+def previous_total(sol, path: Path) -> float | None:
+    """The evaluator's total of the schedule in ``path`` for this solve's workbook and
+    baseline; None when it is no valid schedule of it."""
+    try:
+        assignments, _doc = read_schedule_json(path)
+        if not assignments:
+            return None
+        ev = evaluate(sol.instance, assignments, sol.baseline)
+    except (InputError, ValueError, KeyError):
+        return None
+    return None if ev.hard_violations else ev.total
+
+
+def write_protected(sol, out_dir: str | Path, stem: str = "schedule", replace: bool = False) -> Written:
+    from ..api import write_outputs
+
+    out_dir = Path(out_dir)
+    current = out_dir / f"{stem}.json"
+    done = Written()
+    if not current.exists():
+        done.paths = write_outputs(sol, out_dir, stem)
+        return done
+    old = previous_total(sol, current)
+    new = sol.evaluation.total if sol.result.has_schedule and sol.evaluation is not None else None
+    same = new is not None and old is not None and _assignments(current) == [assignment_json(a) for a in sol.assignments]
+    if old is None or replace or same or (new is not None and new < old - 1e-9):
+        backups = [] if same else _back_up(out_dir, stem)
+        done.paths = write_outputs(sol, out_dir, stem)
+        if backups:
+            why = ("was replaced as asked" if replace and (old is None or new is None or new >= old)
+                   else "was not a valid schedule of this workbook" if old is None
+                   else f"had objective {old:g}, this run {new:g}")
+            done.notes.append(f"the previous {current.name} {why}; it is kept as "
+                              + " and ".join(p.name for p in backups))
+        return done
+    done.kept_previous = True
+    stale = out_dir / f"{stem}.new.xlsx"
+    if not sol.result.has_schedule and stale.exists():
+        stale.unlink()  # a worse run's workbook from before: it would not match the new JSON
+    done.paths = write_outputs(sol, out_dir, f"{stem}.new")
+    reason = ("this run found no schedule" if new is None
+              else f"its objective {old:g} is {'equal to' if abs(new - old) <= 1e-9 else 'better than'} this "
+                   f"run's {new:g}")
+    done.notes.append(f"kept the existing {current.name} and {stem}.xlsx: {reason}; this run's result is in "
+                      + " and ".join(p.name for p in done.paths) + " (--replace writes over it)")
+    return done
+
+
+def _assignments(path: Path) -> list[dict]:
+    assignments, _doc = read_schedule_json(path)
+    return [assignment_json(a) for a in assignments]
+
+
+def _back_up(out_dir: Path, stem: str) -> list[Path]:
+    """Copy the folder's outputs to ``<stem>.prev.*`` (atomically; the originals stay until replaced)."""
+    import shutil
+
+    out = []
+    for suffix in (".json", ".xlsx"):
+        src = out_dir / f"{stem}{suffix}"
+        if src.exists():
+            dst = out_dir / f"{stem}.prev{suffix}"
+            write_with(dst, lambda tmp, src=src: shutil.copyfile(src, tmp))
+            out.append(dst)
+    return out

@@ -1,0 +1,61 @@
+"""Stopping a solve cleanly, and finishing a write, whatever signal arrives.
+
+``solve_model`` runs CP-SAT in a worker thread and turns a ``KeyboardInterrupt`` in the
+main thread into ``stop_search()``: the best schedule so far is returned (status
+``feasible``, ``interrupted``) and written. :func:`stop_on_signals` makes SIGTERM (what
+``kill``, systemd, CI runners and container stops send) behave exactly like Ctrl-C.
+:func:`deferred_signals` holds SIGINT and SIGTERM back while outputs are written, so
+that a schedule found is never lost to an impatient second Ctrl-C (the command ends as
+soon as the files are complete). SIGKILL cannot be caught: the atomic writes (``io.atomic``)
+ensure it leaves complete files or none.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+HANDLED = (signal.SIGINT, signal.SIGTERM)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise KeyboardInterrupt in the main thread (no-op elsewhere)."""
+    with _handlers(_interrupt):
+        yield
+
+
+@contextmanager
+def deferred_signals() -> Iterator[list[int]]:
+    """Record SIGINT/SIGTERM instead of acting on them, so that the block completes.
+
+    Yields the list of signals received; the command then ends as it would anyway.
+    """
+    received: list[int] = []
+
+    def record(signum, frame) -> None:
+        received.append(signum)
+
+    with _handlers(record):
+        yield received
+
+
+@contextmanager
+def _handlers(handler) -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.getsignal(s) for s in HANDLED}
+    for s in HANDLED:
+        signal.signal(s, handler)
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h if h is not None else signal.SIG_DFL)
