@@ -51,8 +51,9 @@ def _handlers(handler) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {s: signal.getsignal(s) for s in HANDLED}
-    for s in HANDLED:
+    # a signal ignored by whoever started us (nohup, a background job) stays ignored
+    previous = {s: h for s in HANDLED if (h := signal.getsignal(s)) is not signal.SIG_IGN}
+    for s in previous:
         signal.signal(s, handler)
     try:
         yield

@@ -192,18 +192,28 @@ def solve_model(b: Build, opts: Options) -> Result:
     cb = _Callback(b.scale, opts.progress, t0)
     out: dict = {}
     interrupted = False
+    done = threading.Event()
 
     def run() -> None:
-        out["status"] = solver.solve(b.model, cb)
+        try:
+            out["status"] = solver.solve(b.model, cb)
+        except BaseException as exc:  # re-raised in the main thread
+            out["error"] = exc
+        finally:
+            done.set()
 
-    thread = threading.Thread(target=run, name="cp-sat", daemon=True)
-    thread.start()
+    # The main thread waits on an Event, not on Thread.join: in Python 3.11 a
+    # KeyboardInterrupt raised inside join() can mark the running thread as stopped
+    # (bpo-45274's handling), so that its result would be read before it exists.
+    threading.Thread(target=run, name="cp-sat", daemon=True).start()
     try:
-        while thread.is_alive():
-            thread.join(0.1)
+        while not done.wait(0.1):
+            pass
     except KeyboardInterrupt:
         interrupted = True
-        _stop(solver, thread)
+        _stop(solver, done)
+    if "error" in out:
+        raise out["error"]
     seconds = time.perf_counter() - t0
     status = STATUS[out["status"]]
     if status == "model_invalid":
@@ -242,13 +252,13 @@ def solve_model(b: Build, opts: Options) -> Result:
     )
 
 
-def _stop(solver: cp_model.CpSolver, thread: threading.Thread) -> None:
+def _stop(solver: cp_model.CpSolver, done: threading.Event) -> None:
     """Stop the search and wait for its best solution; a further interrupt only repeats the request."""
     while True:
         try:
             solver.stop_search()
-            while thread.is_alive():
-                thread.join(0.1)
+            while not done.wait(0.1):
+                pass
             return
         except KeyboardInterrupt:
             continue
