@@ -561,6 +561,17 @@ def r_sheet_xml(data: bytes, rng) -> tuple[bytes, str]:
     return _zip(members), f"{name}: {which}"
 
 
+def _entity_sheet(xml: bytes, doctype: bytes, entity: bytes) -> bytes:
+    """A sheet with a DOCTYPE, and its first inline or shared string cell showing ``entity``."""
+    xml = re.sub(rb"^<\?xml[^>]*\?>", b"", xml)
+    xml = xml.replace(b"<worksheet", doctype + b"<worksheet", 1)
+    return re.sub(rb"<t>[^<]*</t>", b"<t>" + entity + b"</t>", xml, count=1)
+
+
+BOMB_DOCTYPE = (b'<!DOCTYPE worksheet [<!ENTITY lol "lollollollollollollollollollol">'
+                + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+                           for i in range(1, 9)) + b"]>")
+XXE_DOCTYPE = b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 ENTITY_BOMB = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lollollollollollollollollollol">'
                + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
                           for i in range(1, 9))
@@ -584,6 +595,11 @@ def r_archive(data: bytes, rng) -> tuple[bytes, str]:
         name = rng.choice(sorted(members))
         members[name] = members[name][: rng.randint(0, max(0, len(members[name]) - 1))]
         which += f" {name}"
+    elif which in ("entity bomb", "external entity") and _sheet_members(members) and rng.random() < 0.7:
+        name = rng.choice(_sheet_members(members))
+        members[name] = _entity_sheet(members[name], *((BOMB_DOCTYPE, b"&lol8;") if which == "entity bomb"
+                                                       else (XXE_DOCTYPE, b"&xxe;")))
+        which += f" in {name}"
     elif which in ("entity bomb", "external entity"):
         members["xl/sharedStrings.xml"] = ENTITY_BOMB if which == "entity bomb" else EXTERNAL_ENTITY
         if b"sharedStrings" not in members.get("[Content_Types].xml", b""):

@@ -3,6 +3,7 @@
 from .api import Solution, bundled_workshop, check, load, read_schedule, score, solve, write_outputs
 from .explanation import Explanation, explain
 from .errors import InputError, Problem
+from .io.archive import Limits
 from .evaluate import Evaluation, evaluate
 from .model import Assignment, Instance
 from .committee.alternatives import Alternatives, alternatives
@@ -11,5 +12,5 @@ from .committee.comparison import Comparison, compare
 __all__ = [
     "Alternatives", "Comparison", "alternatives", "compare",
     "Assignment", "Evaluation", "Explanation", "InputError", "Instance", "Problem", "Solution",
-    "bundled_workshop", "check", "evaluate", "explain", "load", "read_schedule", "score", "solve", "write_outputs",
+    "Limits", "bundled_workshop", "check", "evaluate", "explain", "load", "read_schedule", "score", "solve", "write_outputs",
 ]

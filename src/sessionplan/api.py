@@ -171,12 +171,24 @@ def solution_document(sol: Solution) -> dict:
             "first_solution_seconds": r.first_solution_seconds,
             "interrupted": r.interrupted,
             "parameters": r.parameters,
+            "input_sha256": _digest(sol.source),
             "model": r.model_size,
             "solver_terms": r.terms,
             "versions": versions(),
         },
         extra=_extra(sol),
     )
+
+
+def _digest(source: str) -> str | None:
+    """sha256 of the input file, so that a schedule names exactly what it was solved from."""
+    import hashlib
+
+    path = Path(source)
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    except OSError:
+        return None
 
 
 def _extra(sol: Solution) -> dict:

@@ -90,7 +90,14 @@ def open_workbook(path: Path, problems: Problems, limits: Limits | None = None):
 
 
 def _damage(exc: BaseException) -> str:
-    """An exception from a damaged file, in one line."""
+    """An exception from a damaged or hostile file, in one line (its root cause)."""
+    from defusedxml import DefusedXmlException
+
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    if isinstance(exc, DefusedXmlException):
+        return ("it declares XML entities or a document type, which are refused: "
+                "a workbook saved by a spreadsheet program has none")
     text = " ".join(str(exc).split())
     if len(text) > 200:
         text = text[:200] + " ..."
@@ -122,11 +129,12 @@ def sheet_rows(wb, ws, sheet: str, problems: Problems, limits: Limits, width: in
     width = width or limits.max_columns
     formulas: set[tuple[int, int]] = set()
     archive, member = getattr(wb, "_archive", None), getattr(ws, "_worksheet_path", None)
+    n = min_row - 1
     try:
         if archive is not None and member is not None:
             formulas = formulas_without_value(archive, member, 1 if header else None)
         rows = ws.iter_rows(min_row=min_row, max_col=width, values_only=True)
-        n, filled = min_row - 1, 0
+        filled = 0
         while True:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # e.g. a date cell out of range: read as #VALUE!
@@ -148,7 +156,9 @@ def sheet_rows(wb, ws, sheet: str, problems: Problems, limits: Limits, width: in
                 return
             yield n, values
     except DAMAGED as exc:
-        problems.add(sheet, None, None, f"the sheet cannot be read: the file is damaged ({_damage(exc)})")
+        # the parser stops inside the row after the last one read
+        problems.add(sheet, n + 1, None, f"the sheet cannot be read from this row on: the file is damaged "
+                                         f"({_damage(exc)})")
 
 
 @dataclass(frozen=True)
