@@ -29,7 +29,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.cell import MergedCell
 
 OUTCOMES = ("valid schedule", "contract error", "no schedule", "traceback", "hard violations", "broken promise")
@@ -73,9 +73,9 @@ def base_bytes(name: str) -> bytes:
 
     buf = io.BytesIO()
     if name == "mini":
-        _rows_book(MINI).save(buf)
+        write_book(buf, MINI)
     elif name == "multi":
-        _rows_book(multi_room()).save(buf)
+        write_book(buf, multi_room())
     elif name == "workshop":
         return sp.bundled_workshop().read_bytes()
     elif name in ("synthetic", "solved"):
@@ -100,19 +100,6 @@ def base_bytes(name: str) -> bytes:
 
 BASES = ("mini", "multi", "synthetic", "workshop", "solved")
 BASE_WEIGHTS = (4, 4, 2, 1, 1)
-
-
-def _rows_book(sheets: dict[str, list[list]]) -> Workbook:
-    from .conftest import HEADERS
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        ws.append(HEADERS[name])
-        for r in rows:
-            ws.append(list(r))
-    return wb
 
 
 # -- helpers on an openpyxl workbook -------------------------------------------------
@@ -320,12 +307,17 @@ def m_existing_reference(wb, rng):
     return f"{sheet}.{column} -> {cell.value!r}"
 
 
-def m_constraint_row(wb, rng):
+def _constraints(wb, rng):
+    """The Constraints sheet (created when missing) and its header columns."""
     ws = _sheet(wb, rng, "Constraints")
     if ws.title.strip().casefold() != "constraints":
         ws = wb.create_sheet("Constraints")
         ws.append(["kind", "talk", "target", "hard", "weight"])
-    heads = _headers(ws)
+    return ws, _headers(ws)
+
+
+def m_constraint_row(wb, rng):
+    ws, heads = _constraints(wb, rng)
     talks = _column_values(wb, "Talks", "id") or ["T1"]
     rooms = _column_values(wb, "Rooms", "name") or ["Hall"]
     kind = rng.choice(["pin", "forbid", "before", "same_session", "different_day", "not_parallel", "after", "PIN",
@@ -342,11 +334,7 @@ def m_constraint_row(wb, rng):
 
 
 def m_circular_before(wb, rng):
-    ws = _sheet(wb, rng, "Constraints")
-    if ws.title.strip().casefold() != "constraints":
-        ws = wb.create_sheet("Constraints")
-        ws.append(["kind", "talk", "target", "hard", "weight"])
-    heads = _headers(ws)
+    ws, heads = _constraints(wb, rng)
     talks = list(dict.fromkeys(str(t) for t in _column_values(wb, "Talks", "id")))
     if len(talks) < 2 or not {"kind", "talk", "target"} <= set(heads):
         return "no talks for a cycle"
@@ -490,13 +478,18 @@ def _sheet_members(members: dict[str, bytes]) -> list[str]:
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>.*?</c>)', re.S)
 
 
-def r_cell_xml(data: bytes, rng) -> tuple[bytes, str]:
-    """Replace one cell's XML: formula with/without saved value, NaN, error, odd types."""
+def _random_sheet(data: bytes, rng) -> tuple[dict[str, bytes], str | None]:
+    """The archive's parts and the name of one worksheet part (None when there is none)."""
     members = _members(data)
     sheets = _sheet_members(members)
-    if not sheets:
+    return members, rng.choice(sheets) if sheets else None
+
+
+def r_cell_xml(data: bytes, rng) -> tuple[bytes, str]:
+    """Replace one cell's XML: formula with/without saved value, NaN, error, odd types."""
+    members, name = _random_sheet(data, rng)
+    if name is None:
         return data, "no sheet"
-    name = rng.choice(sheets)
     xml = members[name]
     found = [m for m in _CELL.finditer(xml) if int(m.group(2)) >= (2 if rng.random() < 0.9 else 1)]
     if not found:
@@ -535,11 +528,9 @@ def r_cell_xml(data: bytes, rng) -> tuple[bytes, str]:
 
 def r_sheet_xml(data: bytes, rng) -> tuple[bytes, str]:
     """Odd sheet structure: lying dimension, a cell far away, very wide rows, huge row numbers."""
-    members = _members(data)
-    sheets = _sheet_members(members)
-    if not sheets:
+    members, name = _random_sheet(data, rng)
+    if name is None:
         return data, "no sheet"
-    name = rng.choice(sheets)
     xml = members[name]
     which = rng.choice(["dimension", "far cell", "wide header", "far row", "no dimension", "rows without r"])
     if which == "dimension":
@@ -634,6 +625,8 @@ def r_archive(data: bytes, rng) -> tuple[bytes, str]:
 
 def r_bytes(data: bytes, rng) -> tuple[bytes, str]:
     """Damage the file's bytes: truncate it or flip some bytes."""
+    if not data:
+        return data, "nothing to damage"
     if rng.random() < 0.5:
         n = rng.randint(0, len(data) - 1)
         return data[:n], f"truncated to {n} of {len(data)} bytes"

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 import sessionplan as sp
@@ -407,23 +407,11 @@ def test_input_never_modified_by_any_command(tmp_path):
 
 def test_excel_dates_and_times_and_a_merged_note_row(tmp_path):
     """Dates and times as Excel values solve; a merged note row below the talks is named."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    from .conftest import HEADERS
-
-    for name, rows in MINI.items():
-        ws = wb.create_sheet(name)
-        ws.append(HEADERS[name])
-        for r in rows:
-            r = list(r)
-            if name == "Slots":
-                r[0] = datetime.fromisoformat(r[0])
-                r[1] = datetime.strptime(r[1], "%H:%M").time()
-                r[2] = datetime.strptime(r[2], "%H:%M").time()
-            ws.append(r)
-    path = tmp_path / "conf.xlsx"
-    wb.save(path)
+    slots = [[datetime.fromisoformat(d), datetime.strptime(a, "%H:%M").time(), datetime.strptime(b, "%H:%M").time(),
+              label, rooms] for d, a, b, label, rooms in MINI["Slots"]]
+    path = write_book(tmp_path / "conf.xlsx", {**MINI, "Slots": slots})
     assert run_solve(path, tmp_path / "out").exit_code == 0
+    wb = load_workbook(path)
     wb["Talks"].append(["note: more talks to come"])
     wb["Talks"].merge_cells("A6:C6")
     wb.save(path)

@@ -284,6 +284,8 @@ class _Reader:
 
     def slots(self, room_names: list[str]) -> list[Slot]:
         raw = []
+        known = {r.casefold(): r for r in room_names}
+        every_room = tuple(room_names)
         for row in self.t["Slots"].rows:
             d = self.cell("Slots", row, "day", cells.day) if not cells.is_blank(row.get("day")) else None
             if cells.is_blank(row.get("day")):
@@ -300,17 +302,15 @@ class _Reader:
             if start is not None and end is not None and end <= start:
                 self.p.add("Slots", row.number, "end", f"ends at {format_time(end)}, not after its start {format_time(start)}")
                 continue
-            rooms = cells.split_list(row.get("rooms")) or list(room_names)
-            known = {r.casefold(): r for r in room_names}
-            resolved = []
-            for r in rooms:
+            resolved: dict[str, None] = {}  # in the order given, each once
+            for r in cells.split_list(row.get("rooms")):
                 if r.casefold() not in known:
                     self.p.add("Slots", row.number, "rooms", f"unknown room {r!r} (not in sheet Rooms)")
-                elif known[r.casefold()] not in resolved:
-                    resolved.append(known[r.casefold()])
+                else:
+                    resolved[known[r.casefold()]] = None
             if None in (d, start, end, session):
                 continue
-            raw.append((d, start, end, session, tuple(resolved), row.number))
+            raw.append((d, start, end, session, tuple(resolved) if resolved else every_room, row.number))
         raw.sort(key=lambda s: (s[0], s[1], s[2], s[3], s[5]))
         slots = [
             Slot(index=i, day=d, start=s, end=e, session=label, rooms=rooms, row=rn)

@@ -1,0 +1,75 @@
+"""Is ``--time-limit`` honoured by the whole command? Wall time of `sessionplan solve` processes.
+
+    python benchmarks/time_limit.py [--sizes 28 150 300 1000] [--limits 5 10] [--runs 3] [--workers 2]
+
+For each conference size (28: the bundled workshop; others: generate.synthetic with
+the rooms below) and each limit, runs the command as a user would (a new process:
+start-up, reading, model building, search, scoring, writing) and reports the median and
+maximum wall time against the limit, the status, and how the time was spent inside
+(the JSON's solve seconds and model building). The bar: wall <= limit + 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOMS = {150: 6, 300: 8, 1000: 20, 2000: 40}
+
+
+def workbook(size: int, folder: Path) -> Path:
+    if size == 28:
+        import sessionplan as sp
+
+        return sp.bundled_workshop()
+    from sessionplan.generate import synthetic
+    from sessionplan.io.template import write_workbook
+
+    path = folder / f"synthetic-{size}.xlsx"
+    write_workbook(path, synthetic(size, ROOMS.get(size, max(2, size // 40)), seed=1))
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[28, 150, 300, 1000])
+    ap.add_argument("--limits", type=float, nargs="+", default=[5, 10])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    exe = shutil.which("sessionplan") or sys.exit("sessionplan is not installed")
+    folder = Path(tempfile.mkdtemp())
+    print(f"{'talks':>5} {'limit':>5}  {'median':>7} {'max':>6}  {'over':>5}  status (per run)   inside: search+build s, build ms")
+    worst = 0.0
+    for size in args.sizes:
+        book = workbook(size, folder)
+        for limit in args.limits:
+            walls, statuses, inside = [], [], []
+            for _ in range(args.runs):
+                out = folder / "out"
+                shutil.rmtree(out, ignore_errors=True)
+                t0 = time.perf_counter()
+                subprocess.run([exe, "solve", str(book), "--out", str(out), "--time-limit", str(limit),
+                                "--workers", str(args.workers), "--quiet"], capture_output=True)
+                walls.append(time.perf_counter() - t0)
+                doc = json.loads((out / "schedule.json").read_text())
+                statuses.append(doc["status"])
+                model = doc["solve"].get("model") or {}
+                inside.append(f"{doc['solve']['seconds']:.1f}+{model.get('build_ms', 0) + model.get('construction_ms', 0)}ms")
+            over = max(walls) - limit
+            worst = max(worst, over)
+            print(f"{size:>5} {limit:>5g}  {statistics.median(walls):>6.2f}s {max(walls):>5.2f}s  {over:>+5.2f}  "
+                  f"{','.join(statuses)}   {' '.join(inside)}", flush=True)
+    print(f"largest overshoot of the limit: {worst:+.2f} s (bar: +2 s); workers {args.workers}, {args.runs} runs each")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
