@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import tempfile
 import time
 import zipfile
@@ -100,7 +101,6 @@ def sheet_member(path: Path, sheet: str) -> str:
 
 def replace_cell_xml(path: Path, sheet: str, ref: str, xml: bytes) -> Path:
     """Replace the XML of cell ``ref`` of ``sheet`` (as openpyxl wrote it)."""
-    import re
 
     member = sheet_member(path, sheet)
     content = _members(path.read_bytes())[member]
@@ -382,6 +382,7 @@ def test_far_away_cells_neither_hang_nor_exhaust_memory(xml, what, tmp_path):
     path = mini_book(tmp_path)
     member = sheet_member(path, "Speakers")
     content = _members(path.read_bytes())[member].replace(b"</sheetData>", xml + b"</sheetData>")
+    content = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', content)
     with_member(path, member, content)
     t0 = time.perf_counter()
     try:
@@ -417,3 +418,20 @@ def test_excel_dates_and_times_and_a_merged_note_row(tmp_path):
     wb.save(path)
     problems = problems_of(path)
     assert {(p.sheet, p.row, p.column) for p in problems} == {("Talks", 6, "title"), ("Talks", 6, "speakers")}
+
+
+def test_a_solved_workbook_with_a_far_cell_in_its_day_grid_is_scored_quickly(tmp_path):
+    """The schedule reader (score, compare, export, baseline) reads day grids bounded too."""
+    path = mini_book(tmp_path)
+    assert run_solve(path, tmp_path / "out").exit_code == 0
+    solved = tmp_path / "out" / "schedule.xlsx"
+    grid = next(n for n in load_workbook(solved, read_only=True).sheetnames if n.startswith("Day "))
+    member = sheet_member(solved, grid)
+    content = _members(solved.read_bytes())[member]
+    content = content.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row>'
+                                               b"</sheetData>")
+    content = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', content)
+    with_member(solved, member, content)
+    t0 = time.perf_counter()
+    assert sp.score(sp.load(path), solved).hard_violations == 0
+    assert time.perf_counter() - t0 < 10

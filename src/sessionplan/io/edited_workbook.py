@@ -24,7 +24,8 @@ from ..model import Assignment, Instance
 from ..periods import PeriodError, format_time, parse_date, parse_time
 from . import cells
 from .output_workbook import GRID_PREFIX
-from .workbook import open_workbook, read_schedule_from_workbook, read_table
+from .archive import Limits
+from .workbook import Unreadable, open_workbook, read_schedule_from_workbook, read_table, sheet_rows
 
 Place = tuple[date, str, str]   # day, start "HH:MM", room
 
@@ -124,6 +125,7 @@ def read_day_grids(wb, instance: Instance, problems: Problems) -> list[Assignmen
     """Every talk placed in the day grids (None when the workbook has no grid sheet)."""
     ids = {t.id.casefold(): t.id for t in instance.talks}
     rooms = {r.name.casefold(): r.name for r in instance.rooms}
+    limits = Limits.from_env()
     found = False
     out: list[Assignment] = []
     for title in wb.sheetnames:
@@ -132,12 +134,12 @@ def read_day_grids(wb, instance: Instance, problems: Problems) -> list[Assignmen
             continue
         found = True
         header: list[str] = []
-        for n, values in enumerate(wb[title].iter_rows(values_only=True), start=1):
+        for n, values in sheet_rows(wb, wb[title], title, problems, limits):
             if n == 1:
                 header = [cells.text(v) for v in values]
                 continue
             for col, value in enumerate(values):
-                if col < 2 or cells.is_blank(value):
+                if col < 2 or cells.is_blank(value) or isinstance(value, Unreadable):
                     continue
                 where = (title, n, header[col] if col < len(header) and header[col] else f"column {col + 1}")
                 text = cells.text(value)

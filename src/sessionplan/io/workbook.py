@@ -134,27 +134,34 @@ def sheet_rows(wb, ws, sheet: str, problems: Problems, limits: Limits, width: in
         if archive is not None and member is not None:
             formulas = formulas_without_value(archive, member, 1 if header else None)
         rows = ws.iter_rows(min_row=min_row, max_col=width, values_only=True)
-        filled = 0
-        while True:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # e.g. a date cell out of range: read as #VALUE!
-                values = next(rows, None)
-            if values is None:
-                return
-            n += 1
-            values = tuple(
-                Unreadable("formula") if (n, c) in formulas
-                else Unreadable(v) if isinstance(v, str) and v in ERROR_CODES else v
-                for c, v in enumerate(values, start=1)
-            )
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            filled += 1
-            if filled > limits.max_rows:
-                problems.add(sheet, n, None, f"the sheet has more than {limits.max_rows:,} filled rows; the rest is "
-                                             "not read (raise the limit with --max-rows or SESSIONPLAN_MAX_ROWS)")
-                return
-            yield n, values
+        filled, done = 0, False
+        while not done:
+            chunk, done = [], True
+            with warnings.catch_warnings():  # e.g. a date cell out of range: openpyxl reads #VALUE!
+                warnings.simplefilter("ignore")
+                for values in rows:
+                    n += 1
+                    if values.count(None) == len(values):  # blank, or openpyxl's filler for a missing row
+                        continue
+                    chunk.append((n, values))
+                    if len(chunk) >= (1 if header else 500):
+                        done = False
+                        break
+            for row_no, values in chunk:
+                values = tuple(
+                    Unreadable("formula") if (row_no, c) in formulas
+                    else Unreadable(v) if isinstance(v, str) and v in ERROR_CODES else v
+                    for c, v in enumerate(values, start=1)
+                )
+                if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                    continue
+                filled += 1
+                if filled > limits.max_rows:
+                    problems.add(sheet, row_no, None, f"the sheet has more than {limits.max_rows:,} filled rows; the "
+                                                      "rest is not read (raise the limit with --max-rows or "
+                                                      "SESSIONPLAN_MAX_ROWS)")
+                    return
+                yield row_no, values
     except DAMAGED as exc:
         # the parser stops inside the row after the last one read
         problems.add(sheet, n + 1, None, f"the sheet cannot be read from this row on: the file is damaged "
