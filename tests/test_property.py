@@ -120,3 +120,12 @@ def _count(options) -> int:
     for o in options:
         n *= len(o)
     return n
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(instances())
+def test_restricted_mode_schedules_pass_the_evaluator(inst):
+    sol = sp.solve(inst, time_limit=10, workers=1, max_candidates=1)
+    if sol.result.has_schedule:
+        assert sol.evaluation.hard_violations == 0, [v.message for v in sol.evaluation.violations]
+        assert sol.result.objective == pytest.approx(sol.evaluation.total, abs=1e-6)

@@ -89,12 +89,15 @@ def solve(
     explain_limit: float = 30.0,
     hint: dict | None = None,
     extra_families: list | None = None,
+    max_candidates: int | None = 150_000,
 ) -> Solution:
     """Solve a workbook or an instance; the schedule is scored by the evaluator.
 
     With a ``baseline`` (assignments, a schedule JSON or a solved workbook) the solve
     re-plans: pinned talks stay, then the fewest moves, then the usual terms. When no
-    schedule exists, ``Solution.explanation`` says which workbook rows conflict.
+    schedule exists, ``Solution.explanation`` says which workbook rows conflict. Above
+    ``max_candidates`` grid places the solve works around a constructed schedule
+    (solver/large.py) and reports no bound.
     ``hint`` ({talk: Placement}) and ``extra_families`` are passed to the solver's Options.
     """
     source = str(instance) if isinstance(instance, (str, Path)) else instance.name
@@ -104,7 +107,8 @@ def solve(
         given = baseline if isinstance(baseline, list) else read_schedule(baseline, inst)
         base = Baseline.from_assignments(inst, given)
     opts = Options(time_limit=time_limit, workers=workers, seed=seed, progress=progress,
-                   parameters=dict(parameters or {}), hint=hint, extra_families=list(extra_families or []))
+                   parameters=dict(parameters or {}), hint=hint, extra_families=list(extra_families or []),
+                   max_candidates=max_candidates)
     t0 = time.perf_counter()
     found = counting_checks(inst, base)
     if found is not None:

@@ -213,12 +213,20 @@ def solve_model(b: Build, opts: Options) -> Result:
     objective = bound = None
     terms: dict[str, float] = {}
     if has_solution:
+        value = solver.value
         if b.penalties:
             objective = solver.objective_value / b.scale
             bound = solver.best_objective_bound / b.scale
+            if status != "optimal":
+                # a search stopped early may leave auxiliary literals slack (a pair
+                # together but not counted so): price the schedule exactly
+                exact = fixed_solve(b, chosen, 10.0)
+                if exact is not None:
+                    objective = min(objective, exact.objective_value / b.scale)
+                    value = exact.value
         else:
             objective = bound = 0.0
-        terms = b.term_values(solver.value)
+        terms = b.term_values(value)
     proto = b.model.proto
     return Result(
         status=status,
@@ -246,34 +254,39 @@ def to_assignment(p: Placement) -> Assignment:
                       end=format_time(p.end), session=p.session)
 
 
-def add_hint(b: Build, hint: dict[str, Placement], seconds: float | None = None) -> None:
-    """A full hint: the given placements, and every other variable completed from them.
+def fixed_solve(b: Build, placements: dict[str, Placement], seconds: float) -> cp_model.CpSolver | None:
+    """Solve the model with the given talks fixed at their placements (the others free).
 
-    The completion solves the model with the placements fixed (a tiny search), so that
-    CP-SAT starts from a complete, consistent assignment.
+    With every talk fixed this only sets the auxiliary variables, each at its cheapest,
+    which is what they mean: it completes hints and prices a schedule exactly.
     """
     fixed = b.model.clone()
-    chosen_lits = set()
     for talk, cands in b.candidates.items():
-        want = hint.get(talk)
+        want = placements.get(talk)
+        if want is None:
+            continue
         for p, x in cands:
-            is_it = want is not None and (p.room, p.day, p.start) == (want.room, want.day, want.start)
-            if is_it:
-                chosen_lits.add(x.index)
-            if want is not None:
-                fixed.add(fixed.get_bool_var_from_proto_index(x.index) == int(is_it))
+            is_it = (p.room, p.day, p.start) == (want.room, want.day, want.start)
+            fixed.add(fixed.get_bool_var_from_proto_index(x.index) == int(is_it))
     s = cp_model.CpSolver()
     s.parameters.num_workers = 1
-    s.parameters.max_time_in_seconds = min(10.0, seconds or 10.0)
+    s.parameters.max_time_in_seconds = max(0.1, seconds)
+    return s if s.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+
+def add_hint(b: Build, hint: dict[str, Placement], seconds: float | None = None) -> None:
+    """A full hint: the given placements, and every other variable completed from them."""
     b.model.clear_hints()
-    if s.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    s = fixed_solve(b, hint, min(10.0, seconds or 10.0))
+    if s is not None:
         for i in range(len(b.model.proto.variables)):
             var = b.model.get_int_var_from_proto_index(i)
             b.model.add_hint(var, s.value(var))
     else:  # the hint breaks a hard rule: hint the placements only, CP-SAT repairs
-        for cands in b.candidates.values():
-            for _, x in cands:
-                b.model.add_hint(x, x.index in chosen_lits)
+        for talk, cands in b.candidates.items():
+            want = hint.get(talk)
+            for p, x in cands:
+                b.model.add_hint(x, want is not None and (p.room, p.day, p.start) == (want.room, want.day, want.start))
 
 
 def solve(instance: Instance, opts: Options | None = None, baseline: Baseline | None = None) -> Result:
