@@ -14,7 +14,6 @@ resident set. Hard violations are counted by the evaluator and must be 0.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import resource
 import statistics
@@ -144,17 +143,10 @@ def main() -> None:
             "hard violations": max(o["hard_violations"] or 0 for o in runs),
             "moved": med("moved"), "runs": len(runs),
         })
-    args.out.mkdir(parents=True, exist_ok=True)
-    with open(args.out / "suite.csv", "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    head = list(rows[0])
-    md = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    md += ["| " + " | ".join("" if r[h] is None else str(r[h]) for h in head) + " |" for r in rows]
-    (args.out / "suite.md").write_text("\n".join(md) + "\n")
-    print("\n".join(md))
+    sys.path.insert(0, str(HERE))
+    from report import write_tables
 
+    print(write_tables(rows, args.out, "suite"))
 
 if __name__ == "__main__":
     main()
