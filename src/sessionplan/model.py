@@ -195,12 +195,20 @@ class Instance(BaseModel):
         rooms = [talk.room] if talk.room else [r.name for r in self.rooms]
         out: list[Placement] = []
         for (day, label), idxs in self.sessions.items():
+            open_rooms = self.session_rooms[(day, label)]
             for room in rooms:
+                if room not in open_rooms:
+                    continue
                 for k in range(len(idxs)):
                     p = self._place_from(talk, room, idxs, k)
                     if p is not None:
                         out.append(p)
         return out
+
+    @cached_property
+    def session_rooms(self) -> dict[tuple[date, str], frozenset[str]]:
+        """The rooms open in at least one slot of each (day, session label)."""
+        return {key: frozenset(r for j in idxs for r in self.slots[j].rooms) for key, idxs in self.sessions.items()}
 
     def _place_from(self, talk: Talk, room: str, idxs: list[int], k: int) -> Placement | None:
         first = self.slots[idxs[k]]
