@@ -162,6 +162,31 @@ def init(
     out.print(f"wrote {path}")
 
 
+@app.command("import")
+def import_(
+    schedule: Annotated[Path, typer.Argument(help="schedule.json / schedule.xml (frab, pretalx), pretalx widget JSON, or a CSV of talks")],
+    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="workbook to write; default: <schedule name>.xlsx")] = None,
+    force: Annotated[bool, typer.Option(help="overwrite an existing workbook")] = False,
+) -> None:
+    """Read a published schedule into a conference workbook (its programme kept as the baseline)."""
+    from .io.frab import write_imported
+
+    target = out_path or Path(schedule.stem + ".xlsx")
+    if target.exists() and not force:
+        err.print(f"error: {target} exists; use --force to overwrite it")
+        raise typer.Exit(EXIT_INPUT)
+    try:
+        imported = api.import_schedule(schedule)
+    except InputError as exc:
+        _fail_input(exc)
+    write_imported(imported, target)
+    for note in imported.notes:
+        err.print(f"note: {note}", soft_wrap=True)
+    inst = imported.instance
+    out.print(f"wrote {target}: {len(inst.talks)} talks, {len(inst.speakers)} speakers, {len(inst.rooms)} rooms, "
+              f"{len(inst.slots)} slots in {len(inst.sessions)} sessions")
+
+
 @app.command()
 def weights() -> None:
     """List the soft objective terms, their default weights and units."""

@@ -144,11 +144,17 @@ def write_solved_workbook(
     ws.column_dimensions["E"].width = 100
     for name, (header, rows) in (extra_sheets or {}).items():
         _table(wb, name, header, rows)
+    write_input_sheets(wb, input_rows_with_schedule(instance, assignments), {"Talks": SCHEDULE_COLUMNS})
+    write_with(path, wb.save)
+
+
+def input_rows_with_schedule(instance: Instance, assignments: list[Assignment]) -> dict[str, list[list]]:
+    """The input sheets' rows, each talk with its place in ``scheduled_*`` columns."""
+    placed = {a.talk: a for a in assignments}
     rows = input_rows(instance)
     rows["Talks"] = [
         r + ([placed[r[0]].day, placed[r[0]].start, placed[r[0]].end, placed[r[0]].room, placed[r[0]].session]
              if r[0] in placed else [None] * len(SCHEDULE_COLUMNS))
         for r in rows["Talks"]
     ]
-    write_input_sheets(wb, rows, {"Talks": SCHEDULE_COLUMNS})
-    write_with(path, wb.save)
+    return rows
