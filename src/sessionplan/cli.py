@@ -188,6 +188,40 @@ def import_(
 
 
 @app.command()
+def topics(
+    workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")],
+    write: Annotated[bool, typer.Option("--write", help="fill the EMPTY topics cells with the cluster keywords")] = False,
+    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="with --write: a new workbook (default: in place, after a backup copy)")] = None,
+    clusters: Annotated[Optional[int], typer.Option(help="number of clusters (default: about 1.2 x the square root of the talks)")] = None,
+    force: Annotated[bool, typer.Option(help="with --out: overwrite an existing file")] = False,
+) -> None:
+    """Clusters of related talks, their keywords and each talk's nearest neighbours."""
+    from .topics_review import review, write_topics
+
+    inst = _load(workbook)
+    if write and out_path is not None and out_path.exists() and not force:
+        err.print(f"error: {out_path} exists; use --force to overwrite it")
+        raise typer.Exit(EXIT_INPUT)
+    rv = review(inst, clusters)
+    titles = inst.talk_by_id
+    for c in rv.clusters:
+        out.print(f"\n[bold]cluster {c.number}[/] ({len(c.talks)} talks): {', '.join(c.keywords) or '-'}")
+        table = Table(show_edge=False, show_header=False, pad_edge=False)
+        for col in ("id", "title", "topics", "nearest"):
+            table.add_column(col, overflow="fold")
+        for tid in c.talks:
+            near = ", ".join(f"{o} {s}%" for o, s in rv.neighbours.get(tid, []))
+            table.add_row(tid, titles[tid].title[:70], "; ".join(titles[tid].topics), near)
+        out.print(table)
+    if write:
+        target, backup, filled = write_topics(workbook, out_path, rv)
+        if backup is not None:
+            out.print(f"backup of the original: {backup}")
+        out.print(f"wrote {target}: {filled} empty topics cells filled (talks alone in a cluster left empty); "
+                  "review them in Excel, then solve again")
+
+
+@app.command()
 def weights() -> None:
     """List the soft objective terms, their default weights and units."""
     table = Table(show_edge=False)

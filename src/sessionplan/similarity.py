@@ -1,15 +1,35 @@
 """Which talks are related, and how strongly: the input of the topic terms.
 
 Relatedness combines the organizers' ``topics`` (Jaccard overlap of the keyword sets,
-which takes precedence) with the similarity of titles and abstracts (TF-IDF cosine).
-Only the strongest few neighbours of each talk are kept, so that the optimisation
-model stays sparse. Strengths are whole percentages, so that the solver and the
-evaluator count exactly the same amounts.
+which takes precedence) with the similarity of titles and abstracts. Only the
+strongest few neighbours of each talk are kept, so that the optimisation model stays
+sparse. Strengths are whole percentages, so that the solver and the evaluator count
+exactly the same amounts.
+
+Text similarity, built for programmes that mix languages (English, German, French...):
+
+1. each talk's language is the one whose stop words it uses most (no model needed);
+   the stop words of *every* supported language are removed, and the remaining words
+   are reduced to their stem by that language's Snowball stemmer;
+2. TF-IDF of the stems plus TF-IDF of their character 4-5-grams (which also match
+   cognates across languages: *Kryptographie* / *cryptography*), cosine similarity;
+3. a German talk shares more words with German talks than with English ones whatever
+   their subject, so raw similarity groups by language. Each block of pairs with the
+   same two languages is standardised (z-score, then back to the overall mean and
+   spread): a German-English pair counts as related when it is unusually similar *for
+   a German-English pair*. A talk's nearest neighbours then come from each language
+   about as often as the languages occur;
+4. a talk with only a title has weaker similarities to everything; its similarities
+   are scaled up towards the typical strength of a talk's best matches (at most 3x).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+
 import numpy as np
 
 from .model import Instance, Talk
@@ -17,6 +37,15 @@ from .model import Instance, Talk
 NEIGHBOURS = 3          # strongest neighbours kept per talk
 MIN_STRENGTH = 5        # percent; weaker pairs are not worth a variable
 TOPIC_SHARE = 0.75      # when both talks carry topics: share of the topic overlap
+LANGUAGES = {"en": "english", "de": "german", "fr": "french", "es": "spanish", "it": "italian",
+             "nl": "dutch", "pt": "portuguese"}
+MIN_BLOCK_PAIRS = 10    # language blocks smaller than this are left as they are
+MAX_BOOST = 3.0         # title-only talks: at most this factor on their similarities
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
+# words of the genre, not of a subject ("in this talk we present ...")
+GENRE_WORDS = frozenset("""talk talks present presentation presenting show speaker speakers session workshop
+lecture introduce introduction discuss discussion overview vortrag vortrags vorträge zeigen zeige referent
+referentin präsentation conférence présentation atelier intervention""".split())
 
 
 @dataclass(frozen=True)
@@ -35,25 +64,137 @@ def talk_text(talk: Talk) -> str:
     return f"{talk.title}. {talk.title}. {talk.abstract}"
 
 
-def text_similarity(talks: list[Talk]) -> np.ndarray:
-    """Cosine similarity of TF-IDF vectors of title and abstract (diagonal zero)."""
+@lru_cache(maxsize=1)
+def _stop_words() -> dict[str, frozenset[str]]:
+    from stop_words import get_stop_words
+
+    return {code: frozenset(get_stop_words(name)) for code, name in LANGUAGES.items()}
+
+
+@lru_cache(maxsize=1)
+def _all_stop_words() -> frozenset[str]:
+    return frozenset().union(*_stop_words().values(), GENRE_WORDS)
+
+
+@lru_cache(maxsize=None)
+def _stemmer(code: str):
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(LANGUAGES[code])
+
+
+def fold(word: str) -> str:
+    """Without accents: the stems of 'Überwachung' and 'uberwachung' are the same."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().strip("'’-") for w in _WORD.findall(text)]
+
+
+def language(tokens: list[str]) -> str:
+    """The language whose stop words the text uses most (English when none or tied)."""
+    stops = _stop_words()
+    counts = {code: sum(t in s for t in tokens) for code, s in stops.items()}
+    best = max(counts, key=lambda c: (counts[c], c == "en"))
+    return best if counts[best] else "en"
+
+
+@dataclass
+class Analysed:
+    language: str
+    stems: list[str]
+    surface: dict[str, str]   # stem -> a word it came from (for showing keywords)
+
+
+def analyse(text: str) -> Analysed:
+    tokens = words(text)
+    lang = language(tokens)
+    stop, stem = _all_stop_words(), _stemmer(lang)
+    stems, surface = [], {}
+    for t in tokens:
+        if len(t) < 3 or t in stop:
+            continue
+        s = fold(stem.stemWord(t))
+        stems.append(s)
+        surface.setdefault(s, t)
+    return Analysed(lang, stems, surface)
+
+
+@dataclass
+class TextModel:
+    """The talks' analysed texts and TF-IDF matrices (rows in sheet order)."""
+
+    analysed: list[Analysed]
+    words: object          # sparse TF-IDF of stems
+    vocabulary: list[str]  # stem of each column of ``words``
+    chars: object          # sparse TF-IDF of character 4-5-grams of the stems
+
+    @property
+    def languages(self) -> list[str]:
+        return [a.language for a in self.analysed]
+
+
+def text_model(talks: list[Talk]) -> TextModel | None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    analysed = [analyse(talk_text(t)) for t in talks]
+    docs = [a.stems for a in analysed]
+    if len(talks) < 2 or not any(docs):
+        return None
+    wv = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
+    wm = wv.fit_transform(docs)
+    cv = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 5), sublinear_tf=True)
+    cm = cv.fit_transform([" ".join(d) for d in docs])
+    return TextModel(analysed, wm, list(wv.get_feature_names_out()), cm)
+
+
+def text_similarity(talks: list[Talk]) -> np.ndarray:
+    """Text similarity 0..1 of every pair (diagonal zero), language-neutral (see above)."""
     n = len(talks)
-    docs = [talk_text(t) for t in talks]
-    if n < 2 or not any(d.strip(". ") for d in docs):
+    model = text_model(talks)
+    if model is None:
         return np.zeros((n, n))
-    vec = TfidfVectorizer(
-        stop_words="english", sublinear_tf=True, strip_accents="unicode",
-        token_pattern=r"(?u)\b[^\W\d_][\w-]*[^\W_]\b", min_df=1,
-    )
-    try:
-        m = vec.fit_transform(docs)
-    except ValueError:  # only stop words
-        return np.zeros((n, n))
-    sim = (m @ m.T).toarray()
+    sim = 0.5 * (model.words @ model.words.T).toarray() + 0.5 * (model.chars @ model.chars.T).toarray()
     np.fill_diagonal(sim, 0.0)
-    return sim
+    sim = _language_neutral(sim, model.languages)
+    sim = _boost_weak_talks(sim)
+    np.fill_diagonal(sim, 0.0)
+    return np.clip(sim, 0.0, 1.0)
+
+
+def _language_neutral(sim: np.ndarray, langs: list[str]) -> np.ndarray:
+    """Standardise each block of pairs of the same two languages to the overall spread."""
+    n = len(langs)
+    codes = sorted(set(langs))
+    if len(codes) < 2:
+        return sim
+    upper = np.triu_indices(n, 1)
+    mean, spread = sim[upper].mean(), sim[upper].std()
+    rows = {c: np.array([i for i, x in enumerate(langs) if x == c]) for c in codes}
+    out = sim.copy()
+    for i, a in enumerate(codes):
+        for b in codes[i:]:
+            block = sim[np.ix_(rows[a], rows[b])]
+            values = block[np.triu_indices(len(rows[a]), 1)] if a == b else block.ravel()
+            if len(values) < MIN_BLOCK_PAIRS or values.std() == 0:
+                continue
+            scaled = (block - values.mean()) / values.std() * spread + mean
+            out[np.ix_(rows[a], rows[b])] = scaled
+            out[np.ix_(rows[b], rows[a])] = scaled.T
+    return out
+
+
+def _boost_weak_talks(sim: np.ndarray) -> np.ndarray:
+    """Scale up talks whose best matches are weak (title only) towards the typical best match."""
+    n = len(sim)
+    k = min(NEIGHBOURS, n - 1)
+    best = np.sort(sim, axis=1)[:, -k:].mean(axis=1)
+    typical = np.median(best)
+    if typical <= 0:
+        return sim
+    factor = np.clip(typical / np.maximum(best, 1e-9), 1.0, MAX_BOOST)
+    return sim * np.sqrt(np.outer(factor, factor))
 
 
 def topic_similarity(talks: list[Talk]) -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +218,10 @@ def topic_similarity(talks: list[Talk]) -> tuple[np.ndarray, np.ndarray]:
 
 def relatedness(instance: Instance) -> np.ndarray:
     """Strength of every pair, 0..1: topics where both talks have them, blended with text."""
-    talks = instance.talks
+    return instance.derived("relatedness", lambda: _relatedness(instance.talks))
+
+
+def _relatedness(talks: list[Talk]) -> np.ndarray:
     text = text_similarity(talks)
     jac, both = topic_similarity(talks)
     return np.where(both, TOPIC_SHARE * jac + (1 - TOPIC_SHARE) * text, text)

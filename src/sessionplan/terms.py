@@ -34,6 +34,13 @@ TERMS: dict[str, Term] = {
             "related talks at overlapping times in different rooms, so attendees must choose",
         ),
         Term(
+            "topic_day",
+            0,
+            "related pair, weighted by relatedness 0-1",
+            "theme days: related talks on different days (0 = off; a small weight such as 2 gathers related "
+            "sessions on one day)",
+        ),
+        Term(
             "speaker_prefers",
             3,
             "talk",

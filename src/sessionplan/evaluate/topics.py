@@ -1,4 +1,4 @@
-"""Evaluator twin of solver/topics.py: related talks apart, or in parallel."""
+"""Evaluator twin of solver/topics.py: related talks apart, in parallel, or on other days."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from .base import Context
 
 def score(ctx: Context) -> None:
     inst = ctx.instance
-    cohesion, parallel = ctx.term("topic_cohesion"), ctx.term("topic_parallel")
+    cohesion, parallel, day = ctx.term("topic_cohesion"), ctx.term("topic_parallel"), ctx.term("topic_day")
     for pair in related_pairs(inst):
         if pair.a not in ctx.placed or pair.b not in ctx.placed:
             continue
         pa, pb = ctx.placed[pair.a], ctx.placed[pair.b]
         if pa.session_key != pb.session_key:
             cohesion.charge(pair.strength / 100, f"{pair.a} / {pair.b} ({pair.strength}%)")
+        if len(inst.days) > 1 and pa.day != pb.day:
+            day.charge(pair.strength / 100, f"{pair.a} / {pair.b} ({pair.strength}%)")
         if len(inst.rooms) > 1 and pa.room != pb.room:
             sa, ea = inst.absolute(pa.day, pa.start), inst.absolute(pa.day, pa.end)
             sb, eb = inst.absolute(pb.day, pb.start), inst.absolute(pb.day, pb.end)

@@ -1,4 +1,5 @@
-"""Soft: related talks share a session, and are not at the same time in other rooms.
+"""Soft: related talks share a session, are not at the same time in other rooms, and
+(theme days, optional) are on the same day.
 
 Only the sparse related-pair graph (each talk's strongest neighbours, see
 ``similarity``) gets variables. For a pair, ``together[k]`` may be 1 only when both
@@ -25,6 +26,8 @@ def add(b: Build) -> None:
     _cohesion(b, pairs)
     if len(b.instance.rooms) > 1:
         _parallel(b, pairs)
+    if len(b.instance.days) > 1:
+        _theme_days(b, pairs)
 
 
 def _cohesion(b: Build, pairs) -> None:
@@ -33,18 +36,12 @@ def _cohesion(b: Build, pairs) -> None:
         return
     partners: dict[tuple[str, tuple], list] = {}
     for pair in pairs:
-        sa, sb = b.in_session(pair.a), b.in_session(pair.b)
-        together = []
-        for key in sorted(set(sa) & set(sb)):
-            y = b.model.new_bool_var(f"together[{pair.a},{pair.b},{key[0]},{key[1]},{key[2]}]")
-            b.model.add_bool_or([~y, *sa[key]])
-            b.model.add_bool_or([~y, *sb[key]])
-            together.append(y)
+        together = _both_in(b, "together", pair, b.in_session(pair.a), b.in_session(pair.b))
+        for key, y in together.items():
             partners.setdefault((pair.a, key), []).append(y)
             partners.setdefault((pair.b, key), []).append(y)
-        if together:
-            b.model.add_at_most_one(together)
-        b.penalize("topic_cohesion", weight, 1 - sum(together), amount=Fraction(pair.strength, 100), label=f"{pair.a}~{pair.b}")
+        b.penalize("topic_cohesion", weight, 1 - sum(together.values()), amount=Fraction(pair.strength, 100),
+                   label=f"{pair.a}~{pair.b}")
     for (talk, key), ys in sorted(partners.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         room_slots = sum(1 for j in b.instance.sessions[(key[0], key[1])] if key[2] in b.instance.slots[j].rooms)
         others = room_slots - 1
@@ -75,3 +72,28 @@ def _parallel(b: Build, pairs) -> None:
         for ca, cb in cuts:
             b.model.add(sum(ca) + sum(cb) - 1 <= o)
         b.penalize("topic_parallel", weight, o, amount=Fraction(pair.strength, 100), label=f"{pair.a}~{pair.b}")
+
+
+def _theme_days(b: Build, pairs) -> None:
+    """A related pair on no common day pays its strength."""
+    weight = b.instance.weights["topic_day"]
+    if not weight:
+        return
+    for pair in pairs:
+        same = _both_in(b, "same_day", pair, b.on_day(pair.a), b.on_day(pair.b))
+        b.penalize("topic_day", weight, 1 - sum(same.values()), amount=Fraction(pair.strength, 100),
+                   label=f"{pair.a}~{pair.b}")
+
+
+def _both_in(b: Build, name: str, pair, lits_a: dict, lits_b: dict) -> dict:
+    """Per key both talks can take (a session, a day), a boolean that may be 1 only when
+    both take it; at most one of them is 1."""
+    out = {}
+    for key in sorted(set(lits_a) & set(lits_b)):
+        y = b.model.new_bool_var(f"{name}[{pair.a},{pair.b},{key}]")
+        b.model.add_bool_or([~y, *lits_a[key]])
+        b.model.add_bool_or([~y, *lits_b[key]])
+        out[key] = y
+    if out:
+        b.model.add_at_most_one(out.values())
+    return out
