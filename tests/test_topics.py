@@ -113,6 +113,13 @@ def test_title_only_talks_get_neighbours_of_their_subject():
     assert max(of["T1"])[0] >= 10 and max(of["T2"])[0] >= 10
 
 
+def test_parallel_pairs_reach_further_than_session_pairs():
+    inst = instance([talk(t, ti, ab) for t, ti, ab in MIXED], slots=12)
+    session_pairs = {(p.a, p.b): p.strength for p in related_pairs(inst)}
+    parallel = {(p.a, p.b): p.strength for p in related_pairs(inst, 6)}
+    assert session_pairs.items() <= parallel.items() and len(parallel) > len(session_pairs)
+
+
 def test_organizer_topics_take_precedence():
     talks = [talk("A", "Smartcard cryptography", topics=["art"]), talk("B", "Smartcard cryptography attacks", topics=["law"]),
              talk("C", "Painting with plotters", topics=["art"]), talk("D", "Contract law", topics=["law"])]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..similarity import related_pairs
+from ..similarity import parallel_pairs, related_pairs
 from .base import Context
 
 
@@ -17,7 +17,13 @@ def score(ctx: Context) -> None:
             cohesion.charge(pair.strength / 100, f"{pair.a} / {pair.b} ({pair.strength}%)")
         if len(inst.days) > 1 and pa.day != pb.day:
             day.charge(pair.strength / 100, f"{pair.a} / {pair.b} ({pair.strength}%)")
-        if len(inst.rooms) > 1 and pa.room != pb.room:
+    if len(inst.rooms) < 2:
+        return
+    for pair in parallel_pairs(inst):
+        if pair.a not in ctx.placed or pair.b not in ctx.placed:
+            continue
+        pa, pb = ctx.placed[pair.a], ctx.placed[pair.b]
+        if pa.room != pb.room:
             sa, ea = inst.absolute(pa.day, pa.start), inst.absolute(pa.day, pa.end)
             sb, eb = inst.absolute(pb.day, pb.start), inst.absolute(pb.day, pb.end)
             if sa < eb and sb < ea:

@@ -1,19 +1,23 @@
 """Soft: related talks share a session, are not at the same time in other rooms, and
 (theme days, optional) are on the same day.
 
-Only the sparse related-pair graph (each talk's strongest neighbours, see
-``similarity``) gets variables. For a pair, ``together[k]`` may be 1 only when both
-talks are in session ``k``; the pair is penalised by its strength unless one of them
-is 1. Per talk and session, the partners counted together are bounded by the
-session's remaining capacity, which gives the LP a matching-like relaxation instead of
-a trivial one.
+Only the sparse related-pair graphs (each talk's strongest neighbours, see
+``similarity``) get variables: three neighbours per talk for sessions and days, six
+for parallel talks (two sessions of one subject should not run at the same time
+either). For a pair, ``together[k]`` may be 1 only when both talks are in session
+``k``; the pair is penalised by its strength unless one of them is 1. Per talk and
+session, the partners counted together are bounded by the session's remaining
+capacity, which gives the LP a matching-like relaxation instead of a trivial one.
+A pair is in parallel when, at some candidate start time, both cover it (one
+inequality per start time, tighter for the LP than a disjunction on start times,
+which measured slower). Theme days use ``same_day[d]`` like ``together[k]``.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
 
-from ..similarity import related_pairs
+from ..similarity import parallel_pairs, related_pairs
 from .build import Build
 
 NAME = "topics"
@@ -25,7 +29,7 @@ def add(b: Build) -> None:
         return
     _cohesion(b, pairs)
     if len(b.instance.rooms) > 1:
-        _parallel(b, pairs)
+        _parallel(b, parallel_pairs(b.instance))
     if len(b.instance.days) > 1:
         _theme_days(b, pairs)
 
