@@ -57,25 +57,39 @@ def _parallel(b: Build, pairs) -> None:
     weight = b.instance.weights["topic_parallel"]
     if not weight:
         return
-    inst = b.instance
-
-    def spans(talk: str):
-        return [(inst.absolute(p.day, p.start), inst.absolute(p.day, p.end), x) for p, x in b.candidates[talk]]
-
+    running: dict[str, dict[int, object]] = {}
     for pair in pairs:
-        sa, sb = spans(pair.a), spans(pair.b)
-        cuts = []
-        for t in sorted({s for s, _, _ in sa} | {s for s, _, _ in sb}):
-            ca = [x for s, e, x in sa if s <= t < e]
-            cb = [x for s, e, x in sb if s <= t < e]
-            if ca and cb:
-                cuts.append((ca, cb))
+        ra = running.setdefault(pair.a, _running(b, pair.a))
+        rb = running.setdefault(pair.b, _running(b, pair.b))
+        cuts = [(ra[t], rb[t]) for t in sorted(set(ra) & set(rb))]
         if not cuts:
             continue
         o = b.model.new_bool_var(f"parallel[{pair.a},{pair.b}]")
-        for ca, cb in cuts:
-            b.model.add(sum(ca) + sum(cb) - 1 <= o)
+        for x, y in cuts:
+            b.model.add_bool_or([~x, ~y, o])
         b.penalize("topic_parallel", weight, o, amount=Fraction(pair.strength, 100), label=f"{pair.a}~{pair.b}")
+
+
+def _running(b: Build, talk: str) -> dict[int, object]:
+    """Per candidate start time (absolute minutes), a literal 'the talk runs then' (own time).
+
+    Two talks overlap exactly when, at some start time of either, both run; one literal
+    per talk and time (shared by all its pairs) keeps each pair's test to a clause.
+    """
+    inst = b.instance
+    spans = [(inst.absolute(p.day, p.start), inst.absolute(p.day, p.end), x) for p, x in b.candidates[talk]]
+    starts = sorted({s for s, _, _ in spans} | set(inst.derived("start_times", lambda: sorted(
+        {inst.absolute(sl.day, sl.start) for sl in inst.slots}))))
+    out = {}
+    for t in starts:
+        lits = [x for s, e, x in spans if s <= t < e]
+        if len(lits) == 1:
+            out[t] = lits[0]
+        elif lits:
+            r = b.model.new_bool_var(f"runs[{talk},{t}]")
+            b.model.add(r == sum(lits))
+            out[t] = r
+    return out
 
 
 def _theme_days(b: Build, pairs) -> None:
