@@ -154,6 +154,25 @@ def test_related_talks_not_in_parallel():
     assert sol.evaluation.terms["topic_parallel"].penalty == 0
 
 
+def test_topic_clusters_keep_a_subject_out_of_parallel():
+    inst = instance(paired_talks(), rooms=2, sessions=2, slots=1, weights={"topic_parallel": 0})
+    from sessionplan.similarity import topic_clusters
+
+    assert topic_clusters(inst) == [["A1", "A2"], ["B1", "B2"]]
+    sol = solve_checked(inst)
+    w = where(sol)
+    assert sol.status == "optimal"
+    assert w["A1"][1] != w["A2"][1] and w["B1"][1] != w["B2"][1]
+    assert sol.evaluation.terms["topic_clash"].penalty == 0
+    # both alphas at 09:00 (and both betas at 11:00) is one excess talk per cluster
+    both = [a.model_copy(update={"start": {"A": "09:00", "B": "11:00"}[a.talk[0]],
+                                 "end": {"A": "09:30", "B": "11:30"}[a.talk[0]],
+                                 "session": {"A": "D0S0", "B": "D0S1"}[a.talk[0]],
+                                 "room": "R0" if a.talk[1] == "1" else "R1"}) for a in sol.assignments]
+    ev = sp.evaluate(inst, both)
+    assert ev.hard_violations == 0 and ev.terms["topic_clash"].amount == 2
+
+
 def test_theme_days_gather_related_talks_on_one_day():
     inst = instance(paired_talks(), days=2, sessions=2, slots=1, weights={"topic_day": 2})
     sol = solve_checked(inst)

@@ -35,6 +35,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from math import sqrt
 
 import numpy as np
 
@@ -283,3 +284,50 @@ def _related_pairs(instance: Instance, neighbours: int) -> tuple[RelatedPair, ..
             taken += 1
     pairs = [RelatedPair(talks[i].id, talks[j].id, int(round(100 * min(1.0, sim[i, j])))) for i, j in sorted(keep)]
     return tuple(p for p in pairs if p.strength > 0)
+
+
+def default_clusters(n: int) -> int:
+    """About 1.2 x the square root of the number of talks (a track's worth of talks each)."""
+    return max(1, min(n, round(1.2 * sqrt(n))))
+
+
+def cluster_labels(sim: np.ndarray, k: int) -> np.ndarray:
+    """Spectral clustering (scikit-learn) of a similarity matrix into ``k`` groups, deterministic."""
+    n = len(sim)
+    if k <= 1 or n < 3:
+        return np.zeros(n, dtype=int)
+    from sklearn.cluster import SpectralClustering
+
+    affinity = np.clip(sim, 0.0, None) + 1e-6   # connected, so every talk gets a cluster
+    np.fill_diagonal(affinity, 1.0)
+    return SpectralClustering(n_clusters=k, affinity="precomputed", assign_labels="cluster_qr",
+                              random_state=0).fit_predict(affinity)
+
+
+def topic_clusters(instance: Instance) -> list[list[str]]:
+    """The talks grouped by subject (clusters of the relatedness), each in sheet order;
+    largest first. Used for topic_clash and shown by ``sessionplan topics``."""
+    return instance.derived("topic_clusters", lambda: _topic_clusters(instance))
+
+
+def _topic_clusters(instance: Instance) -> list[list[str]]:
+    talks = instance.talks
+    n = len(talks)
+    if n == 0:
+        return []
+    sim = relatedness(instance) if n > 1 else np.zeros((n, n))
+    return [[talks[i].id for i in idx] for idx in groups_of(cluster_labels(sim, default_clusters(n)), sim)]
+
+
+def groups_of(labels: np.ndarray, sim: np.ndarray) -> list[list[int]]:
+    """Talk indices per cluster label, largest first; a talk related to no other member of
+    its cluster (below the weakest kept pair) is a group of its own."""
+    groups: dict[int, list[int]] = {}
+    for i, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(i)
+    out = []
+    for idx in groups.values():
+        keep = [i for i in idx if any(round(100 * sim[i, j]) >= MIN_STRENGTH for j in idx if j != i)]
+        out += [keep] if keep else []
+        out += [[i] for i in idx if i not in keep]
+    return sorted(out, key=lambda idx: (-len(idx), idx[0]))

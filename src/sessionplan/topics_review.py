@@ -13,13 +13,12 @@ from __future__ import annotations
 import shutil
 from collections import Counter
 from dataclasses import dataclass
-from math import sqrt
 from pathlib import Path
 
 import numpy as np
 
 from .model import Instance
-from .similarity import relatedness, text_model
+from .similarity import cluster_labels, groups_of, relatedness, text_model, topic_clusters
 
 KEYWORDS = 3
 
@@ -40,40 +39,22 @@ class Review:
         return {t: c for c in self.clusters for t in c.talks}
 
 
-def default_clusters(n: int) -> int:
-    return max(1, min(n, round(1.2 * sqrt(n))))
-
-
 def review(instance: Instance, n_clusters: int | None = None, neighbours: int = 3) -> Review:
     talks = instance.talks
     n = len(talks)
     sim = relatedness(instance) if n > 1 else np.zeros((n, n))
-    k = min(n, n_clusters or default_clusters(n))
-    labels = _spectral(sim, k)
+    if n_clusters is None:
+        groups = topic_clusters(instance)
+    else:
+        groups = [[talks[i].id for i in idx] for idx in groups_of(cluster_labels(sim, min(n, n_clusters)), sim)]
     model = text_model(talks)
-    groups: dict[int, list[int]] = {}
-    for i, label in enumerate(labels):
-        groups.setdefault(int(label), []).append(i)
-    ordered = sorted(groups.values(), key=lambda idx: (-len(idx), idx[0]))
-    clusters = [Cluster(c + 1, [talks[i].id for i in idx], _keywords(model, instance, idx))
-                for c, idx in enumerate(ordered)]
+    index = {t.id: i for i, t in enumerate(talks)}
+    clusters = [Cluster(c + 1, ids, _keywords(model, instance, [index[t] for t in ids])) for c, ids in enumerate(groups)]
     near = {}
     for i, t in enumerate(talks):
         order = sorted((j for j in range(n) if j != i), key=lambda j: (-sim[i, j], j))[:neighbours]
         near[t.id] = [(talks[j].id, int(round(100 * sim[i, j]))) for j in order if sim[i, j] > 0]
     return Review(clusters, near)
-
-
-def _spectral(sim: np.ndarray, k: int) -> np.ndarray:
-    n = len(sim)
-    if k <= 1 or n < 3:
-        return np.zeros(n, dtype=int)
-    from sklearn.cluster import SpectralClustering
-
-    affinity = np.clip(sim, 0.0, None) + 1e-6   # connected, so every talk gets a cluster
-    np.fill_diagonal(affinity, 1.0)
-    return SpectralClustering(n_clusters=k, affinity="precomputed", assign_labels="cluster_qr",
-                              random_state=0).fit_predict(affinity)
 
 
 def _keywords(model, instance: Instance, idx: list[int]) -> list[str]:

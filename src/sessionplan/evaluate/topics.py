@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..similarity import parallel_pairs, related_pairs
+from ..periods import format_time
+from ..similarity import parallel_pairs, related_pairs, topic_clusters
 from .base import Context
 
 
@@ -28,3 +29,13 @@ def score(ctx: Context) -> None:
             sb, eb = inst.absolute(pb.day, pb.start), inst.absolute(pb.day, pb.end)
             if sa < eb and sb < ea:
                 parallel.charge(pair.strength / 100, f"{pair.a} / {pair.b} ({pair.strength}%)")
+    clash = ctx.term("topic_clash")
+    starts = sorted({(s.day, s.start) for s in inst.slots})
+    for n, cluster in enumerate(topic_clusters(inst)):
+        placed = [ctx.placed[t] for t in cluster if t in ctx.placed]
+        if len(placed) < 2:
+            continue
+        for day, t in starts:
+            running = [p.talk for p in placed if p.day == day and p.start <= t < p.end]
+            if len(running) > 1:
+                clash.charge(len(running) - 1, f"cluster {n + 1} at {day} {format_time(t)}: {', '.join(running)}")

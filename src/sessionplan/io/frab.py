@@ -193,10 +193,10 @@ def build(events: list[Event], rooms: dict[str, int | None], name: str, loc: _Lo
         if e.id in seen:
             loc.add(e.where, f"talk id {e.id!r} is used twice (also {seen[e.id].where})")
         seen.setdefault(e.id, e)
-    used_rooms = list(dict.fromkeys(e.room for e in events))
-    room_objs = [Room(name=r, capacity=rooms.get(r)) for r in list(rooms) + used_rooms if r in used_rooms]
-    room_objs = list({r.name: r for r in reversed(room_objs)}.values())[::-1]
-    order = {r.name: i for i, r in enumerate(room_objs)}
+    used = list(dict.fromkeys(e.room for e in events))
+    names = list(dict.fromkeys([r for r in rooms if r in used] + used))   # the file's room order first
+    room_objs = [Room(name=r, capacity=rooms.get(r)) for r in names]
+    order = {r: i for i, r in enumerate(names)}
 
     by_room_day: dict[tuple, list[Event]] = {}
     for e in sorted(events, key=lambda e: (e.day, order[e.room], e.start, e.id)):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..similarity import parallel_pairs, related_pairs
+from ..similarity import parallel_pairs, related_pairs, topic_clusters
 from .build import Build
 
 NAME = "topics"
@@ -25,12 +25,14 @@ NAME = "topics"
 
 def add(b: Build) -> None:
     pairs = related_pairs(b.instance)
-    if not pairs:
-        return
-    _cohesion(b, pairs)
+    if pairs:
+        _cohesion(b, pairs)
     if len(b.instance.rooms) > 1:
-        _parallel(b, parallel_pairs(b.instance))
-    if len(b.instance.days) > 1:
+        running: dict[str, dict] = {}
+        if pairs:
+            _parallel(b, parallel_pairs(b.instance), running)
+        _cluster_parallel(b, running)
+    if pairs and len(b.instance.days) > 1:
         _theme_days(b, pairs)
 
 
@@ -53,11 +55,10 @@ def _cohesion(b: Build, pairs) -> None:
             b.model.add(sum(ys) <= others * sum(b.in_session(talk)[key]))
 
 
-def _parallel(b: Build, pairs) -> None:
+def _parallel(b: Build, pairs, running: dict) -> None:
     weight = b.instance.weights["topic_parallel"]
     if not weight:
         return
-    running: dict[str, dict[int, object]] = {}
     for pair in pairs:
         ra = running.setdefault(pair.a, _running(b, pair.a))
         rb = running.setdefault(pair.b, _running(b, pair.b))
@@ -68,6 +69,26 @@ def _parallel(b: Build, pairs) -> None:
         for x, y in cuts:
             b.model.add_bool_or([~x, ~y, o])
         b.penalize("topic_parallel", weight, o, amount=Fraction(pair.strength, 100), label=f"{pair.a}~{pair.b}")
+
+
+def _cluster_parallel(b: Build, running: dict) -> None:
+    """Per topic cluster and slot start time: the cluster's talks running then, beyond the first."""
+    weight = b.instance.weights["topic_clash"]
+    if not weight:
+        return
+    for n, cluster in enumerate(topic_clusters(b.instance)):
+        if len(cluster) < 2:
+            continue
+        at: dict[int, list] = {}
+        for talk in cluster:
+            for t, lit in running.setdefault(talk, _running(b, talk)).items():
+                at.setdefault(t, []).append(lit)
+        for t, lits in sorted(at.items()):
+            if len(lits) < 2:
+                continue
+            excess = b.model.new_int_var(0, len(lits) - 1, f"clash[{n},{t}]")
+            b.model.add(excess >= sum(lits) - 1)
+            b.penalize("topic_clash", weight, excess, label=f"cluster {n + 1} at {t}")
 
 
 def _running(b: Build, talk: str) -> dict[int, object]:
