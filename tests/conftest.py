@@ -83,3 +83,27 @@ def workshop(workshop_path):
 @pytest.fixture(scope="session")
 def workshop_solution(workshop):
     return sp.solve(workshop, time_limit=60, workers=2, seed=0)
+
+
+def edited_copy(src: Path, dst: Path, edit) -> Path:
+    """Copy a workbook, let ``edit(openpyxl_workbook)`` change it, save it to ``dst``."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(src)
+    edit(wb)
+    wb.save(dst)
+    return dst
+
+
+def sheet_row(ws, column: str, value) -> int:
+    """The Excel row where ``column`` holds ``value`` (header in row 1)."""
+    col = [c.value for c in ws[1]].index(column) + 1
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(row=r, column=col).value == value:
+            return r
+    raise KeyError(value)
+
+
+def set_cell(ws, row: int, column: str, value) -> None:
+    col = [c.value for c in ws[1]].index(column) + 1
+    ws.cell(row=row, column=col, value=value)

@@ -212,3 +212,31 @@ def test_capacity_penalty_counts_missing_seats(mini, book):
     mini["Talks"][0][7] = 45
     sol = solve_checked(load(book, mini))
     assert sol.evaluation.terms["room_capacity"].amount == 15
+
+
+def test_not_parallel(mini, book):
+    two_rooms(mini)
+    mini["Slots"] = mini["Slots"][:2]  # 2 times x 2 rooms: T1 and T2 must take different times
+    mini["Constraints"] = [["not_parallel", "T1", "T2", None, None]]
+    w = where(solve_checked(load(book, mini)))
+    assert w["T1"][1] != w["T2"][1]
+
+
+def test_not_parallel_infeasible(mini, book):
+    two_rooms(mini)
+    mini["Slots"] = mini["Slots"][:2]
+    mini["Constraints"] = [["not_parallel", "T1", "T2", None, None], ["not_parallel", "T1", "T3", None, None],
+                           ["not_parallel", "T2", "T3", None, None]]  # three talks, two times
+    sol = solve_checked(load(book, mini))
+    assert sol.status == "infeasible"
+    assert sorted(r.row for r in sol.explanation.reasons) == [2, 3, 4]
+
+
+def test_soft_not_parallel_costs_its_weight(mini, book):
+    two_rooms(mini)
+    mini["Slots"] = mini["Slots"][:2]
+    mini["Constraints"] = [["not_parallel", "T1", "T2", "no", 3], ["not_parallel", "T1", "T3", "no", 4],
+                           ["not_parallel", "T2", "T3", "no", 5]]
+    mini["Weights"] = [["topic_cohesion", 0], ["topic_parallel", 0], ["topic_clash", 0]]
+    sol = solve_checked(load(book, mini))
+    assert sol.evaluation.terms["soft_constraints"].penalty == 3

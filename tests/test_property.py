@@ -64,7 +64,7 @@ def instances(draw, max_talks=7):
         ))
     rows = []
     for _ in range(draw(st.integers(0, 2))):
-        kind = draw(st.sampled_from(["pin", "forbid", "before", "same_session", "different_day"]))
+        kind = draw(st.sampled_from(["pin", "forbid", "before", "same_session", "different_day", "not_parallel"]))
         a = draw(st.sampled_from(talks)).id
         hard = draw(st.integers(0, 2)) == 0
         if kind in ("pin", "forbid"):

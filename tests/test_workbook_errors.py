@@ -20,7 +20,7 @@ def _headers(override):
 
 def problems_of(path):
     with pytest.raises(sp.InputError) as info:
-        sp.load(path)
+        sp.check(path)
     return info.value.problems
 
 
@@ -71,10 +71,10 @@ CASES = [
     ("unknown room of a talk", _unknown_talk_room, "Talks", 2, "room", "unknown room 'Attic'"),
     ("unknown room of a slot", _unknown_slot_room, "Slots", 3, "rooms", "unknown room 'Attic'"),
     ("joint group too long", _joint_too_long, "Talks", 2, "joint", "longest session has 2"),
-    ("duration fits no run", _duration_fits_nowhere, "Talks", 5, "duration", "fit no run"),
+    ("duration fits no run", _duration_fits_nowhere, "Talks", 5, "duration", "longer than every session"),
     ("unparseable period", _bad_period, "Speakers", 2, "unavailable", "Someday"),
     ("unknown constraint kind", _unknown_kind, "Constraints", 2, "kind", "unknown kind"),
-    ("more talks than room-slots", _too_many_talks, "Slots", None, None, "offers only 4"),
+    ("more talks than room-slots", _too_many_talks, "Slots", None, None, "offer 4 room-slots"),
     ("text in duration", _text_duration, "Talks", 2, "duration", "whole number"),
     ("impossible date", _bad_date, "Slots", 4, "day", "not a valid date"),
     ("slot ends before it starts", _end_before_start, "Slots", 2, "end", "not after its start"),

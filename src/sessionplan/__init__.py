@@ -1,11 +1,15 @@
 """sessionplan: conference and workshop programmes from an Excel workbook, with CP-SAT."""
 
-from .api import Solution, bundled_workshop, load, read_schedule, score, solve, write_outputs
+from .api import Solution, bundled_workshop, check, load, read_schedule, score, solve, write_outputs
+from .explanation import Explanation, explain
 from .errors import InputError, Problem
 from .evaluate import Evaluation, evaluate
 from .model import Assignment, Instance
+from .committee.alternatives import Alternatives, alternatives
+from .committee.comparison import Comparison, compare
 
 __all__ = [
-    "Assignment", "Evaluation", "InputError", "Instance", "Problem", "Solution", "bundled_workshop",
-    "evaluate", "load", "read_schedule", "score", "solve", "write_outputs",
+    "Alternatives", "Comparison", "alternatives", "compare",
+    "Assignment", "Evaluation", "Explanation", "InputError", "Instance", "Problem", "Solution",
+    "bundled_workshop", "check", "evaluate", "explain", "load", "read_schedule", "score", "solve", "write_outputs",
 ]

@@ -9,11 +9,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .baseline import Baseline, moves
 from .errors import InputError, Problem, Problems
 from .evaluate import Evaluation, evaluate
+from .explanation import Explanation, counting_checks, explain, findings
 from .io.atomic import write_text
 from .io.output_workbook import write_solved_workbook
 from .io.schedule_json import dumps, read_schedule_json, schedule_document, sort_assignments, versions
@@ -38,6 +41,16 @@ def load(path: str | Path, *, warnings: Problems | None = None) -> Instance:
     return read_workbook(path, problems=warnings)
 
 
+def check(path: str | Path, *, warnings: Problems | None = None) -> Instance:
+    """Load a workbook and run the cheap feasibility checks; InputError lists every problem."""
+    inst = load(path, warnings=warnings)
+    problems = [Problem(r.sheet, r.row, r.column, f"{f.summary} ({r.text})")
+                for f in findings(inst) for r in f.reasons]
+    if problems:
+        raise InputError(problems, str(path))
+    return inst
+
+
 @dataclass
 class Solution:
     """A solve's result with the evaluator's verdict on its schedule."""
@@ -46,6 +59,14 @@ class Solution:
     result: Result
     evaluation: Evaluation | None
     source: str = ""
+    explanation: Explanation | None = None
+    baseline: Baseline | None = None
+
+    @property
+    def moves(self) -> list[dict]:
+        if self.baseline is None or not self.result.has_schedule:
+            return []
+        return moves(self.instance, self.baseline, self.result.assignments)
 
     @property
     def status(self) -> str:
@@ -64,25 +85,58 @@ def solve(
     seed: int = 0,
     progress: Callable[[Progress], None] | None = None,
     parameters: dict | None = None,
+    baseline: list[Assignment] | str | Path | None = None,
+    explain_limit: float = 30.0,
+    hint: dict | None = None,
+    extra_families: list | None = None,
 ) -> Solution:
-    """Solve a workbook or an instance; the schedule is scored by the evaluator."""
+    """Solve a workbook or an instance; the schedule is scored by the evaluator.
+
+    With a ``baseline`` (assignments, a schedule JSON or a solved workbook) the solve
+    re-plans: pinned talks stay, then the fewest moves, then the usual terms. When no
+    schedule exists, ``Solution.explanation`` says which workbook rows conflict.
+    ``hint`` ({talk: Placement}) and ``extra_families`` are passed to the solver's Options.
+    """
     source = str(instance) if isinstance(instance, (str, Path)) else instance.name
     inst = load(instance) if isinstance(instance, (str, Path)) else instance
+    base = None
+    if baseline is not None:
+        given = baseline if isinstance(baseline, list) else read_schedule(baseline, inst)
+        base = Baseline.from_assignments(inst, given)
     opts = Options(time_limit=time_limit, workers=workers, seed=seed, progress=progress,
-                   parameters=dict(parameters or {}))
-    result = _solve(inst, opts)
+                   parameters=dict(parameters or {}), hint=hint, extra_families=list(extra_families or []))
+    t0 = time.perf_counter()
+    found = counting_checks(inst, base)
+    if found is not None:
+        found.seconds = time.perf_counter() - t0
+        return Solution(inst, Result.without_search("infeasible", opts, found.seconds), None, source, found, base)
+    if time_limit is not None:  # the limit covers the checks too
+        opts.time_limit = max(0.5, time_limit - (time.perf_counter() - t0))
+    result = _solve(inst, opts, baseline=base)
+    result.time_limit = time_limit
     result.assignments = sort_assignments(result.assignments, [r.name for r in inst.rooms])
-    ev = evaluate(inst, result.assignments) if result.has_schedule else None
-    return Solution(inst, result, ev, source)
+    ev = evaluate(inst, result.assignments, base) if result.has_schedule else None
+    explanation = None
+    if result.status == "infeasible":
+        explanation = explain(inst, base, time_limit=explain_limit)
+    elif not result.has_schedule:
+        explanation = Explanation(
+            f"No schedule was found within the time limit ({time_limit} s), and none was proven impossible; "
+            "a longer --time-limit may find one.", [], "none")
+    return Solution(inst, result, ev, source, explanation, base)
 
 
-def read_schedule(path: str | Path, instance: Instance) -> list[Assignment]:
-    """Assignments from a schedule JSON or from a solved (possibly hand-edited) workbook."""
+def read_schedule(path: str | Path, instance: Instance, warnings: Problems | None = None) -> list[Assignment]:
+    """Assignments from a schedule JSON or from a solved (possibly hand-edited) workbook.
+
+    In a workbook, the day grids and the Talks sheet's ``scheduled_*`` columns are
+    reconciled (see ``io.edited_workbook``); disagreements go to ``warnings``.
+    """
     path = Path(path)
     if path.suffix.casefold() in (".xlsx", ".xlsm"):
-        from .io.workbook import read_schedule_from_workbook
+        from .io.edited_workbook import read_edited_workbook
 
-        return read_schedule_from_workbook(path, instance)
+        return read_edited_workbook(path, instance, warnings)
     assignments, _doc = read_schedule_json(path)
     return assignments
 
@@ -108,8 +162,20 @@ def solution_document(sol: Solution) -> dict:
             "solver_terms": r.terms,
             "versions": versions(),
         },
-        extra={"explanation": []} if r.status == "infeasible" else None,
+        extra=_extra(sol),
     )
+
+
+def _extra(sol: Solution) -> dict:
+    extra: dict = {}
+    if sol.explanation is not None:
+        extra["explanation"] = sol.explanation.to_json()
+        extra["explanation_summary"] = sol.explanation.summary
+    if sol.baseline is not None:
+        extra["moves"] = sol.moves
+    if sol.result.stages:
+        extra["stages"] = sol.result.stages
+    return extra
 
 
 def score_document(ev: Evaluation | None) -> dict:
@@ -136,7 +202,14 @@ def write_outputs(sol: Solution, out_dir: str | Path, stem: str = "schedule") ->
             "instance": sol.source, "status": r.status, "objective": r.objective, "bound": r.bound,
             "gap": r.gap, "seconds": round(r.seconds, 3), "workers": r.workers, "seed": r.seed,
         }
-        write_solved_workbook(xlsx, sol.instance, r.assignments, sol.evaluation, summary)
+        extra = {}
+        if sol.baseline is not None:
+            extra["Moves"] = (
+                ["talk", "title", "change", "from", "to", "speakers"],
+                [[m["talk"], m["title"], m["change"], _place_text(m["from"]), _place_text(m["to"]),
+                  ", ".join(m["speakers"])] for m in sol.moves],
+            )
+        write_solved_workbook(xlsx, sol.instance, r.assignments, sol.evaluation, summary, extra)
         written.append(xlsx)
     js = out_dir / f"{stem}.json"
     write_text(js, dumps(solution_document(sol)))
@@ -144,10 +217,19 @@ def write_outputs(sol: Solution, out_dir: str | Path, stem: str = "schedule") ->
     return written
 
 
-def score(instance: Instance, schedule: str | Path | list[Assignment]) -> Evaluation:
+def _place_text(p: dict | None) -> str:
+    return f"{p['day']} {p['start']} {p['room']}" if p else ""
+
+
+def score(instance: Instance, schedule: str | Path | list[Assignment],
+          baseline: str | Path | list[Assignment] | None = None, *, warnings: Problems | None = None) -> Evaluation:
     """Evaluate any schedule (a JSON file, a solved workbook, or assignments)."""
-    assignments = schedule if isinstance(schedule, list) else read_schedule(schedule, instance)
-    return evaluate(instance, assignments)
+    assignments = schedule if isinstance(schedule, list) else read_schedule(schedule, instance, warnings)
+    base = None
+    if baseline is not None:
+        given = baseline if isinstance(baseline, list) else read_schedule(baseline, instance)
+        base = Baseline.from_assignments(instance, given)
+    return evaluate(instance, assignments, base)
 
 
 def import_schedule(path: str | Path, *, warnings: Problems | None = None):
@@ -161,6 +243,6 @@ def import_schedule(path: str | Path, *, warnings: Problems | None = None):
 
 
 __all__ = [
-    "InputError", "Problem", "Solution", "bundled_workshop", "load", "read_schedule", "score", "solve",
-    "write_outputs",
+    "InputError", "Problem", "Solution", "bundled_workshop", "check", "explain", "load", "read_schedule",
+    "score", "solve", "write_outputs",
 ]

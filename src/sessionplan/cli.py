@@ -41,10 +41,11 @@ def _warn(problems: Problems) -> None:
         err.print(f"[yellow]warning:[/] {w}", soft_wrap=True)
 
 
-def _load(path: Path):
+def _load(path: Path, strict: bool = False):
+    """Load a workbook (``strict``: also the cheap feasibility checks), or exit 2."""
     warnings = Problems()
     try:
-        inst = api.load(path, warnings=warnings)
+        inst = (api.check if strict else api.load)(path, warnings=warnings)
     except InputError as exc:
         _warn(warnings)
         _fail_input(exc)
@@ -65,11 +66,31 @@ def solve(
     time_limit: Annotated[float, typer.Option(help="seconds of search (model building and writing excluded)")] = 60.0,
     workers: Annotated[Optional[int], typer.Option(help="CP-SAT workers; default: the machine's cores")] = None,
     seed: Annotated[int, typer.Option(help="random seed of the search")] = 0,
+    baseline: Annotated[Optional[Path], typer.Option(
+        help="re-plan against this published schedule (schedule JSON or solved workbook): "
+             "pinned talks stay, then as few moves as possible, then the usual terms")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress line")] = False,
+    alternatives: Annotated[int, typer.Option(min=1, help="write this many different good programmes, schedule-1 ... schedule-K")] = 1,
+    within: Annotated[str, typer.Option(help="alternatives: objective at most this share above the best (5% or 0.05)")] = "5%",
+    min_diff: Annotated[Optional[int], typer.Option(min=1, help="alternatives: talks seated differently from each other alternative; default max(4, 15% of the talks)")] = None,
 ) -> None:
-    """Solve a workbook into schedule.xlsx and schedule.json."""
+    """Solve a workbook into schedule.xlsx and schedule.json (or K alternatives)."""
     path = workbook or api.bundled_workshop()
+    if alternatives > 1:
+        if baseline is not None:
+            err.print("error: --alternatives and --baseline cannot be combined: re-plan first, then ask for alternatives")
+            raise typer.Exit(EXIT_INPUT)
+        share = _share(within)
+        inst = _load(path)
+        return _solve_alternatives(inst, str(path) if workbook else "workshop (bundled)", out_dir, alternatives,
+                                   share, min_diff, time_limit, workers, seed, quiet)
     inst = _load(path)
+    base = None
+    if baseline is not None:
+        try:
+            base = api.read_schedule(baseline, inst)
+        except InputError as exc:
+            _fail_input(exc)
     status_line = None if quiet else err.status("building the model ...")
 
     def progress(p) -> None:
@@ -82,7 +103,7 @@ def solve(
     if status_line is not None:
         status_line.start()
     try:
-        sol = api.solve(inst, time_limit=time_limit, workers=workers, seed=seed, progress=progress)
+        sol = api.solve(inst, time_limit=time_limit, workers=workers, seed=seed, progress=progress, baseline=base)
         sol.source = str(path) if workbook else "workshop (bundled)"
     finally:
         if status_line is not None:
@@ -95,6 +116,72 @@ def solve(
         raise typer.Exit(EXIT_NO_SCHEDULE)
 
 
+def _share(text: str) -> float:
+    from .committee.alternatives import parse_share
+
+    try:
+        return parse_share(text)
+    except ValueError as exc:
+        err.print(f"error: --within: {exc}")
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+def _solve_alternatives(inst, source, out_dir, k, within, min_diff, time_limit, workers, seed, quiet) -> None:
+    from .committee.alternatives import alternatives
+
+    status_line = None if quiet else err.status("building the model ...")
+
+    def progress(n, p) -> None:
+        if status_line is not None:
+            status_line.update(f"alternative {n}/{k}: objective {_fmt(p.objective)}  bound {_fmt(p.bound)}  "
+                               f"gap {_fmt(p.gap, True)}  {p.seconds:.1f}s")
+
+    if status_line is not None:
+        status_line.start()
+    try:
+        alts = alternatives(inst, k, within=within, min_diff=min_diff, time_limit=time_limit, workers=workers,
+                            seed=seed, progress=progress)
+    finally:
+        if status_line is not None:
+            status_line.stop()
+    written, files = [], {}
+    for n, sol in enumerate(alts.solutions or [alts.failed], start=1):
+        sol.source = source
+        written += api.write_outputs(sol, out_dir, stem=f"schedule-{n}")
+        files[n] = f"schedule-{n}.json"
+    if alts.solutions:
+        from .io.atomic import write_text
+        from .io.schedule_json import dumps
+
+        summary = out_dir / "alternatives.json"
+        write_text(summary, dumps(alts.summary_document(files)))
+        written.append(summary)
+        _alternatives_table(alts)
+    for p in written:
+        out.print(f"wrote {p}")
+    if not alts.complete:
+        err.print(f"[yellow]{alts.stopped}[/]; {len(alts.solutions)} of {k} written")
+        raise typer.Exit(EXIT_NO_SCHEDULE)
+
+
+def _alternatives_table(alts) -> None:
+    table, dist = alts.table(), alts.distances()
+    terms = [t for t in TERMS if table[t].abs().sum() > 0]
+    out.print(f"{len(alts.solutions)} alternatives within {alts.within:.1%} of the best objective "
+              f"{_fmt(alts.best)} (cap {_fmt(alts.cap)}), each pair seated differently in at least "
+              f"{alts.min_diff} talks")
+    t = Table(show_edge=False)
+    for col in ["#", "status", "objective", "+best", "bound", "gap", "hard", *terms,
+                *(f"vs {j}" for j in dist.columns)]:
+        t.add_column(col, justify="right")
+    for k, row in table.iterrows():
+        t.add_row(str(k), row["status"], _fmt(row["objective"]), _fmt(row["above_best"], True), _fmt(row["bound"]),
+                  _fmt(row["gap"], True), str(row["hard_violations"]), *(f"{row[x]:g}" for x in terms),
+                  *("-" if j == k else str(dist.loc[k, j]) for j in dist.columns))
+    out.print(t)
+    out.print("vs j: talks on another day or with other session-mates than in alternative j")
+
+
 def _summary(sol: api.Solution) -> None:
     r = sol.result
     line = (f"status {r.status}" + (" (interrupted)" if r.interrupted else "") +
@@ -103,6 +190,18 @@ def _summary(sol: api.Solution) -> None:
     out.print(line)
     if sol.evaluation is not None:
         _score_table(sol.evaluation)
+    if sol.baseline is not None and sol.result.has_schedule:
+        _moves_table(sol.moves)
+    if sol.explanation is not None:
+        out.print(sol.explanation.render(), soft_wrap=True)
+
+
+def _moves_table(moves: list[dict]) -> None:
+    out.print(f"moves against the baseline: {sum(m['change'] in ('time', 'room') for m in moves)}")
+    for m in moves:
+        frm = f"{m['from']['day']} {m['from']['start']} {m['from']['room']}" if m["from"] else "-"
+        to = f"{m['to']['day']} {m['to']['start']} {m['to']['room']}" if m["to"] else "-"
+        out.print(f"  {m['talk']:>8} {m['change']:<7} {frm} -> {to}  ({', '.join(m['speakers'])})", soft_wrap=True)
 
 
 def _score_table(ev) -> None:
@@ -120,8 +219,8 @@ def _score_table(ev) -> None:
 
 @app.command()
 def check(workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")]) -> None:
-    """Validate a workbook without solving it."""
-    inst = _load(workbook)
+    """Validate a workbook without solving it (also the cheap feasibility checks)."""
+    inst = _load(workbook, strict=True)
     need = sum(inst.min_slots(t) for t in inst.talks)
     have = sum(len(s.rooms) for s in inst.slots)
     out.print(
@@ -132,19 +231,88 @@ def check(workbook: Annotated[Path, typer.Argument(help="conference workbook (.x
 
 
 @app.command()
+def explain(
+    workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")],
+    baseline: Annotated[Optional[Path], typer.Option(help="published schedule whose pinned talks must stay")] = None,
+    time_limit: Annotated[float, typer.Option(help="seconds for the search of a conflict")] = 30.0,
+) -> None:
+    """Say why a workbook has no schedule: the conflicting rows, by sheet and row."""
+    from .baseline import Baseline
+    from .explanation import explain as run_explain
+
+    inst = _load(workbook)
+    base = None
+    if baseline is not None:
+        try:
+            base = Baseline.from_assignments(inst, api.read_schedule(baseline, inst))
+        except InputError as exc:
+            _fail_input(exc)
+    found = run_explain(inst, base, time_limit=time_limit)
+    out.print(found.render(), soft_wrap=True)
+    out.print(f"({found.method}, {found.seconds:.2f}s)")
+    raise typer.Exit(EXIT_NO_SCHEDULE if found.found else 0)
+
+
+@app.command()
 def score(
     workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")],
     schedule: Annotated[Path, typer.Argument(help="schedule.json, or a solved workbook")],
 ) -> None:
     """Evaluate any schedule against a workbook: hard violations and soft terms."""
     inst = _load(workbook)
+    warnings = Problems()
     try:
-        ev = api.score(inst, schedule)
+        ev = api.score(inst, schedule, warnings=warnings)
     except InputError as exc:
         _fail_input(exc)
+    _warn(warnings)
     _score_table(ev)
     if ev.hard_violations:
         raise typer.Exit(EXIT_NO_SCHEDULE)
+
+
+@app.command()
+def compare(
+    workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx) every schedule is judged against")],
+    schedules: Annotated[list[Path], typer.Argument(help="schedule JSONs or solved (hand-edited) workbooks; the first is the reference")],
+    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="write the comparison workbook (.xlsx) here")] = None,
+) -> None:
+    """Compare schedules side by side: hard violations, soft terms, moved talks, speakers."""
+    from .committee.comparison import compare as compare_schedules
+
+    inst = _load(workbook)
+    try:
+        c = compare_schedules(inst, schedules)
+    except InputError as exc:
+        _fail_input(exc)
+    for w in c.warnings:
+        err.print(f"[yellow]warning:[/] {w}", soft_wrap=True)
+    side = c.side_by_side()
+    t = Table(show_edge=False, title="side by side")
+    t.add_column("figure")
+    for name in side.columns:
+        t.add_column(name, justify="right")
+    for figure, row in side.iterrows():
+        t.add_row(figure, *(f"{v:g}" for v in row))
+    out.print(t)
+    for name, ev in c.evaluations.items():
+        for v in ev.violations:
+            out.print(f"[red]hard[/] {name}: {v.message}", soft_wrap=True)
+    for title, frame, cols in (("moved (compared with the first)", c.moves, ["schedule", "talk", "from", "to"]),
+                               ("per speaker", c.speakers, ["schedule", "speaker", "moved", "new_problems"])):
+        if frame.empty:
+            continue
+        t = Table(show_edge=False, title=title)
+        for col in cols:
+            t.add_column(col)
+        for r in frame[cols].itertuples(index=False):
+            t.add_row(*(str(v) for v in r))
+        out.print(t)
+    if out_path is not None:
+        from .io.comparison_workbook import write_comparison_workbook
+
+        write_comparison_workbook(out_path, c)
+        out.print(f"wrote {out_path}")
 
 
 @app.command()
@@ -219,6 +387,48 @@ def topics(
             out.print(f"backup of the original: {backup}")
         out.print(f"wrote {target}: {filled} empty topics cells filled (talks alone in a cluster left empty); "
                   "review them in Excel, then solve again")
+
+
+@app.command()
+def export(
+    workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx), or a solved workbook")],
+    schedule: Annotated[Optional[Path], typer.Argument(help="schedule.json or a solved workbook; default: WORKBOOK itself")] = None,
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="the file to write")] = ...,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="frab-json, frab-xml, ics or html; default: from the --out suffix")] = None,
+    speaker: Annotated[Optional[str], typer.Option(help="only this speaker's talks (e.g. a personal calendar)")] = None,
+    timezone: Annotated[str, typer.Option("--timezone", help="IANA time zone of the workbook's times, e.g. Europe/Berlin")] = "UTC",
+    title: Annotated[Optional[str], typer.Option(help="conference title; default: the workbook's file name")] = None,
+    acronym: Annotated[Optional[str], typer.Option(help="frab acronym (4+ of a-z 0-9 _); default: from the file name")] = None,
+    base_url: Annotated[Optional[str], typer.Option(help="web address of the published HTML timetable; talk links point into it")] = None,
+    language: Annotated[str, typer.Option(help="language code of the talks")] = "en",
+) -> None:
+    """Export a schedule: frab schedule.json/.xml, an iCalendar file, or an HTML timetable."""
+    from . import export as exp
+
+    fmt = fmt or exp.format_for(out_path)
+    if fmt not in exp.FORMATS:
+        err.print(f"error: --format must be one of {', '.join(exp.FORMATS)}"
+                  + ("" if fmt else f" (the suffix of {out_path.name} does not say which)"))
+        raise typer.Exit(EXIT_INPUT)
+    inst = _load(workbook)
+    source = schedule or workbook
+    try:
+        assignments = api.read_schedule(source, inst)
+        if not assignments:
+            err.print(f"error: {source} holds no schedule (no talk is scheduled); nothing written")
+            raise typer.Exit(EXIT_NO_SCHEDULE)
+        settings = exp.Settings(title=title, acronym=acronym, time_zone=timezone, base_url=base_url,
+                                language=language, speaker=speaker)
+        prog = exp.programme(inst, assignments, settings, source=source.name)
+    except InputError as exc:
+        _fail_input(exc)
+    violations = api.score(inst, assignments).hard_violations
+    if violations:
+        err.print(f"[yellow]warning:[/] the schedule breaks {violations} hard rule(s); `sessionplan score` lists them",
+                  soft_wrap=True)
+    exp.save(prog, out_path, fmt)
+    n = len(prog.items)
+    out.print(f"wrote {out_path} ({fmt}, {n} talk{'s' if n != 1 else ''})")
 
 
 @app.command()

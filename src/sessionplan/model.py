@@ -6,6 +6,7 @@ came from, so that later messages (explanations, evaluations) can name it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Literal
@@ -45,6 +46,7 @@ class Speaker(_Frozen):
 class Room(_Frozen):
     name: str
     capacity: int | None = Field(default=None, ge=0)
+    changeover: int = Field(default=0, ge=0)  # minutes the room needs between two talks
     row: int | None = None
 
 
@@ -62,8 +64,8 @@ class Slot(_Frozen):
         return f"{self.day.isoformat()} {format_time(self.start)}-{format_time(self.end)}"
 
 
-ConstraintKind = Literal["pin", "forbid", "before", "same_session", "different_day"]
-CONSTRAINT_KINDS: tuple[str, ...] = ("pin", "forbid", "before", "same_session", "different_day")
+ConstraintKind = Literal["pin", "forbid", "before", "same_session", "different_day", "not_parallel"]
+CONSTRAINT_KINDS: tuple[str, ...] = ("pin", "forbid", "before", "same_session", "different_day", "not_parallel")
 
 
 class ConstraintRow(_Frozen):
@@ -85,6 +87,7 @@ class ConstraintRow(_Frozen):
             "before": "before",
             "same_session": "in the same session as",
             "different_day": "on a different day from",
+            "not_parallel": "not at the same time as",
         }[self.kind]
         target = self.target
         if self.kind == "pin" and self.room and self.period is not None:
@@ -92,8 +95,14 @@ class ConstraintRow(_Frozen):
         return f"{self.talk} {what} {target}".strip()
 
 
-class Placement(_Frozen):
-    """A talk in a room from a start slot: the slots it covers and its own times."""
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """A talk in a room from a start slot: the slots it covers and its own times.
+
+    A plain dataclass, not a validated model: the grid derives many of them, and they
+    are never read from input. With ``talk == ""`` it is a template for any talk of a
+    given duration.
+    """
 
     talk: str
     room: str
@@ -101,7 +110,7 @@ class Placement(_Frozen):
     day: date
     start: int
     end: int
-    span_end: int
+    span_end: int  # the room is busy until then (end of its last slot, or changeover)
     session: str
 
     @property
@@ -183,34 +192,40 @@ class Instance(BaseModel):
         """Minutes since the first day's midnight, for ordering across days."""
         return (day - self.days[0]).days * 1440 + minutes
 
-    def placements(self, talk: Talk) -> list[Placement]:
-        """Every place the slot grid allows for ``talk`` (room, start), ignoring people."""
-        return self.placement_table[talk.id]
+    def placements(self, talk: Talk, *, any_room: bool = False) -> list[Placement]:
+        """Every place the slot grid allows for ``talk`` (room, start), ignoring people.
 
-    @cached_property
-    def placement_table(self) -> dict[str, list[Placement]]:
-        return {t.id: self._grid_placements(t) for t in self.talks}
+        Only its required room, unless ``any_room`` (used to explain infeasibility).
+        Built from the shared templates of its duration; not cached per talk (a large
+        conference has hundreds of thousands).
+        """
+        rooms = [talk.room] if talk.room and not any_room else [r.name for r in self.rooms]
+        tid = talk.id
+        return [Placement(tid, t.room, t.slots, t.day, t.start, t.end, t.span_end, t.session)
+                for room in rooms for t in self.templates(talk.duration, room)]
 
-    def _grid_placements(self, talk: Talk) -> list[Placement]:
-        rooms = [talk.room] if talk.room else [r.name for r in self.rooms]
-        out: list[Placement] = []
-        for (day, label), idxs in self.sessions.items():
-            open_rooms = self.session_rooms[(day, label)]
-            for room in rooms:
-                if room not in open_rooms:
+    def templates(self, duration: int | None, room: str) -> list[Placement]:
+        """Talk-independent placements of a ``duration`` (None: one slot) in ``room``."""
+        key = (duration, room)
+        cache = self._derived.setdefault("templates", {})
+        if key not in cache:
+            out: list[Placement] = []
+            for (day, label), idxs in self.sessions.items():
+                if room not in self.session_rooms[(day, label)]:
                     continue
                 for k in range(len(idxs)):
-                    p = self._place_from(talk, room, idxs, k)
+                    p = self._place_from(duration, "", room, idxs, k)
                     if p is not None:
                         out.append(p)
-        return out
+            cache[key] = out
+        return cache[key]
 
     @cached_property
     def session_rooms(self) -> dict[tuple[date, str], frozenset[str]]:
         """The rooms open in at least one slot of each (day, session label)."""
         return {key: frozenset(r for j in idxs for r in self.slots[j].rooms) for key, idxs in self.sessions.items()}
 
-    def _place_from(self, talk: Talk, room: str, idxs: list[int], k: int) -> Placement | None:
+    def _place_from(self, duration: int | None, talk: str, room: str, idxs: list[int], k: int) -> Placement | None:
         first = self.slots[idxs[k]]
         covered: list[int] = []
         for j in idxs[k:]:
@@ -218,18 +233,11 @@ class Instance(BaseModel):
             if room not in slot.rooms:
                 return None
             covered.append(j)
-            if talk.duration is None or slot.end - first.start >= talk.duration:
-                end = slot.end if talk.duration is None else first.start + talk.duration
-                return Placement(
-                    talk=talk.id,
-                    room=room,
-                    slots=tuple(covered),
-                    day=first.day,
-                    start=first.start,
-                    end=end,
-                    span_end=slot.end,
-                    session=first.session,
-                )
+            if duration is None or slot.end - first.start >= duration:
+                end = slot.end if duration is None else first.start + duration
+                changeover = self.room_by_name[room].changeover
+                return Placement(talk, room, tuple(covered), first.day, first.start, end,
+                                 max(slot.end, end + changeover), first.session)
         return None
 
     def placement_at(self, talk: Talk, room: str, day: date, start: int) -> Placement | None:
@@ -239,7 +247,7 @@ class Instance(BaseModel):
                 continue
             for k, j in enumerate(idxs):
                 if self.slots[j].start == start:
-                    p = self._place_from(talk, room, idxs, k)
+                    p = self._place_from(talk.duration, talk.id, room, idxs, k)
                     if p is not None:
                         return p
         return None
@@ -263,8 +271,13 @@ class Instance(BaseModel):
         return chains
 
     def min_slots(self, talk: Talk) -> int:
-        places = self.placements(talk)
-        return min((len(p.slots) for p in places), default=0)
+        """The fewest slots the talk can take (0 when it fits nowhere)."""
+        rooms = (talk.room,) if talk.room else tuple(r.name for r in self.rooms)
+        cache = self._derived.setdefault("min_slots", {})
+        key = (talk.duration, rooms)
+        if key not in cache:
+            cache[key] = min((len(p.slots) for room in rooms for p in self.templates(talk.duration, room)), default=0)
+        return cache[key]
 
 
 class Assignment(BaseModel):

@@ -56,7 +56,7 @@ def placement_breaks(row: ConstraintRow, p: Placement) -> bool:
 
 
 SINGLE_TALK_KINDS = ("pin", "forbid")
-PAIR_KINDS = ("before", "same_session", "different_day")
+PAIR_KINDS = ("before", "same_session", "different_day", "not_parallel")
 
 
 def pair_breaks(row: ConstraintRow, a: Placement, b: Placement, instance: Instance) -> bool:
@@ -67,4 +67,6 @@ def pair_breaks(row: ConstraintRow, a: Placement, b: Placement, instance: Instan
         return a.session_key != b.session_key
     if row.kind == "different_day":
         return a.day == b.day
+    if row.kind == "not_parallel":
+        return a.day == b.day and a.start < b.end and b.start < a.end
     raise ValueError(f"{row.kind} is not a two-talk rule")

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from ..model import Assignment, Instance
 from ..terms import TERMS
-from . import capacity, joint, placement, rows, speakers, topics
+from ..baseline import Baseline
+from . import capacity, changes, joint, placement, rows, speakers, topics
 from .base import Context, Evaluation, TermScore, Violation, resolve
 
-CHECKS = [placement.check, speakers.check, joint.check, rows.check]
-SCORES = [speakers.score, capacity.score, rows.score, topics.score]
+CHECKS = [placement.check, speakers.check, joint.check, rows.check, changes.check]
+SCORES = [speakers.score, capacity.score, rows.score, topics.score, changes.score]
 
 
-def evaluate(instance: Instance, assignments: list[Assignment]) -> Evaluation:
-    ctx = resolve(instance, assignments)
+def evaluate(instance: Instance, assignments: list[Assignment], baseline: Baseline | None = None) -> Evaluation:
+    """Hard violations and soft terms of ``assignments``; moves are counted against ``baseline``."""
+    ctx = resolve(instance, assignments, baseline)
     w = instance.weights
     ctx.terms = {name: TermScore(name, w[name]) for name in TERMS}
     for check in CHECKS:

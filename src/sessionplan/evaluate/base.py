@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..baseline import Baseline
 from ..model import Assignment, Instance, Placement
 from ..periods import PeriodError, parse_time
 
@@ -63,6 +64,7 @@ class Context:
     placed: dict[str, Placement]          # talk id -> where it is (first entry if duplicated)
     violations: list[Violation] = field(default_factory=list)
     terms: dict[str, TermScore] = field(default_factory=dict)
+    baseline: Baseline | None = None
 
     def violate(self, rule: str, message: str, *talks: str) -> None:
         self.violations.append(Violation(rule, message, tuple(talks)))
@@ -75,9 +77,9 @@ class Context:
         return f"{p.day:%a %Y-%m-%d} {p.start // 60:02d}:{p.start % 60:02d} in {p.room}"
 
 
-def resolve(instance: Instance, assignments: list[Assignment]) -> Context:
+def resolve(instance: Instance, assignments: list[Assignment], baseline: Baseline | None = None) -> Context:
     """Place every assignment on the grid, recording what cannot be placed."""
-    ctx = Context(instance, {})
+    ctx = Context(instance, {}, baseline=baseline)
     mentioned = {a.talk for a in assignments}
     for a in assignments:
         talk = instance.talk_by_id.get(a.talk)
@@ -107,8 +109,9 @@ def resolve(instance: Instance, assignments: list[Assignment]) -> Context:
                 end = parse_time(a.end)
             except PeriodError:
                 end = start + (talk.duration or 1)
-            p = Placement(talk=a.talk, room=a.room, slots=(), day=a.day, start=start,
-                          end=max(end, start + 1), span_end=max(end, start + 1), session=a.session)
+            end = max(end, start + 1)
+            p = Placement(talk=a.talk, room=a.room, slots=(), day=a.day, start=start, end=end,
+                          span_end=end + instance.room_by_name[a.room].changeover, session=a.session)
         ctx.placed[a.talk] = p
     for talk in instance.talks:
         if talk.id not in mentioned:

@@ -10,6 +10,9 @@ from .base import Context
 def score(ctx: Context) -> None:
     inst = ctx.instance
     cohesion, parallel, day = ctx.term("topic_cohesion"), ctx.term("topic_parallel"), ctx.term("topic_day")
+    clash = ctx.term("topic_clash")
+    if not (cohesion.weight or parallel.weight or day.weight or clash.weight):
+        return
     for pair in related_pairs(inst):
         if pair.a not in ctx.placed or pair.b not in ctx.placed:
             continue
@@ -29,7 +32,6 @@ def score(ctx: Context) -> None:
             sb, eb = inst.absolute(pb.day, pb.start), inst.absolute(pb.day, pb.end)
             if sa < eb and sb < ea:
                 parallel.charge(pair.strength / 100, f"{pair.a} / {pair.b} ({pair.strength}%)")
-    clash = ctx.term("topic_clash")
     starts = sorted({(s.day, s.start) for s in inst.slots})
     for n, cluster in enumerate(topic_clusters(inst)):
         placed = [ctx.placed[t] for t in cluster if t in ctx.placed]

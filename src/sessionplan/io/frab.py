@@ -585,15 +585,14 @@ def write_imported(imported: Imported, path: str | Path) -> None:
     from openpyxl.styles import Font
 
     from .atomic import write_with
-    from .output_workbook import input_rows_with_schedule
     from .schema import SCHEDULE_COLUMNS
-    from .template import input_rows, write_input_sheets
+    from .template import input_rows, rows_with_schedule, write_input_sheets
 
     inst = imported.instance
     wb = Workbook()
     wb.remove(wb.active)
     if imported.assignments:
-        write_input_sheets(wb, input_rows_with_schedule(inst, imported.assignments), {"Talks": SCHEDULE_COLUMNS})
+        write_input_sheets(wb, rows_with_schedule(inst, imported.assignments), {"Talks": SCHEDULE_COLUMNS})
     else:
         write_input_sheets(wb, input_rows(inst))
     ws = wb.create_sheet("Import", 0)

@@ -17,14 +17,13 @@ from ..evaluate import Evaluation
 from ..model import Assignment, Instance
 from ..periods import format_time, parse_time
 from .atomic import write_with
+from .colours import NO_TOPIC, colouring
 from .schema import SCHEDULE_COLUMNS
-from .template import input_rows, style_header, write_input_sheets
+from .template import rows_with_schedule, style_header, write_input_sheets
 
 THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
-PALETTE = ["DDEBF7", "E2EFDA", "FFF2CC", "FCE4D6", "EDE1F5", "D9F2F2", "F8D7E3", "E7E6E6",
-           "D0E0F0", "EAF1DD", "FDE9D9", "E4DFEC"]
 GRID_PREFIX = "Day "
 
 
@@ -34,22 +33,15 @@ def day_sheet_name(day) -> str:
 
 def talk_cell_text(instance: Instance, talk_id: str) -> str:
     t = instance.talk_by_id[talk_id]
-    return f"{t.id} · {t.title}\n{', '.join(t.speakers)}"
-
-
-def colour_keys(instance: Instance) -> dict[str, str]:
-    """Talk id -> a fill colour by its first topic (or its session when untagged)."""
-    topics = sorted({t.topics[0].casefold() for t in instance.talks if t.topics})
-    colours = {topic: PALETTE[i % len(PALETTE)] for i, topic in enumerate(topics)}
-    return {t.id: colours[t.topics[0].casefold()] for t in instance.talks if t.topics}
+    text = f"{t.id} · {t.title}\n{', '.join(t.speakers)}"
+    return text + (f"\n[{'; '.join(t.topics)}]" if t.topics else "")
 
 
 def write_day_grids(wb: Workbook, instance: Instance, assignments: list[Assignment]) -> None:
     by_day: dict = {}
     for a in assignments:
         by_day.setdefault(a.day, []).append(a)
-    colours = colour_keys(instance)
-    session_fill: dict[tuple, str] = {}
+    colours = colouring(instance, assignments)
     rooms = [r.name for r in instance.rooms]
     for day in instance.days:
         ws = wb.create_sheet(day_sheet_name(day))
@@ -57,6 +49,8 @@ def write_day_grids(wb: Workbook, instance: Instance, assignments: list[Assignme
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.print_title_rows = "1:1"
+        ws.oddHeader.center.text = f"{instance.name} · {day:%A} {day.day} {day:%B %Y}"
+        ws.oddFooter.center.text = "page &P of &N"
         header = ["time", "session", *rooms]
         style_header(ws, header)
         ws.column_dimensions["A"].width = 13
@@ -79,8 +73,7 @@ def write_day_grids(wb: Workbook, instance: Instance, assignments: list[Assignme
             first = row_of.get(start)
             if first is None:
                 continue
-            key = (a.day, a.session, a.room)
-            fill = colours.get(a.talk) or session_fill.setdefault(key, PALETTE[len(session_fill) % len(PALETTE)])
+            fill = colours.talk_colour.get(a.talk, NO_TOPIC)
             last = first
             end = parse_time(a.end)
             for s, r in row_of.items():
@@ -91,6 +84,17 @@ def write_day_grids(wb: Workbook, instance: Instance, assignments: list[Assignme
             cell.fill = PatternFill("solid", fgColor=fill)
             if last > first:
                 ws.merge_cells(start_row=first, start_column=col, end_row=last, end_column=col)
+        write_legend(ws, len(starts) + 3, colours.note, colours.legend.get(day, []))
+
+
+def write_legend(ws, row: int, note: str, entries: list[tuple[str, str]]) -> None:
+    """Below a day grid: what the colours mean, one swatch and label per line."""
+    ws.cell(row=row, column=1, value="legend").font = Font(bold=True)
+    ws.cell(row=row, column=2, value=note)
+    for k, (label, colour) in enumerate(entries, start=1):
+        swatch = ws.cell(row=row + k, column=1)
+        swatch.fill, swatch.border = PatternFill("solid", fgColor=colour), BOX
+        ws.cell(row=row + k, column=2, value=label)
 
 
 def _table(wb: Workbook, name: str, header: list[str], rows: Iterable[list]) -> None:
@@ -144,17 +148,5 @@ def write_solved_workbook(
     ws.column_dimensions["E"].width = 100
     for name, (header, rows) in (extra_sheets or {}).items():
         _table(wb, name, header, rows)
-    write_input_sheets(wb, input_rows_with_schedule(instance, assignments), {"Talks": SCHEDULE_COLUMNS})
+    write_input_sheets(wb, rows_with_schedule(instance, assignments), {"Talks": SCHEDULE_COLUMNS})
     write_with(path, wb.save)
-
-
-def input_rows_with_schedule(instance: Instance, assignments: list[Assignment]) -> dict[str, list[list]]:
-    """The input sheets' rows, each talk with its place in ``scheduled_*`` columns."""
-    placed = {a.talk: a for a in assignments}
-    rows = input_rows(instance)
-    rows["Talks"] = [
-        r + ([placed[r[0]].day, placed[r[0]].start, placed[r[0]].end, placed[r[0]].room, placed[r[0]].session]
-             if r[0] in placed else [None] * len(SCHEDULE_COLUMNS))
-        for r in rows["Talks"]
-    ]
-    return rows

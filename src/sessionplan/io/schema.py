@@ -70,6 +70,7 @@ SHEETS: dict[str, SheetSpec] = {
             (
                 Column("name", True, "unique room name"),
                 Column("capacity", False, "seats (whole number)"),
+                Column("changeover", False, "minutes the room needs between two talks (default 0)"),
             ),
             "One row per room.",
         ),
@@ -89,9 +90,9 @@ SHEETS: dict[str, SheetSpec] = {
             "Constraints",
             False,
             (
-                Column("kind", True, "pin, forbid, before, same_session or different_day"),
+                Column("kind", True, "pin, forbid, before, same_session, different_day or not_parallel"),
                 Column("talk", True, "talk id"),
-                Column("target", False, "pin/forbid: a period and/or a room ('Mon AM @ Hall'); before/same_session/different_day: another talk id"),
+                Column("target", False, "pin/forbid: a period and/or a room ('Mon AM @ Hall'); before/same_session/different_day/not_parallel: another talk id"),
                 Column("hard", False, "yes (default) or no"),
                 Column("weight", False, "penalty of a violated soft row (default: the soft_constraints weight)"),
                 Column("room", False, "pin: the room (alternative to '@ room' in target)"),

@@ -15,10 +15,11 @@ from ..model import CONSTRAINT_KINDS, Instance
 from ..periods import format_time
 from ..terms import TERMS
 from .atomic import write_with
-from .schema import SHEETS
+from .schema import SCHEDULE_COLUMNS, SHEETS
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="305496")
+OPTIONAL_FILL = PatternFill("solid", fgColor="6F8FC7")
 WIDTHS = {"title": 50, "abstract": 60, "speakers": 30, "unavailable": 30, "prefers": 24, "target": 24,
           "affiliation": 30, "name": 26, "topics": 24, "rooms": 24, "session": 12, "day": 12}
 
@@ -37,7 +38,7 @@ def input_rows(instance: Instance) -> dict[str, list[list]]:
              "; ".join(p.text for p in s.prefers) or None]
             for s in instance.speakers
         ],
-        "Rooms": [[r.name, r.capacity] for r in instance.rooms],
+        "Rooms": [[r.name, r.capacity, r.changeover or None] for r in instance.rooms],
         "Slots": [
             [s.day, format_time(s.start), format_time(s.end), s.session,
              None if set(s.rooms) == {r.name for r in instance.rooms} else "; ".join(s.rooms)]
@@ -51,11 +52,35 @@ def input_rows(instance: Instance) -> dict[str, list[list]]:
     }
 
 
-def style_header(ws, columns: list[str], notes: dict[str, str] | None = None) -> None:
+def rows_with_schedule(instance: Instance, assignments: list) -> dict[str, list[list]]:
+    """Input rows with each talk's place in Talks' ``scheduled_*`` columns."""
+    rows = input_rows(instance)
+    placed = {a.talk: a for a in assignments}
+    rows["Talks"] = [
+        r + ([placed[r[0]].day, placed[r[0]].start, placed[r[0]].end, placed[r[0]].room, placed[r[0]].session]
+             if r[0] in placed else [None] * len(SCHEDULE_COLUMNS))
+        for r in rows["Talks"]
+    ]
+    return rows
+
+
+def write_workbook(path: str | Path, instance: Instance, assignments: list | None = None) -> None:
+    """A conference workbook for ``instance`` (an import, say), with a schedule if given."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    if assignments is None:
+        write_input_sheets(wb, input_rows(instance))
+    else:
+        write_input_sheets(wb, rows_with_schedule(instance, assignments), {"Talks": SCHEDULE_COLUMNS})
+    write_with(path, wb.save)
+
+
+def style_header(ws, columns: list[str], notes: dict[str, str] | None = None, optional: frozenset[str] = frozenset()) -> None:
+    """Bold header row, frozen; ``notes`` become cell comments; ``optional`` columns get a lighter fill."""
     for i, name in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=i, value=name)
         cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
+        cell.fill = OPTIONAL_FILL if name in optional else HEADER_FILL
         cell.alignment = Alignment(vertical="top")
         if notes and name in notes:
             cell.comment = Comment(notes[name], "sessionplan", width=320, height=110)
@@ -64,11 +89,12 @@ def style_header(ws, columns: list[str], notes: dict[str, str] | None = None) ->
 
 
 def write_input_sheets(wb: Workbook, rows: dict[str, list[list]], extra_columns: dict[str, tuple[str, ...]] | None = None) -> None:
-    """Add the six input sheets with headers, help notes and the given rows."""
+    """Add the six input sheets with headers, help notes, typing guides and the given rows."""
     for name, spec in SHEETS.items():
         ws = wb.create_sheet(name)
         header = spec.names + list((extra_columns or {}).get(name, ()))
-        style_header(ws, header, {c.name: c.help for c in spec.columns})
+        optional = frozenset(c.name for c in spec.columns if not c.required)
+        style_header(ws, header, {c.name: c.help for c in spec.columns}, optional)
         for r in rows.get(name, []):
             ws.append(r)
         for row in ws.iter_rows(min_row=2):
@@ -80,52 +106,130 @@ def write_input_sheets(wb: Workbook, rows: dict[str, list[list]], extra_columns:
     add_validations(wb)
 
 
-def add_validations(wb: Workbook, max_row: int = 2000) -> None:
-    """Dropdowns that guide typing: constraint kinds, yes/no, known speakers and rooms."""
-    def validate(sheet: str, column: str, formula: str, prompt: str) -> None:
-        ws = wb[sheet]
-        col = SHEETS[sheet].names.index(column) + 1
-        letter = get_column_letter(col)
-        dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=False)
-        dv.prompt, dv.promptTitle, dv.showInputMessage = prompt, column, True
-        dv.add(f"{letter}2:{letter}{max_row}")
-        ws.add_data_validation(dv)
+YES_NO = '"yes,no"'
+ROOM_LIST = "Rooms!$A$2:$A${max_row}"
+TALK_LIST = "Talks!$A$2:$A${max_row}"
+# (sheet, column) -> how Excel checks what is typed; every other column gets its help as a prompt.
+# Lists only warn (the reader accepts any case); numbers are refused when they are not numbers.
+CHECKS: dict[tuple[str, str], dict] = {
+    ("Talks", "duration"): {"type": "whole", "operator": "greaterThan", "formula1": "0"},
+    ("Talks", "audience"): {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"},
+    ("Talks", "room"): {"type": "list", "formula1": ROOM_LIST},
+    ("Talks", "pinned"): {"type": "list", "formula1": YES_NO},
+    ("Rooms", "capacity"): {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"},
+    ("Constraints", "kind"): {"type": "list", "formula1": '"' + ",".join(CONSTRAINT_KINDS) + '"'},
+    ("Constraints", "talk"): {"type": "list", "formula1": TALK_LIST},
+    ("Constraints", "hard"): {"type": "list", "formula1": YES_NO},
+    ("Constraints", "weight"): {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"},
+    ("Constraints", "room"): {"type": "list", "formula1": ROOM_LIST},
+    ("Weights", "term"): {"type": "list", "formula1": '"' + ",".join(TERMS) + '"'},
+    ("Weights", "weight"): {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"},
+}
 
-    validate("Constraints", "kind", '"' + ",".join(CONSTRAINT_KINDS) + '"', "the kind of rule")
-    validate("Constraints", "hard", '"yes,no"', "yes: must hold; no: a penalty")
-    validate("Talks", "pinned", '"yes,no"', "yes: never moved when re-planning")
-    validate("Talks", "room", f"Rooms!$A$2:$A${max_row}", "a room from sheet Rooms")
-    validate("Weights", "term", '"' + ",".join(TERMS) + '"', "a soft term")
+
+def add_validations(wb: Workbook, max_row: int = 2000) -> None:
+    """Typing guides on every input column: dropdowns (rooms, talks, constraint kinds,
+    yes/no, terms), number checks, and the column's help as the prompt of its cells
+    (the speakers list is ';'-separated, so it gets a prompt rather than a dropdown)."""
+    for sheet, spec in SHEETS.items():
+        ws = wb[sheet]
+        for col, column in enumerate(spec.columns, start=1):
+            check = dict(CHECKS.get((sheet, column.name), {}))
+            if "formula1" in check:
+                check["formula1"] = check["formula1"].format(max_row=max_row)
+            strict = check.get("type") in ("whole", "decimal")
+            dv = DataValidation(allow_blank=True, showErrorMessage=bool(check), showInputMessage=True,
+                                errorStyle="stop" if strict else "warning", **check)
+            dv.promptTitle = column.name[:32]
+            dv.prompt = column.help[:255]
+            if check:
+                dv.errorTitle = column.name[:32]
+                dv.error = ("a whole number" if check["type"] == "whole" else
+                            "a number" if check["type"] == "decimal" else "not in the list") + f": {column.help}"[:200]
+            letter = get_column_letter(col)
+            dv.add(f"{letter}2:{letter}{max_row}")
+            ws.add_data_validation(dv)
 
 
 EXAMPLE_ROWS: dict[str, list[list]] = {
     "Talks": [["T01", "An example talk (replace me)", "Ada Example", 45, "optimisation; scheduling",
                "What the talk is about.", None, 40, None, None]],
-    "Speakers": [["Ada Example", "Example University", "Mon AM", "Tue"]],
-    "Rooms": [["Main Hall", 120]],
+    "Speakers": [["Ada Example", "Example University", "Tue", "Mon AM"]],
+    "Rooms": [["Main Hall", 120, None]],
     "Slots": [[date(2027, 3, 8), "09:00", "09:45", "Mon-1", None],
               [date(2027, 3, 8), "09:45", "10:30", "Mon-1", None]],
-    "Constraints": [],
+    "Constraints": [["pin", "T01", "Mon-1", "no", None, None]],
     "Weights": [[name, TERMS[name].default] for name in TERMS],
 }
 
+CONSTRAINT_HELP = [
+    ("pin", "T01", "Mon AM @ Main Hall", "the talk lies within the period (and in the room, after '@')"),
+    ("forbid", "T01", "Fri PM", "the talk does not touch the period (or not in the room)"),
+    ("before", "T01", "T02", "T01 ends before T02 starts"),
+    ("same_session", "T01", "T02", "both talks in one session: same room, same session block"),
+    ("different_day", "T01", "T02", "the two talks on different days"),
+    ("not_parallel", "T01", "T02", "the two talks never at the same time (someone wants to attend both)"),
+]
+
+PERIOD_EXAMPLES = [
+    ("2027-03-08", "a date"), ("Mon", "a weekday (or Monday)"), ("Mon-Wed", "a range of weekdays or dates"),
+    ("Mon AM", "a half day (AM is before 12:00)"), ("Tue 14:00-18:00", "a time range on a day"),
+    ("Mon 09:00", "a start time (pin/prefers: starts then)"), ("Mon-1", "a session label from Slots"),
+    ("PM", "that part of every day"),
+]
+
+
+def write_readme(wb: Workbook) -> None:
+    """The first sheet: how to fill in the workbook, every sheet and column explained."""
+    ws = wb.create_sheet("README", 0)
+    for letter, width in zip("ABCD", (16, 18, 10, 100)):
+        ws.column_dimensions[letter].width = width
+    bold = Font(bold=True)
+
+    def heading(text: str) -> None:
+        ws.append([])
+        ws.append([text])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True, size=12)
+
+    def table(header: list[str], rows: list[list]) -> None:
+        ws.append(header)
+        for cell in ws[ws.max_row]:
+            cell.font = bold
+        for r in rows:
+            ws.append(r)
+            for cell in ws[ws.max_row]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    ws.append(["sessionplan conference workbook"])
+    ws["A1"].font = Font(bold=True, size=14)
+    for line in [
+        "1. Fill in Talks, Speakers, Rooms and Slots (Constraints and Weights are optional). Replace the example rows.",
+        "2. Check it:  sessionplan check this.xlsx      3. Plan it:  sessionplan solve this.xlsx --out results/",
+        "4. Publish it:  sessionplan export this.xlsx results/schedule.json --out programme.html  (or .ics, frab .json/.xml)",
+        "Selecting a cell shows what its column expects; header notes say the same. Dark blue headers are required "
+        "columns, light blue ones optional. Lists (several speakers, topics, rooms, periods) are separated by ';'.",
+    ]:
+        ws.append([line])
+    heading("Sheets")
+    table(["sheet", "required", "", "what"],
+          [[name, "yes" if spec.required else "no", "", spec.help] for name, spec in SHEETS.items()])
+    heading("Columns")
+    table(["sheet", "column", "required", "meaning"],
+          [[name, c.name, "yes" if c.required else "no", c.help] for name, spec in SHEETS.items() for c in spec.columns])
+    heading("Periods (unavailable, prefers, pin and forbid targets)")
+    table(["example", "means", "", ""], [[text, means] for text, means in PERIOD_EXAMPLES])
+    heading("Constraint kinds")
+    table(["kind", "talk", "target", "meaning"], [list(r[:3]) + [r[3]] for r in CONSTRAINT_HELP])
+    ws.append(["", "", "", "hard: yes (default) must hold; no: a penalty of 'weight' when broken."])
+    heading("Weights (soft terms; a higher weight matters more)")
+    table(["term", "default", "", "meaning"], [[t.name, t.default, "", t.description] for t in TERMS.values()])
+    ws.freeze_panes = "A2"
+
 
 def write_template(path: str | Path) -> None:
-    """``sessionplan init``: a workbook with every sheet, help notes and one example row."""
+    """``sessionplan init``: every sheet with help notes, typing guides, an example row and a README."""
     wb = Workbook()
     wb.remove(wb.active)
     write_input_sheets(wb, EXAMPLE_ROWS)
-    readme = wb.create_sheet("README", 0)
-    readme.column_dimensions["A"].width = 110
-    lines = [
-        "sessionplan conference workbook",
-        "",
-        "Fill in the sheets Talks, Speakers, Rooms and Slots (Constraints and Weights are optional),",
-        "then run:  sessionplan check this.xlsx   and   sessionplan solve this.xlsx",
-        "Hover over a column header for what it means. Replace the example rows.",
-        "",
-    ] + [f"{name}: {spec.help}" for name, spec in SHEETS.items()]
-    for line in lines:
-        readme.append([line])
-    readme["A1"].font = Font(bold=True, size=14)
+    write_readme(wb)
     write_with(path, wb.save)

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import InputError, Problems
 from ..model import CONSTRAINT_KINDS, ConstraintRow, Instance, Room, Slot, Speaker, Talk
 from ..periods import PeriodError, format_time, parse_period, parse_periods
+from ..rules import PAIR_KINDS
 from ..terms import TERMS
 from . import cells
 from .cells import CellError
@@ -147,7 +148,10 @@ class _Reader:
             cap = None
             if not cells.is_blank(row.get("capacity")):
                 cap = self.cell("Rooms", row, "capacity", cells.integer, minimum=0)
-            out.append(Room(name=name, capacity=cap, row=row.number))
+            changeover = 0
+            if not cells.is_blank(row.get("changeover")):
+                changeover = self.cell("Rooms", row, "changeover", cells.integer, minimum=0, maximum=24 * 60) or 0
+            out.append(Room(name=name, capacity=cap, changeover=changeover, row=row.number))
         return out
 
     def slots(self, room_names: list[str]) -> list[Slot]:
@@ -303,7 +307,7 @@ class _Reader:
 
     def _target(self, row: Row, kind, target, talk, talks, rooms, labels) -> dict | None:
         sheet = "Constraints"
-        if kind in ("before", "same_session", "different_day"):
+        if kind in PAIR_KINDS:
             if not target:
                 self.p.add(sheet, row.number, "target", f"{kind} needs another talk id as target")
                 return None
@@ -402,50 +406,10 @@ def build_instance(tables: dict[str, Table], name: str, problems: Problems) -> I
         problems.add("Rooms", None, None, "no rooms: the sheet has a header but no rows")
     if problems:
         return None
-    instance = Instance(
+    return Instance(
         name=name, talks=talks, speakers=speakers, rooms=rooms, slots=slots,
         constraints=constraints, weights_given=weights,
     )
-    check_fits(instance, problems)
-    return instance
-
-
-def check_fits(instance: Instance, problems: Problems) -> None:
-    """Checks that need the whole instance: does every talk and joint group fit the grid."""
-    for talk in instance.talks:
-        if not instance.placements(talk):
-            if talk.room:
-                msg = f"no run of slots in room {talk.room!r} is long enough for {talk.duration} minutes"
-                problems.add("Talks", talk.row, "room", msg)
-            else:
-                longest = max(
-                    (sum(instance.slots[j].end - instance.slots[j].start for j in idxs) for idxs in instance.sessions.values()),
-                    default=0,
-                )
-                problems.add(
-                    "Talks", talk.row, "duration",
-                    f"{talk.duration} minutes fit no run of consecutive slots in one session (longest session: {longest} minutes)",
-                )
-    for label, ids in instance.joint_groups.items():
-        talks = [instance.talk_by_id[i] for i in ids]
-        if any(not instance.placements(t) for t in talks):
-            continue
-        if not instance.joint_chains(ids):
-            need = sum(instance.min_slots(t) for t in talks)
-            longest = max((len(idxs) for idxs in instance.sessions.values()), default=0)
-            problems.add(
-                "Talks", talks[0].row, "joint",
-                f"joint group {label!r} (rows {', '.join(str(t.row) for t in talks)}) needs {need} consecutive "
-                f"slots in one room and one session; the longest session has {longest}",
-            )
-    need = sum(instance.min_slots(t) for t in instance.talks)
-    have = sum(len(s.rooms) for s in instance.slots)
-    if need > have:
-        problems.add(
-            "Slots", None, None,
-            f"the talks need {need} room-slots but the Slots sheet offers only {have} "
-            f"({len(instance.talks)} talks, {len(instance.slots)} slots)",
-        )
 
 
 def read_schedule_from_workbook(path: str | Path, instance: Instance) -> list:

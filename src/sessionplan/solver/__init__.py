@@ -11,16 +11,20 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from math import lcm
 
 from ortools.sat.python import cp_model
 
+from ..baseline import Baseline
 from ..model import Assignment, Instance, Placement
 from ..periods import format_time
-from . import capacity, joint, placement, rows, speakers, topics
+from . import capacity, joint, large, placement, rows, speakers, topics
+from .large import candidate_count
 from .build import Build
+from .changes import TERMS as CHANGE_TERMS
+from .changes import Changes
 
 FAMILIES = [placement, speakers, rows, joint, topics, capacity]
 
@@ -55,6 +59,8 @@ class Options:
     progress: Callable[[Progress], None] | None = None
     hint: dict[str, Placement] | None = None
     extra_families: list = field(default_factory=list)
+    # above this many grid places, solve in a neighbourhood of a constructed schedule
+    max_candidates: int | None = 150_000
     parameters: dict = field(default_factory=dict)
 
 
@@ -73,10 +79,18 @@ class Result:
     interrupted: bool = False
     placements: dict[str, Placement] = field(default_factory=dict)
     first_solution_seconds: float | None = None
+    stages: dict = field(default_factory=dict)
 
     @property
     def gap(self) -> float | None:
         return relative_gap(self.objective, self.bound)
+
+    @classmethod
+    def without_search(cls, status: str, opts: Options, seconds: float = 0.0) -> Result:
+        """A result decided before CP-SAT ran (e.g. a counting check proved infeasibility)."""
+        return cls(status=status, objective=None, bound=None, seconds=seconds, assignments=[], terms={},
+                   workers=opts.workers or os.cpu_count() or 1, seed=opts.seed, time_limit=opts.time_limit,
+                   model_size={})
 
     @property
     def has_schedule(self) -> bool:
@@ -96,13 +110,16 @@ def objective_scale(instance: Instance) -> int:
     return 100 * lcm(1, *dens)
 
 
-def build_model(instance: Instance, families: list | None = None) -> Build:
+def build_model(instance: Instance, families: list | None = None,
+                candidates: dict[str, list[Placement]] | None = None) -> Build:
+    """The model over every grid place of every talk, or over the given ``candidates``."""
     families = families or FAMILIES
     b = Build(instance, scale=objective_scale(instance))
     places: dict[str, list[Placement]] = {}
     filters = [f.allowed for f in families if hasattr(f, "allowed")]
     for talk in instance.talks:
-        places[talk.id] = [p for p in instance.placements(talk) if all(ok(b, talk, p) for ok in filters)]
+        pool = instance.placements(talk) if candidates is None else candidates[talk.id]
+        places[talk.id] = [p for p in pool if all(ok(b, talk, p) for ok in filters)]
     for f in families:
         if hasattr(f, "prune"):
             f.prune(b, places)
@@ -114,7 +131,7 @@ def build_model(instance: Instance, families: list | None = None) -> Build:
     for f in families:
         f.add(b)
     if b.penalties:
-        b.model.minimize(sum(p.coeff * p.expr for p in b.penalties))
+        b.model.minimize(b.objective())
     return b
 
 
@@ -126,10 +143,13 @@ def configure(solver: cp_model.CpSolver, opts: Options) -> int:
     if opts.time_limit is not None:
         p.max_time_in_seconds = max(0.01, float(opts.time_limit))
     p.catch_sigint_signal = False
-    if workers <= 2:
-        # With two workers the default portfolio may have no LP-based subsolver, so
-        # the bound stays trivial and optimality is never proven.
+    # With two workers the default portfolio carries no strong LP, so the bound can
+    # stay trivial (EMF re-planning: bound 480 after 60 s; with max_lp: 1140, proven
+    # optimal in 6 s). One worker: the full LP in the only search.
+    if workers == 1:
         p.linearization_level = 2
+    elif workers == 2:
+        p.subsolvers.extend(["max_lp", "quick_restart"])
     for key, value in opts.parameters.items():
         if isinstance(value, (list, tuple)):
             field_ = getattr(p, key)
@@ -162,10 +182,12 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 def solve_model(b: Build, opts: Options) -> Result:
     """Solve in a worker thread so the main thread can turn Ctrl-C into a clean stop."""
     solver = cp_model.CpSolver()
-    workers = configure(solver, opts)
-    if opts.hint:
-        add_hint(b, opts.hint)
     t0 = time.perf_counter()
+    if opts.hint:
+        add_hint(b, opts.hint, None if opts.time_limit is None else 0.2 * opts.time_limit)
+        if opts.time_limit is not None:
+            opts = replace(opts, time_limit=max(0.5, opts.time_limit - (time.perf_counter() - t0)))
+    workers = configure(solver, opts)
     cb = _Callback(b.scale, opts.progress, t0)
     out: dict = {}
     interrupted = False
@@ -224,14 +246,13 @@ def to_assignment(p: Placement) -> Assignment:
                       end=format_time(p.end), session=p.session)
 
 
-def add_hint(b: Build, hint: dict[str, Placement]) -> None:
+def add_hint(b: Build, hint: dict[str, Placement], seconds: float | None = None) -> None:
     """A full hint: the given placements, and every other variable completed from them.
 
     The completion solves the model with the placements fixed (a tiny search), so that
     CP-SAT starts from a complete, consistent assignment.
     """
-    fixed = cp_model.CpModel()
-    fixed.proto.CopyFrom(b.model.proto)
+    fixed = b.model.clone()
     chosen_lits = set()
     for talk, cands in b.candidates.items():
         want = hint.get(talk)
@@ -243,25 +264,93 @@ def add_hint(b: Build, hint: dict[str, Placement]) -> None:
                 fixed.add(fixed.get_bool_var_from_proto_index(x.index) == int(is_it))
     s = cp_model.CpSolver()
     s.parameters.num_workers = 1
-    s.parameters.max_time_in_seconds = 10
-    st = s.solve(fixed)
-    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        values = s.response_proto.solution
+    s.parameters.max_time_in_seconds = min(10.0, seconds or 10.0)
+    b.model.clear_hints()
+    if s.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         for i in range(len(b.model.proto.variables)):
-            b.model.proto.solution_hint.vars.append(i)
-            b.model.proto.solution_hint.values.append(values[i])
+            var = b.model.get_int_var_from_proto_index(i)
+            b.model.add_hint(var, s.value(var))
     else:  # the hint breaks a hard rule: hint the placements only, CP-SAT repairs
         for cands in b.candidates.values():
             for _, x in cands:
                 b.model.add_hint(x, x.index in chosen_lits)
 
 
-def solve(instance: Instance, opts: Options | None = None) -> Result:
+def solve(instance: Instance, opts: Options | None = None, baseline: Baseline | None = None) -> Result:
+    """Solve; with a ``baseline``, lexicographically: fewest moves first, then the rest."""
     opts = opts or Options()
     families = FAMILIES + list(opts.extra_families)
+    if baseline is not None:
+        families.append(Changes(baseline))
+    if opts.max_candidates and candidate_count(instance) > opts.max_candidates:
+        return solve_large(instance, families, opts)
     t0 = time.perf_counter()
     b = build_model(instance, families)
     build_seconds = time.perf_counter() - t0
-    result = solve_model(b, opts)
+    if opts.time_limit is not None:  # the limit covers building too
+        opts = replace(opts, time_limit=max(0.5, opts.time_limit - build_seconds))
+    if baseline is not None and any(p.term in CHANGE_TERMS for p in b.penalties):
+        result = solve_lexicographic(b, opts, CHANGE_TERMS)
+    else:
+        result = solve_model(b, opts)
     result.model_size["build_ms"] = int(build_seconds * 1000)
     return result
+
+
+def solve_large(instance: Instance, families: list, opts: Options) -> Result:
+    """Construct, restrict the candidates around the construction, then CP-SAT (see large.py)."""
+    t0 = time.perf_counter()
+    probe = Build(instance, scale=objective_scale(instance))
+    filters = [f.allowed for f in families if hasattr(f, "allowed")]
+
+    def allowed(talk, p) -> bool:
+        return all(ok(probe, talk, p) for ok in filters)
+
+    cliques = rows.clique_cover([(r.talk, r.other) for r in instance.constraints
+                                 if r.hard and r.kind == "not_parallel"])
+    group_of = large.clusters(instance)
+    made = large.construct(instance, allowed, cliques, group_of)
+    construct_seconds = time.perf_counter() - t0
+    b = build_model(instance, families, large.select(instance, made, group_of))
+    build_seconds = time.perf_counter() - t0 - construct_seconds
+    left = None if opts.time_limit is None else max(1.0, opts.time_limit - (time.perf_counter() - t0))
+    result = solve_model(b, replace(opts, time_limit=left, hint=made.placed))
+    result.bound = None  # a bound of the restricted model only: not one of the problem
+    result.seconds += construct_seconds + build_seconds
+    result.model_size.update({
+        "restricted": 1, "construction_ms": int(construct_seconds * 1000), "build_ms": int(build_seconds * 1000),
+        "constructed": len(made.placed), "grid_places": candidate_count(instance),
+    })
+    return result
+
+
+def solve_lexicographic(b: Build, opts: Options, first: tuple[str, ...]) -> Result:
+    """Minimise the ``first`` terms alone, then everything with those held at their best.
+
+    The final objective is the full weighted sum (so it equals the evaluator's score);
+    the bound is the second stage's. Half the time limit goes to each stage at most.
+    """
+    head = sum(p.coeff * p.expr for p in b.penalties if p.term in first)
+    full = sum(p.coeff * p.expr for p in b.penalties)
+    half = None if opts.time_limit is None else opts.time_limit / 2
+    b.model.clear_objective()
+    b.model.minimize(head)
+    r1 = solve_model(b, replace(opts, time_limit=half))
+    if not r1.has_schedule or r1.interrupted:
+        return r1
+    best_head = round(r1.objective * b.scale)
+    b.model.add(head <= best_head)
+    b.model.clear_objective()
+    b.model.minimize(full)
+    b.model.clear_hints()
+    rest = None if opts.time_limit is None else max(0.5, opts.time_limit - r1.seconds)
+    r2 = solve_model(b, replace(opts, time_limit=rest, hint=r1.placements))
+    if not r2.has_schedule:  # cannot happen with the hint, unless interrupted before it
+        return r1
+    r2.seconds += r1.seconds
+    r2.first_solution_seconds = r1.first_solution_seconds
+    if r1.status != "optimal" and r2.status == "optimal":
+        r2.status = "feasible"
+    r2.stages = {"moves": {"status": r1.status, "objective": r1.objective, "bound": r1.bound,
+                           "seconds": round(r1.seconds, 3)}}
+    return r2

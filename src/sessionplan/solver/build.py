@@ -53,6 +53,10 @@ class Build:
             raise ValueError(f"weight {weight} x {amount} is not exact at scale {self.scale}")
         return int(value)
 
+    def objective(self) -> cp_model.LinearExprT:
+        """The objective: the sum of every penalty so far, in objective units."""
+        return sum(p.coeff * p.expr for p in self.penalties)
+
     def penalize(self, term: str, weight: float, expr, amount: float | Fraction = 1, label: str = "") -> None:
         coeff = self.coefficient(weight, amount)
         if coeff:

@@ -26,23 +26,41 @@ def _key(p: Placement) -> tuple:
 
 
 def add(b: Build) -> None:
+    for ids in b.instance.joint_groups.values():
+        add_group(b, ids)
+
+
+def add_group(b: Build, ids: list[str], enforce=None) -> None:
+    """Chain the parts of one group; with ``enforce``, only when that literal is true."""
     inst = b.instance
-    for ids in inst.joint_groups.values():
-        for prev, nxt in zip(ids, ids[1:]):
-            nxt_by_start = {(p.room, p.slots[0]): x for p, x in b.candidates[nxt]}
-            prev_by_last = {}
-            for p, x in b.candidates[prev]:
-                idxs = inst.sessions[(p.day, p.session)]
-                pos = idxs.index(p.slots[-1])
-                follow = nxt_by_start.get((p.room, idxs[pos + 1])) if pos + 1 < len(idxs) else None
-                if follow is None:
-                    b.model.add(x == 0)
-                    continue
-                b.model.add_implication(x, follow)
-                prev_by_last[(p.room, idxs[pos + 1])] = x
-            for (room, first), y in nxt_by_start.items():
-                before = prev_by_last.get((room, first))
-                if before is None:
-                    b.model.add(y == 0)
-                else:
-                    b.model.add_implication(y, before)
+
+    def implies(x, y) -> None:
+        if enforce is None:
+            b.model.add_implication(x, y)
+        else:
+            b.model.add_bool_or([~x, y]).only_enforce_if(enforce)
+
+    def never(x) -> None:
+        if enforce is None:
+            b.model.add(x == 0)
+        else:
+            b.model.add(x == 0).only_enforce_if(enforce)
+
+    for prev, nxt in zip(ids, ids[1:]):
+        nxt_by_start = {(p.room, p.slots[0]): x for p, x in b.candidates[nxt]}
+        prev_by_next = {}
+        for p, x in b.candidates[prev]:
+            idxs = inst.sessions[(p.day, p.session)]
+            pos = idxs.index(p.slots[-1])
+            follow = nxt_by_start.get((p.room, idxs[pos + 1])) if pos + 1 < len(idxs) else None
+            if follow is None:
+                never(x)
+                continue
+            implies(x, follow)
+            prev_by_next[(p.room, idxs[pos + 1])] = x
+        for key, y in nxt_by_start.items():
+            before = prev_by_next.get(key)
+            if before is None:
+                never(y)
+            else:
+                implies(y, before)

@@ -14,12 +14,22 @@ def allowed(b: Build, talk: Talk, p: Placement) -> bool:
 
 
 def add(b: Build) -> None:
+    add_overlaps(b)
+    add_prefers(b)
+
+
+def add_overlaps(b: Build) -> None:
+    """No speaker (co-speakers included) in two talks at overlapping times."""
     inst = b.instance
     for speaker in inst.speakers:
         talks = inst.talks_of_speaker.get(speaker.name, [])
         if len(talks) > 1:
             for lits in b.covering(talks, own_time=True).values():
                 b.model.add_at_most_one(lits)
+
+
+def add_prefers(b: Build) -> None:
+    inst = b.instance
     weight = inst.weights["speaker_prefers"]
     for talk in b.talks:
         for p, x in b.candidates[talk.id]:

@@ -24,6 +24,10 @@ NAME = "topics"
 
 
 def add(b: Build) -> None:
+    w = b.instance.weights
+    apart = (w["topic_parallel"] or w["topic_clash"]) and len(b.instance.rooms) > 1
+    if not (w["topic_cohesion"] or w["topic_day"] or apart):
+        return  # nothing to pay for: do not compute the similarity at all
     pairs = related_pairs(b.instance)
     if pairs:
         _cohesion(b, pairs)

@@ -1,0 +1,1 @@
+"""For programme committees: alternative programmes and side-by-side comparison."""

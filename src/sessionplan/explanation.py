@@ -1,0 +1,320 @@
+"""Why a workbook has no schedule, in the workbook's own terms.
+
+Cheap checks come first (a talk longer than every session, a joint group that fits
+nowhere, more talk-slots than room-slots, a talk whose own rules leave it no place, two
+talks whose rules leave them only clashing places). When they find nothing, a CP-SAT
+model with one assumption literal per restricting workbook row (a speaker's
+unavailability, a hard Constraints row, a required or pinned room, a joint group) is
+solved without objective on one worker; its infeasible core is reduced to a minimal
+set by deletion. Every reason names its sheet, row and column, and says what the row
+means.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import product
+
+from ortools.sat.python import cp_model
+
+from .baseline import Baseline, Place
+from .model import Instance, Placement, Talk
+from .rules import PAIR_KINDS, SINGLE_TALK_KINDS, placement_breaks, unavailable
+from .solver import joint as joint_family
+from .solver import rows as rows_family
+from .solver import speakers as speaker_family
+from .solver.build import Build
+
+PAIR_CHECK_MAX_PLACES = 4
+
+
+@dataclass(frozen=True)
+class Reason:
+    sheet: str
+    row: int | None
+    column: str | None
+    text: str
+
+    def to_json(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "text": self.text}
+
+
+@dataclass
+class Explanation:
+    summary: str
+    reasons: list[Reason]
+    method: str  # "counting", "core" or "none"
+    seconds: float = 0.0
+
+    @property
+    def found(self) -> bool:
+        return bool(self.reasons)
+
+    def to_json(self) -> list[dict]:
+        return [r.to_json() for r in self.reasons]
+
+    def render(self) -> str:
+        return "\n".join([self.summary] + [f"  - {r.text}" for r in self.reasons])
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A workbook row that restricts where talks may go."""
+
+    reason: Reason
+    talks: tuple[str, ...]
+    kind: str  # "single", "joint" or "pair"
+    forbids: Callable[[Talk, Placement], bool] | None = field(default=None, compare=False)
+    row: object = field(default=None, compare=False)
+
+
+def _rows_text(rows: list[int | None]) -> str:
+    rows = [r for r in rows if r is not None]
+    if not rows:
+        return ""
+    if rows == list(range(rows[0], rows[-1] + 1)) and len(rows) > 2:
+        return f"rows {rows[0]}-{rows[-1]}"
+    return ("row " if len(rows) == 1 else "rows ") + ", ".join(map(str, rows))
+
+
+def rules_of(instance: Instance, baseline: Baseline | None = None) -> list[Rule]:
+    out: list[Rule] = []
+    for s in instance.speakers:
+        talks = tuple(instance.talks_of_speaker.get(s.name, []))
+        if s.unavailable and talks:
+            text = f"Speakers row {s.row}: {s.name} unavailable {'; '.join(p.text for p in s.unavailable)}"
+            name = s.name
+
+            def forbids(talk: Talk, p: Placement, name=name) -> bool:
+                return any(n == name for n, _ in unavailable(instance, talk, p.day, p.start, p.end, p.session))
+
+            out.append(Rule(Reason("Speakers", s.row, "unavailable", text), talks, "single", forbids))
+    for t in instance.talks:
+        if t.room:
+            out.append(Rule(Reason("Talks", t.row, "room", f"Talks row {t.row}: {t.id} must be in {t.room}"),
+                            (t.id,), "single", lambda talk, p, room=t.room: p.room != room))
+        if t.pinned and baseline is not None and t.id in baseline.places:
+            base = baseline.places[t.id]
+            out.append(Rule(Reason("Talks", t.row, "pinned", f"Talks row {t.row}: {t.id} pinned at {base.text()}"),
+                            (t.id,), "single", lambda talk, p, base=base: Place.of(p) != base))
+    for c in instance.constraints:
+        if not c.hard:
+            continue
+        reason = Reason("Constraints", c.row, "target", f"Constraints row {c.row}: {c.describe()}")
+        if c.kind in SINGLE_TALK_KINDS:
+            out.append(Rule(reason, (c.talk,), "single", lambda talk, p, c=c: placement_breaks(c, p)))
+        elif c.kind in PAIR_KINDS:
+            out.append(Rule(reason, (c.talk, c.other), "pair", row=c))
+    for label, ids in instance.joint_groups.items():
+        if len(ids) > 1:
+            rows = [instance.talk_by_id[i].row for i in ids]
+            text = f"Talks {_rows_text(rows)}: joint group {label!r} ({', '.join(ids)}) back to back in one session"
+            out.append(Rule(Reason("Talks", rows[0], "joint", text), tuple(ids), "joint"))
+    return out
+
+
+def minimal(items: list, infeasible: Callable[[list], bool]) -> list:
+    """Deletion-based reduction: drop every item the infeasibility does not need."""
+    keep = list(items)
+    for item in list(keep):
+        trial = [x for x in keep if x is not item]
+        if infeasible(trial):
+            keep = trial
+    return keep
+
+
+# -- cheap checks ---------------------------------------------------------------------
+
+def counting_checks(instance: Instance, baseline: Baseline | None = None) -> Explanation | None:
+    """The first conflict the cheap checks find, or None."""
+    return next(findings(instance, baseline), None)
+
+
+def findings(instance: Instance, baseline: Baseline | None = None) -> Iterator[Explanation]:
+    """Every conflict the cheap checks find, one explanation each, cheapest first."""
+    structural = False
+    for talk in instance.talks:
+        if not any(instance.templates(talk.duration, r.name) for r in instance.rooms):
+            longest = max((instance.slots[i[-1]].end - instance.slots[i[0]].start for i in instance.sessions.values()),
+                          default=0)
+            structural = True
+            yield Explanation(
+                f"{talk.id} lasts {talk.duration} minutes, longer than every session ({longest} minutes at most).",
+                [Reason("Talks", talk.row, "duration", f"Talks row {talk.row}: {talk.id} lasts {talk.duration} minutes")],
+                "counting")
+        elif talk.room and not instance.templates(talk.duration, talk.room):
+            structural = True
+            yield Explanation(
+                f"{talk.id} must be in {talk.room}, where no run of slots is long enough for it.",
+                [Reason("Talks", talk.row, "room", f"Talks row {talk.row}: {talk.id} must be in {talk.room}"),
+                 Reason("Talks", talk.row, "duration", f"Talks row {talk.row}: {talk.id} lasts {talk.duration} minutes")],
+                "counting")
+    for label, ids in instance.joint_groups.items():
+        if all(instance.min_slots(instance.talk_by_id[i]) for i in ids) and not instance.joint_chains(ids):
+            structural = True
+            rows = [instance.talk_by_id[i].row for i in ids]
+            need = sum(instance.min_slots(instance.talk_by_id[i]) for i in ids)
+            longest = max((len(i) for i in instance.sessions.values()), default=0)
+            yield Explanation(
+                f"Joint group {label!r} needs {need} consecutive slots in one room and one session; "
+                f"the longest session has {longest}.",
+                [Reason("Talks", rows[0], "joint",
+                        f"Talks {_rows_text(rows)}: joint group {label!r} ({', '.join(ids)}) back to back in one session")],
+                "counting")
+    need = sum(instance.min_slots(t) for t in instance.talks)
+    have = sum(len(s.rooms) for s in instance.slots)
+    if need > have:
+        structural = True
+        talk_rows = _rows_text([t.row for t in instance.talks])
+        slot_rows = _rows_text([s.row for s in instance.slots])
+        yield Explanation(
+            f"The talks need {need} room-slots but the grid has {have}: {need - have} too many.",
+            [Reason("Talks", None, None, f"Talks {talk_rows}: {len(instance.talks)} talks need {need} room-slots"),
+             Reason("Slots", None, None, f"Slots {slot_rows}: {len(instance.slots)} slots offer {have} room-slots")],
+            "counting")
+    if structural:
+        return
+    rules = rules_of(instance, baseline)
+    singles: dict[str, list[Rule]] = {}
+    for r in rules:
+        if r.kind == "single":
+            for t in r.talks:
+                singles.setdefault(t, []).append(r)
+    remaining: dict[str, list[Placement]] = {}
+    for talk in instance.talks:
+        own = singles.get(talk.id, [])
+        if not own:
+            continue  # every grid place is open to it, and there is one (checked above)
+        remaining[talk.id] = places_left(instance, talk, own)
+        if not remaining[talk.id]:
+            core = minimal(own, lambda rs, talk=talk: not places_left(instance, talk, rs))
+            yield Explanation(f"{talk.id} ({talk.title}) has no possible place.", [r.reason for r in core], "counting")
+    few = [t for t in instance.talks if 0 < len(remaining.get(t.id, ())) <= PAIR_CHECK_MAX_PLACES]
+    for i, a in enumerate(few):
+        for b in few[i + 1:]:
+            if not all(_clash(instance, pa, pb) for pa, pb in product(remaining[a.id], remaining[b.id])):
+                continue
+            own = singles.get(a.id, []) + [r for r in singles.get(b.id, []) if r not in singles.get(a.id, [])]
+
+            def all_clash(rs, a=a, b=b):
+                return all(_clash(instance, pa, pb) for pa, pb in
+                           product(places_left(instance, a, rs), places_left(instance, b, rs)))
+
+            core = minimal(own, all_clash)
+            yield Explanation(f"{a.id} and {b.id} can only be placed where they clash.",
+                               [r.reason for r in core], "counting")
+
+
+def places_left(instance: Instance, talk: Talk, rules: list[Rule]) -> list[Placement]:
+    """The grid places of ``talk`` (any room) that none of ``rules`` forbids."""
+    return [p for p in instance.placements(talk, any_room=True)
+            if not any(r.forbids(talk, p) for r in rules if talk.id in r.talks)]
+
+
+def _clash(instance: Instance, pa: Placement, pb: Placement) -> bool:
+    a, b = instance.talk_by_id[pa.talk], instance.talk_by_id[pb.talk]
+    if pa.day != pb.day:
+        return False
+    if pa.room == pb.room and pa.start < pb.span_end and pb.start < pa.span_end:
+        return True
+    return bool(set(a.speakers) & set(b.speakers)) and pa.start < pb.end and pb.start < pa.end
+
+
+# -- CP-SAT core ----------------------------------------------------------------------
+
+class _CoreModel:
+    """All grid placements; the basic rules always on; each workbook rule behind a literal."""
+
+    def __init__(self, instance: Instance, rules: list[Rule], guard_talks: bool):
+        self.b = b = Build(instance)
+        for talk in instance.talks:
+            b.candidates[talk.id] = [(p, b.model.new_bool_var(f"x[{talk.id},{k}]"))
+                                     for k, p in enumerate(instance.placements(talk, any_room=True))]
+        self.lits: list[tuple[cp_model.IntVar, object]] = []
+        for talk in instance.talks:
+            xs = [x for _, x in b.candidates[talk.id]]
+            if guard_talks:
+                a = b.model.new_bool_var(f"talk[{talk.id}]")
+                b.model.add_at_most_one(xs)
+                b.model.add_bool_or(xs).only_enforce_if(a)
+                reason = Reason("Talks", talk.row, "id", f"Talks row {talk.row}: {talk.id} ({talk.title}) is to be scheduled")
+                self.lits.append((a, reason))
+            else:
+                b.model.add_exactly_one(xs)
+        rooms = {p.room for c in b.candidates.values() for p, _ in c}
+        for room in sorted(rooms):
+            for lits in b.covering([t.id for t in instance.talks], own_time=False, room=room).values():
+                b.model.add_at_most_one(lits)
+        speaker_family.add_overlaps(b)
+        for rule in rules:
+            a = b.model.new_bool_var(f"rule[{rule.reason.text}]")
+            self.lits.append((a, rule.reason))
+            if rule.kind == "single":
+                for t in rule.talks:
+                    talk = instance.talk_by_id[t]
+                    for p, x in b.candidates[t]:
+                        if rule.forbids(talk, p):
+                            b.model.add_implication(a, ~x)
+            elif rule.kind == "joint":
+                joint_family.add_group(b, list(rule.talks), enforce=a)
+            else:
+                violated = b.model.new_bool_var(f"off[{rule.reason.text}]")
+                b.model.add(violated + a == 1)
+                rows_family.ADDERS[rule.row.kind](b, rule.row.talk, rule.row.other, violated)
+
+    def infeasible(self, subset: list[int], seconds: float) -> bool | None:
+        """True/False when decided within ``seconds``, None when not."""
+        m = self.b.model
+        m.clear_assumptions()
+        m.add_assumptions([self.lits[i][0] for i in subset])
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = max(0.05, seconds)
+        status = solver.solve(m)
+        self.last_core = [i for i, (a, _) in enumerate(self.lits) if a.index in
+                          set(solver.sufficient_assumptions_for_infeasibility())] if status == cp_model.INFEASIBLE else []
+        if status == cp_model.INFEASIBLE:
+            return True
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        return None
+
+
+def core_explanation(instance: Instance, baseline: Baseline | None, deadline: float) -> Explanation:
+    rules = rules_of(instance, baseline)
+    for guard_talks in (False, True):
+        cm = _CoreModel(instance, rules, guard_talks)
+        everything = list(range(len(cm.lits)))
+        verdict = cm.infeasible(everything, deadline - time.perf_counter())
+        if verdict is None:
+            return Explanation("The search ran out of time before it could prove which rows conflict.", [], "none")
+        if verdict is False:
+            if guard_talks:
+                return Explanation("No conflict among the workbook's rows was found.", [], "none")
+            continue
+        core = cm.last_core or everything
+        if not core:
+            continue  # the basic rules alone conflict: retry with one literal per talk
+
+        def still(subset: list[int]) -> bool:
+            left = deadline - time.perf_counter()
+            return left > 0 and cm.infeasible(subset, min(left, 10.0)) is True
+
+        core = minimal(core, still)
+        reasons = [cm.lits[i][1] for i in core]
+        what = "these talks cannot all be placed together" if guard_talks and all(
+            r.sheet == "Talks" and r.column == "id" for r in reasons) else "these rows cannot all hold together"
+        return Explanation(f"No schedule exists: {what} (a minimal conflicting set).", reasons, "core")
+    return Explanation("No conflict among the workbook's rows was found.", [], "none")
+
+
+def explain(instance: Instance, baseline: Baseline | None = None, time_limit: float = 30.0) -> Explanation:
+    """The reasons why ``instance`` has no schedule (empty reasons when none is found)."""
+    t0 = time.perf_counter()
+    found = counting_checks(instance, baseline)
+    if found is None:
+        found = core_explanation(instance, baseline, t0 + time_limit)
+    found.seconds = time.perf_counter() - t0
+    return found

@@ -1,0 +1,112 @@
+"""The programme as one self-contained web page: a timetable grid per day.
+
+Rows are the day's start times, columns the rooms; a talk longer than one slot spans
+rows. Talks are coloured by topic (or by session, when no talk has topics) with a
+legend per day. The page has no network resources (inline CSS, system fonts, no
+scripts) and prints one day per landscape page. It is rendered from the Jinja2
+template ``templates/timetable.html.j2`` with autoescaping: titles and names are
+untrusted text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from ..periods import format_time, parse_time
+from .colours import colouring
+from .programme import Item, Programme
+
+
+@dataclass
+class Cell:
+    """A grid cell: ``kind`` is "talks" (with ``items``), "free", "closed" or "covered"."""
+
+    kind: str
+    items: list[Item] = field(default_factory=list)
+    rowspan: int = 1
+
+
+@dataclass
+class Row:
+    label: str
+    session: str
+    cells: list[Cell]
+    session_shown: str = ""  # the session label, on the first row of each session
+
+
+@dataclass
+class DayGrid:
+    day: date
+    rows: list[Row]
+    legend: list[tuple[str, str]]
+
+    @property
+    def anchor(self) -> str:
+        return f"day-{self.day.isoformat()}"
+
+
+def day_grid(prog: Programme, day: date, legend: list[tuple[str, str]]) -> DayGrid:
+    rooms = prog.rooms
+    slots = [s for s in prog.instance.slots if s.day == day]
+    items = prog.items_on(day)
+    starts = sorted({s.start for s in slots} | {parse_time(i.assignment.start) for i in items})
+    grid: list[list[Cell | None]] = [[None] * len(rooms) for _ in starts]
+    for col, room in enumerate(rooms):
+        clusters: list[tuple[int, int, list[Item]]] = []
+        for item in sorted((i for i in items if i.assignment.room == room), key=lambda i: i.start):
+            first = starts.index(parse_time(item.assignment.start))
+            last = max(first + 1, sum(1 for s in starts if s < parse_time(item.assignment.end)))
+            if clusters and first < clusters[-1][1]:  # overlaps the previous talk: share its cell
+                r0, r1, members = clusters[-1]
+                clusters[-1] = (r0, max(r1, last), members + [item])
+            else:
+                clusters.append((first, last, [item]))
+        for r0, r1, members in clusters:
+            grid[r0][col] = Cell("talks", members, r1 - r0)
+            for r in range(r0 + 1, r1):
+                grid[r][col] = Cell("covered")
+    rows: list[Row] = []
+    for r, start in enumerate(starts):
+        here = [s for s in slots if s.start == start]
+        end = max((s.end for s in here), default=None)
+        label = f"{format_time(start)}–{format_time(end)}" if end is not None else format_time(start)
+        cells = []
+        for col, room in enumerate(rooms):
+            cell = grid[r][col]
+            if cell is None:
+                cell = Cell("free" if any(room in s.rooms for s in here) else "closed")
+            cells.append(cell)
+        session = ", ".join(sorted({s.session for s in here}))
+        shown = session if not rows or session != rows[-1].session else ""
+        rows.append(Row(label, session, cells, shown))
+    return DayGrid(day, rows, legend)
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("sessionplan", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def to_html(prog: Programme) -> str:
+    """The timetable page as text (UTF-8 HTML5)."""
+    c = colouring(prog.instance, [i.assignment for i in prog.items])
+    days = [day_grid(prog, day, c.legend.get(day, [])) for day in prog.days]
+    template = _environment().get_template("timetable.html.j2")
+    return template.render(
+        prog=prog,
+        title=prog.title + (f" · {prog.settings.speaker}" if prog.settings.speaker else ""),
+        days=days,
+        rooms=prog.rooms,
+        colour=c.talk_colour,
+        note=c.note,
+        lang=prog.settings.language,
+        time_zone=prog.settings.time_zone,
+    )
