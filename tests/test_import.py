@@ -284,3 +284,23 @@ def test_real_schedules_import(tmp_path, name, talks, rooms):
         assert all(len(t.topics) == 1 for t in inst.talks)
     ev = sp.score(inst, out)
     assert not [v for v in ev.violations if v.rule != "speaker_conflict"]
+
+
+# -- round trip with sessionplan's own frab export ------------------------------------
+
+@pytest.mark.parametrize("suffix", [".json", ".xml"])
+def test_exported_programme_imports_back(tmp_path, workshop, workshop_solution, suffix):
+    from sessionplan import export
+
+    path = tmp_path / f"schedule{suffix}"
+    export.write(workshop, workshop_solution.assignments, path)
+    imp = import_schedule(path)
+    back = {a.talk: a for a in imp.assignments}
+    talks = {t.title: t for t in imp.instance.talks}
+    assert len(talks) == len(workshop.talks)
+    for a in workshop_solution.assignments:
+        t = workshop.talk_by_id[a.talk]
+        got = talks[t.title]
+        assert got.speakers == t.speakers and got.duration == (t.duration or 45)
+        b = back[got.id]
+        assert (b.day, b.start, b.end, b.room) == (a.day, a.start, a.end, a.room)
