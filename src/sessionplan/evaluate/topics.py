@@ -13,20 +13,14 @@ def score(ctx: Context) -> None:
     clash = ctx.term("topic_clash")
     if not (cohesion.weight or parallel.weight or day.weight or clash.weight):
         return
-    for pair in related_pairs(inst):
-        if pair.a not in ctx.placed or pair.b not in ctx.placed:
-            continue
-        pa, pb = ctx.placed[pair.a], ctx.placed[pair.b]
+    for pair, pa, pb in _placed(ctx, related_pairs(inst)):
         if pa.session_key != pb.session_key:
             cohesion.charge(pair.strength / 100, f"{pair.a} / {pair.b} ({pair.strength}%)")
         if len(inst.days) > 1 and pa.day != pb.day:
             day.charge(pair.strength / 100, f"{pair.a} / {pair.b} ({pair.strength}%)")
     if len(inst.rooms) < 2:
         return
-    for pair in parallel_pairs(inst):
-        if pair.a not in ctx.placed or pair.b not in ctx.placed:
-            continue
-        pa, pb = ctx.placed[pair.a], ctx.placed[pair.b]
+    for pair, pa, pb in _placed(ctx, parallel_pairs(inst)):
         if pa.room != pb.room:
             sa, ea = inst.absolute(pa.day, pa.start), inst.absolute(pa.day, pa.end)
             sb, eb = inst.absolute(pb.day, pb.start), inst.absolute(pb.day, pb.end)
@@ -41,3 +35,10 @@ def score(ctx: Context) -> None:
             running = [p.talk for p in placed if p.day == day and p.start <= t < p.end]
             if len(running) > 1:
                 clash.charge(len(running) - 1, f"cluster {n + 1} at {day} {format_time(t)}: {', '.join(running)}")
+
+
+def _placed(ctx: Context, pairs):
+    """The pairs whose two talks are both scheduled, with their placements."""
+    for pair in pairs:
+        if pair.a in ctx.placed and pair.b in ctx.placed:
+            yield pair, ctx.placed[pair.a], ctx.placed[pair.b]
