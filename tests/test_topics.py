@@ -78,6 +78,10 @@ def test_language_of_a_text():
     assert language(words("Rowhammer")) == "en"
 
 
+def test_elisions_are_split():
+    assert words("L'ensemble c'est l’atelier d'Ada, Python's REPL") == ["ensemble", "est", "atelier", "ada", "python", "repl"]
+
+
 def test_stems_drop_stop_words_of_every_language_and_accents():
     a = analyse("Die Überwachung und die Gesellschaft, oder: the surveillance of la société")
     assert a.language == "de"

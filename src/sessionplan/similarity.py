@@ -96,8 +96,12 @@ def fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
+_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|dell|dall|nell|sull|all)['’](?=\w)|['’]s$")
+
+
 def words(text: str) -> list[str]:
-    return [w.lower().strip("'’-") for w in _WORD.findall(text)]
+    """Lower-case words; French and Italian elisions (l'ensemble, c'est) and English 's dropped."""
+    return [_ELISION.sub("", w.lower()).strip("'’-") for w in _WORD.findall(text)]
 
 
 def language(tokens: list[str]) -> str:
