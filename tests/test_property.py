@@ -76,7 +76,9 @@ def instances(draw, max_talks=7):
             rows.append(ConstraintRow(kind=kind, talk=a, target=b, other=b, hard=hard))
     for r, i in zip(rows, itertools.count(2)):
         object.__setattr__(r, "row", i)
-    return Instance(name="generated", talks=talks, speakers=speakers, rooms=rooms, slots=slots, constraints=rows)
+    weights = {"topic_day": draw(st.sampled_from([0, 0, 2]))}
+    return Instance(name="generated", talks=talks, speakers=speakers, rooms=rooms, slots=slots, constraints=rows,
+                    weights_given=weights)
 
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

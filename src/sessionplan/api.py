@@ -236,6 +236,16 @@ def score(instance: Instance, schedule: str | Path | list[Assignment],
     return evaluate(instance, assignments, base)
 
 
+def import_schedule(path: str | Path, *, warnings: Problems | None = None):
+    """A published schedule (frab/pretalx JSON or XML, pretalx widget JSON) or a CSV of
+    talks, as an ``Imported`` (instance, published assignments, notes); InputError if bad."""
+    from .io.frab import read_published
+    from .io.talks_csv import read_talks_csv
+
+    read = read_talks_csv if Path(path).suffix.casefold() in (".csv", ".tsv", ".txt") else read_published
+    return read(path, warnings)
+
+
 __all__ = [
     "InputError", "Problem", "Solution", "bundled_workshop", "check", "explain", "load", "read_schedule",
     "score", "solve", "write_outputs",
