@@ -304,3 +304,20 @@ def test_exported_programme_imports_back(tmp_path, workshop, workshop_solution, 
         assert got.speakers == t.speakers and got.duration == (t.duration or 45)
         b = back[got.id]
         assert (b.day, b.start, b.end, b.room) == (a.day, a.start, a.end, a.room)
+
+
+def test_emf_imports_with_its_published_baseline(tmp_path):
+    src = SHARED / "data" / "emf" / "emf2020-slotmachine_scheduled_hard.json"
+    if not src.exists():
+        pytest.skip("shared EMF data not present")
+    out = tmp_path / "emf.xlsx"
+    res = CliRunner().invoke(app, ["import", str(src), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    inst = sp.check(out)
+    assert len(inst.talks) == 98 and len(inst.rooms) == 3
+    assert all(r.changeover == 10 for r in inst.rooms)
+    assert {c.kind for c in inst.constraints} == {"forbid"}
+    published = sp.read_schedule(out, inst)
+    assert len(published) == 98
+    # the published programme breaks some of the changed windows: re-planning repairs it
+    assert sp.score(inst, published).hard_violations > 0

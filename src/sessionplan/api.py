@@ -237,13 +237,18 @@ def score(instance: Instance, schedule: str | Path | list[Assignment],
 
 
 def import_schedule(path: str | Path, *, warnings: Problems | None = None):
-    """A published schedule (frab/pretalx JSON or XML, pretalx widget JSON) or a CSV of
-    talks, as an ``Imported`` (instance, published assignments, notes); InputError if bad."""
+    """A published schedule (frab/pretalx JSON or XML, pretalx widget JSON, EMF slotmachine
+    JSON) or a CSV of talks, as an ``Imported`` (instance, published assignments, notes);
+    InputError if bad."""
+    from .io.emf import is_emf, read_emf_imported
     from .io.frab import read_published
     from .io.talks_csv import read_talks_csv
 
-    read = read_talks_csv if Path(path).suffix.casefold() in (".csv", ".tsv", ".txt") else read_published
-    return read(path, warnings)
+    if Path(path).suffix.casefold() in (".csv", ".tsv", ".txt"):
+        return read_talks_csv(path, warnings)
+    if is_emf(path):
+        return read_emf_imported(path)
+    return read_published(path, warnings)
 
 
 __all__ = [
