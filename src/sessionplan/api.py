@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .baseline import Baseline, moves
@@ -22,7 +22,8 @@ from .io.output_workbook import write_solved_workbook
 from .io.schedule_json import dumps, read_schedule_json, schedule_document, sort_assignments, versions
 from .io.workbook import read_workbook
 from .model import Assignment, Instance
-from .solver import Options, Progress, Result
+from .solver import LARGE_OFF, Options, Progress, Result, large_instance
+from .solver.large import candidate_count
 from .solver import solve as _solve
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -61,6 +62,7 @@ class Solution:
     source: str = ""
     explanation: Explanation | None = None
     baseline: Baseline | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def moves(self) -> list[dict]:
@@ -114,6 +116,13 @@ def solve(
     if found is not None:
         found.seconds = time.perf_counter() - t0
         return Solution(inst, Result.without_search("infeasible", opts, found.seconds), None, source, found, base)
+    notes = []
+    if max_candidates and candidate_count(inst) > max_candidates:
+        effective = large_instance(inst)
+        if effective is not inst:
+            notes.append("Large conference: solved around a constructed schedule (no bound); the terms "
+                         f"{' and '.join(LARGE_OFF)} are off (weight 0 here); topic_cohesion still groups related talks.")
+        inst = effective
     if time_limit is not None:  # the limit covers the checks too
         opts.time_limit = max(0.5, time_limit - (time.perf_counter() - t0))
     result = _solve(inst, opts, baseline=base)
@@ -127,7 +136,7 @@ def solve(
         explanation = Explanation(
             f"No schedule was found within the time limit ({time_limit} s), and none was proven impossible; "
             "a longer --time-limit may find one.", [], "none")
-    return Solution(inst, result, ev, source, explanation, base)
+    return Solution(inst, result, ev, source, explanation, base, notes)
 
 
 def read_schedule(path: str | Path, instance: Instance, warnings: Problems | None = None) -> list[Assignment]:
@@ -179,6 +188,8 @@ def _extra(sol: Solution) -> dict:
         extra["moves"] = sol.moves
     if sol.result.stages:
         extra["stages"] = sol.result.stages
+    if sol.notes:
+        extra["notes"] = sol.notes
     return extra
 
 

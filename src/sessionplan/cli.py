@@ -194,6 +194,8 @@ def _summary(sol: api.Solution) -> None:
         _moves_table(sol.moves)
     if sol.explanation is not None:
         out.print(sol.explanation.render(), soft_wrap=True)
+    for note in sol.notes:
+        out.print(f"note: {note}", soft_wrap=True, markup=False)
 
 
 def _moves_table(moves: list[dict]) -> None:

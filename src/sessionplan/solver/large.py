@@ -28,7 +28,8 @@ from ..model import Instance, Placement, Talk
 from ..rules import PAIR_KINDS
 from ..similarity import related_pairs
 
-PER_TALK = 60          # candidates kept per talk
+PER_TALK = 60          # candidates kept per talk (fewer in very large conferences)
+CANDIDATE_BUDGET = 60_000
 FREE_PER_TALK = 12     # of which places left free by the construction
 FREE_SCAN = 400
 UNPLACED_PER_TALK = 600
@@ -401,12 +402,15 @@ def _place_joint(c: Construction, instance: Instance, label: str) -> None:
 
 
 def select(instance: Instance, c: Construction, group_of: dict[str, str],
-           per_talk: int = PER_TALK) -> dict[str, list[Placement]]:
+           per_talk: int | None = None) -> dict[str, list[Placement]]:
     """The candidate places of every talk around the construction.
 
     Its constructed place; every place in the sessions of its group and of its related
-    talks; then the best-fitting places of the least used sessions, up to the limit.
+    talks; then the best-fitting places of the least used sessions, up to the limit
+    (``PER_TALK``, fewer when that would pass ``CANDIDATE_BUDGET`` in all).
     """
+    if per_talk is None:
+        per_talk = max(20, min(PER_TALK, CANDIDATE_BUDGET // max(1, len(instance.talks))))
     partners: dict[str, set[str]] = defaultdict(set)
     for pair in related_pairs(instance):
         partners[pair.a].add(pair.b)
