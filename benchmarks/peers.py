@@ -14,7 +14,6 @@ conference-scheduler gets ``--limit`` seconds. Writes peers.csv and peers.md.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import resource
 import statistics
@@ -117,17 +116,10 @@ def main() -> None:
             "conference-scheduler peak MB": cs["peak_rss_mb"],
             "time ratio": round(ratio, 1) if ratio else None,
         })
-    args.out.mkdir(parents=True, exist_ok=True)
-    with open(args.out / "peers.csv", "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    head = list(rows[0])
-    md = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    md += ["| " + " | ".join("" if r[h] is None else str(r[h]) for h in head) + " |" for r in rows]
-    (args.out / "peers.md").write_text("\n".join(md) + "\n")
-    print("\n".join(md))
+    sys.path.insert(0, str(HERE))
+    from report import write_tables
 
+    print(write_tables(rows, args.out, "peers"))
 
 if __name__ == "__main__":
     main()

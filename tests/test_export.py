@@ -246,3 +246,25 @@ def test_local_times_follow_the_time_zone_rules(multi, json_validator):
     doc = export.to_frab_json(inst, assignments, time_zone="Etc/GMT-3")
     assert errors(json_validator, doc) == [] and "time_zone_name" not in doc["schedule"]["conference"]
     assert all(e["date"].endswith("+03:00") for e in events(doc))
+
+
+def test_round_trip_import_solve_export(tmp_path, json_validator, xsd):
+    """A real published schedule imported, solved afresh and exported: the frab JSON and
+    XML validate, and every talk of the import is in the export."""
+    src = SHARED / "data" / "frab" / "cccamp2019_schedule.json"
+    if not src.exists():
+        pytest.skip("shared frab data not present")
+    from sessionplan.io.frab import write_imported
+
+    imported = sp.api.import_schedule(src)
+    book = tmp_path / "camp.xlsx"
+    write_imported(imported, book)
+    inst = sp.load(book)
+    sol = sp.solve(inst, workers=2, time_limit=20)
+    assert sol.result.has_schedule and sol.evaluation.hard_violations == 0
+    doc = export.to_frab_json(inst, sol.assignments)
+    assert errors(json_validator, doc) == []
+    exported = sorted(ev["title"] for ev in events(doc))
+    assert exported == sorted(t.title for t in inst.talks)
+    assert len(exported) == len(imported.instance.talks) == 79
+    xsd.assertValid(etree.fromstring(export.to_frab_xml(inst, sol.assignments)))

@@ -255,6 +255,6 @@ def test_soft_not_parallel_costs_its_weight(mini, book):
     mini["Slots"] = mini["Slots"][:2]
     mini["Constraints"] = [["not_parallel", "T1", "T2", "no", 3], ["not_parallel", "T1", "T3", "no", 4],
                            ["not_parallel", "T2", "T3", "no", 5]]
-    mini["Weights"] = [["topic_cohesion", 0], ["topic_parallel", 0]]
+    mini["Weights"] = [["topic_cohesion", 0], ["topic_parallel", 0], ["topic_clash", 0]]
     sol = solve_checked(load(book, mini))
     assert sol.evaluation.terms["soft_constraints"].penalty == 3

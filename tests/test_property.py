@@ -76,7 +76,9 @@ def instances(draw, max_talks=7):
             rows.append(ConstraintRow(kind=kind, talk=a, target=b, other=b, hard=hard))
     for r, i in zip(rows, itertools.count(2)):
         object.__setattr__(r, "row", i)
-    return Instance(name="generated", talks=talks, speakers=speakers, rooms=rooms, slots=slots, constraints=rows)
+    weights = {"topic_day": draw(st.sampled_from([0, 0, 2]))}
+    return Instance(name="generated", talks=talks, speakers=speakers, rooms=rooms, slots=slots, constraints=rows,
+                    weights_given=weights)
 
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -120,3 +122,12 @@ def _count(options) -> int:
     for o in options:
         n *= len(o)
     return n
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(instances())
+def test_restricted_mode_schedules_pass_the_evaluator(inst):
+    sol = sp.solve(inst, time_limit=10, workers=1, max_candidates=1)
+    if sol.result.has_schedule:
+        assert sol.evaluation.hard_violations == 0, [v.message for v in sol.evaluation.violations]
+        assert sol.result.objective == pytest.approx(sol.evaluation.total, abs=1e-6)

@@ -56,9 +56,10 @@ def test_nobody_scheduled_while_unavailable(workshop, workshop_solution):
 
 
 def test_related_talks_grouped(workshop_solution):
-    # the two PDE-and-deep-learning talks are the most similar pair of the workshop
+    # the three PDE talks (T10, T11, T19) are the workshop's most related triangle;
+    # sessions hold two talks, and availability rules out some pairings: two of them share one
     w = where(workshop_solution)
-    assert w["T10"][3] == w["T11"][3]
+    assert any(w[a][:4:3] == w[b][:4:3] for a, b in [("T10", "T11"), ("T10", "T19"), ("T11", "T19")])
 
 
 def test_cli_solve_writes_outputs_that_read_back(tmp_path, workshop):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .baseline import Baseline, moves
@@ -23,7 +23,8 @@ from .io.output_workbook import write_solved_workbook
 from .io.schedule_json import dumps, read_schedule_json, schedule_document, sort_assignments, versions
 from .io.workbook import read_workbook
 from .model import Assignment, Instance
-from .solver import Options, Progress, Result
+from .solver import LARGE_OFF, Options, Progress, Result, large_instance
+from .solver.large import candidate_count
 from .solver import solve as _solve
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -65,6 +66,7 @@ class Solution:
     source: str = ""
     explanation: Explanation | None = None
     baseline: Baseline | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def moves(self) -> list[dict]:
@@ -93,13 +95,16 @@ def solve(
     explain_limit: float = 30.0,
     hint: dict | None = None,
     extra_families: list | None = None,
+    max_candidates: int | None = 150_000,
     deadline: float | None = None,
 ) -> Solution:
     """Solve a workbook or an instance; the schedule is scored by the evaluator.
 
     With a ``baseline`` (assignments, a schedule JSON or a solved workbook) the solve
     re-plans: pinned talks stay, then the fewest moves, then the usual terms. When no
-    schedule exists, ``Solution.explanation`` says which workbook rows conflict.
+    schedule exists, ``Solution.explanation`` says which workbook rows conflict. Above
+    ``max_candidates`` grid places the solve works around a constructed schedule
+    (solver/large.py) and reports no bound.
     ``hint`` ({talk: Placement}) and ``extra_families`` are passed to the solver's Options.
     ``deadline`` (a ``time.monotonic()`` instant) bounds search and explanation together,
     whatever ``time_limit`` says: the command line sets it so that the whole command,
@@ -112,12 +117,20 @@ def solve(
         given = baseline if isinstance(baseline, list) else read_schedule(baseline, inst)
         base = Baseline.from_assignments(inst, given)
     opts = Options(time_limit=time_limit, workers=workers, seed=seed, progress=progress,
-                   parameters=dict(parameters or {}), hint=hint, extra_families=list(extra_families or []))
+                   parameters=dict(parameters or {}), hint=hint, extra_families=list(extra_families or []),
+                   max_candidates=max_candidates)
     t0 = time.perf_counter()
     found = counting_checks(inst, base)
     if found is not None:
         found.seconds = time.perf_counter() - t0
         return Solution(inst, Result.without_search("infeasible", opts, found.seconds), None, source, found, base)
+    notes = []
+    if max_candidates and candidate_count(inst) > max_candidates:
+        effective = large_instance(inst)
+        if effective is not inst:
+            notes.append("Large conference: solved around a constructed schedule (no bound); the terms "
+                         f"{' and '.join(LARGE_OFF)} are off (weight 0 here); topic_cohesion still groups related talks.")
+        inst = effective
     if time_limit is not None:  # the limit covers the checks too
         opts.time_limit = max(0.5, time_limit - (time.perf_counter() - t0))
     if deadline is not None:
@@ -135,7 +148,7 @@ def solve(
         explanation = Explanation(
             f"No schedule was found within the time limit ({time_limit} s), and none was proven impossible; "
             "a longer --time-limit may find one.", [], "none")
-    return Solution(inst, result, ev, source, explanation, base)
+    return Solution(inst, result, ev, source, explanation, base, notes)
 
 
 def read_schedule(path: str | Path, instance: Instance, warnings: Problems | None = None) -> list[Assignment]:
@@ -200,6 +213,8 @@ def _extra(sol: Solution) -> dict:
         extra["moves"] = sol.moves
     if sol.result.stages:
         extra["stages"] = sol.result.stages
+    if sol.notes:
+        extra["notes"] = sol.notes
     return extra
 
 
@@ -255,6 +270,21 @@ def score(instance: Instance, schedule: str | Path | list[Assignment],
         given = baseline if isinstance(baseline, list) else read_schedule(baseline, instance)
         base = Baseline.from_assignments(instance, given)
     return evaluate(instance, assignments, base)
+
+
+def import_schedule(path: str | Path, *, warnings: Problems | None = None):
+    """A published schedule (frab/pretalx JSON or XML, pretalx widget JSON, EMF slotmachine
+    JSON) or a CSV of talks, as an ``Imported`` (instance, published assignments, notes);
+    InputError if bad."""
+    from .io.emf import is_emf, read_emf_imported
+    from .io.frab import read_published
+    from .io.talks_csv import read_talks_csv
+
+    if Path(path).suffix.casefold() in (".csv", ".tsv", ".txt"):
+        return read_talks_csv(path, warnings)
+    if is_emf(path):
+        return read_emf_imported(path)
+    return read_published(path, warnings)
 
 
 __all__ = [

@@ -221,6 +221,8 @@ def _summary(sol: api.Solution) -> None:
         _moves_table(sol.moves)
     if sol.explanation is not None:
         out.print(sol.explanation.render(), soft_wrap=True)
+    for note in sol.notes:
+        out.print(f"note: {note}", soft_wrap=True, markup=False)
 
 
 def _moves_table(moves: list[dict]) -> None:
@@ -358,6 +360,65 @@ def init(
         raise typer.Exit(EXIT_INPUT)
     write_template(path)
     out.print(f"wrote {path}")
+
+
+@app.command("import")
+def import_(
+    schedule: Annotated[Path, typer.Argument(help="schedule.json / schedule.xml (frab, pretalx), pretalx widget JSON, or a CSV of talks")],
+    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="workbook to write; default: <schedule name>.xlsx")] = None,
+    force: Annotated[bool, typer.Option(help="overwrite an existing workbook")] = False,
+) -> None:
+    """Read a published schedule into a conference workbook (its programme kept as the baseline)."""
+    from .io.frab import write_imported
+
+    target = out_path or Path(schedule.stem + ".xlsx")
+    if target.exists() and not force:
+        err.print(f"error: {target} exists; use --force to overwrite it")
+        raise typer.Exit(EXIT_INPUT)
+    try:
+        imported = api.import_schedule(schedule)
+    except InputError as exc:
+        _fail_input(exc)
+    write_imported(imported, target)
+    for note in imported.notes:
+        err.print(f"note: {note}", soft_wrap=True)
+    inst = imported.instance
+    out.print(f"wrote {target}: {len(inst.talks)} talks, {len(inst.speakers)} speakers, {len(inst.rooms)} rooms, "
+              f"{len(inst.slots)} slots in {len(inst.sessions)} sessions")
+
+
+@app.command()
+def topics(
+    workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")],
+    write: Annotated[bool, typer.Option("--write", help="fill the EMPTY topics cells with the cluster keywords")] = False,
+    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="with --write: a new workbook (default: in place, after a backup copy)")] = None,
+    clusters: Annotated[Optional[int], typer.Option(help="number of clusters (default: about 1.2 x the square root of the talks)")] = None,
+    force: Annotated[bool, typer.Option(help="with --out: overwrite an existing file")] = False,
+) -> None:
+    """Clusters of related talks, their keywords and each talk's nearest neighbours."""
+    from .topics_review import review, write_topics
+
+    inst = _load(workbook)
+    if write and out_path is not None and out_path.exists() and not force:
+        err.print(f"error: {out_path} exists; use --force to overwrite it")
+        raise typer.Exit(EXIT_INPUT)
+    rv = review(inst, clusters)
+    titles = inst.talk_by_id
+    for c in rv.clusters:
+        out.print(f"\n[bold]cluster {c.number}[/] ({len(c.talks)} talks): {', '.join(c.keywords) or '-'}")
+        table = Table(show_edge=False, show_header=False, pad_edge=False)
+        for col in ("id", "title", "topics", "nearest"):
+            table.add_column(col, overflow="fold")
+        for tid in c.talks:
+            near = ", ".join(f"{o} {s}%" for o, s in rv.neighbours.get(tid, []))
+            table.add_row(tid, titles[tid].title[:70], "; ".join(titles[tid].topics), near)
+        out.print(table)
+    if write:
+        target, backup, filled = write_topics(workbook, out_path, rv)
+        if backup is not None:
+            out.print(f"backup of the original: {backup}")
+        out.print(f"wrote {target}: {filled} empty topics cells filled (talks alone in a cluster left empty); "
+                  "review them in Excel, then solve again")
 
 
 @app.command()

@@ -133,6 +133,15 @@ class Instance(BaseModel):
     weights_given: dict[str, float] = {}
     _derived: dict = PrivateAttr(default_factory=dict)
 
+    def with_weights(self, weights: dict[str, float]) -> Instance:
+        """The same conference with some weights changed (derived data that does not
+        depend on weights, such as the grid and the similarity, is shared)."""
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        fields["weights_given"] = {**self.weights_given, **weights}
+        other = type(self)(**fields)
+        other._derived = self._derived
+        return other
+
     def derived(self, key: str, compute):
         """A value computed once from this instance (e.g. the related-pair graph)."""
         if key not in self._derived:

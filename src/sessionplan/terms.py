@@ -34,6 +34,20 @@ TERMS: dict[str, Term] = {
             "related talks at overlapping times in different rooms, so attendees must choose",
         ),
         Term(
+            "topic_clash",
+            5,
+            "talk, per slot start time",
+            "talks of one topic cluster (sessionplan topics) running at the same time: at each slot start, "
+            "the talks of a cluster running beyond the first",
+        ),
+        Term(
+            "topic_day",
+            0,
+            "related pair, weighted by relatedness 0-1",
+            "theme days: related talks on different days (0 = off; a small weight such as 2 gathers related "
+            "sessions on one day)",
+        ),
+        Term(
             "speaker_prefers",
             3,
             "talk",

@@ -41,11 +41,13 @@ def colouring(instance: Instance, assignments: list[Assignment]) -> Colouring:
     """Colour of each scheduled talk and, per day, the legend entries in use that day."""
     talks = instance.talk_by_id
     placed = sorted((a for a in assignments if a.talk in talks), key=lambda a: (a.day, a.start, a.room, a.talk))
-    shown: dict[str, str] = {}
-    for a in placed:
-        t = talks[a.talk]
+    # a topic's label is its first spelling in the Talks sheet, whatever the schedule
+    spelling: dict[str, str] = {}
+    for t in instance.talks:
         if t.topics:
-            shown.setdefault(topic_key(t.topics), t.topics[0].strip())
+            spelling.setdefault(topic_key(t.topics), t.topics[0].strip())
+    shown = {topic_key(talks[a.talk].topics): spelling[topic_key(talks[a.talk].topics)]
+             for a in placed if talks[a.talk].topics}
     out = Colouring("topic" if shown else "session")
     if shown:
         colour_of = {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(sorted(shown))}

@@ -117,6 +117,36 @@ def read_emf(path: str | Path) -> tuple[Instance, list[Assignment]]:
     return _build(path.stem, parsed)
 
 
+def is_emf(path: str | Path) -> bool:
+    """Whether ``path`` looks like slotmachine input (talks with per-venue time windows)."""
+    path = Path(path)
+    if path.suffix.casefold() != ".json":
+        return False
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    talks = doc.get("talks") if isinstance(doc, dict) else doc
+    return isinstance(talks, list) and bool(talks) and isinstance(talks[0], dict) and "venue_times" in talks[0]
+
+
+def read_emf_imported(path: str | Path):
+    """``read_emf`` as an import, with notes for the organizers."""
+    from .frab import Imported
+
+    instance, assignments = read_emf(path)
+    notes = [
+        "Electromagnetic Field (slotmachine) input: each talk's allowed windows per venue are hard "
+        "'forbid' rows in Constraints (the times and venues outside its windows).",
+        f"Rooms need a {CHANGEOVER}-minute changeover after each talk; the grid has {GRID}-minute slots.",
+        "Speakers are known by id only (named 'Speaker <id>').",
+    ]
+    if assignments:
+        notes.append(f"The published schedule ({len(assignments)} talks) is the baseline: "
+                     "'sessionplan solve this.xlsx --baseline this.xlsx' re-plans it with few moves.")
+    return Imported(instance=instance, assignments=assignments, notes=notes, source=str(path))
+
+
 def _build(name: str, parsed: list) -> tuple[Instance, list[Assignment]]:
     venues = sorted({v for _, windows, pub in parsed for v in list(windows) + ([pub[1]] if pub else [])})
     room_of = {v: f"Venue {v}" for v in venues}

@@ -144,13 +144,18 @@ def configure(solver: cp_model.CpSolver, opts: Options) -> int:
     if opts.time_limit is not None:
         p.max_time_in_seconds = max(0.01, float(opts.time_limit))
     p.catch_sigint_signal = False
+    # probing costs seconds on these assignment-shaped models and fixes next to
+    # nothing (PyCon UK x2: 7.2 s -> 3.2 s; EMF 3.4 s -> 1.35 s; workshop 3.0 -> 2.2)
+    p.cp_model_probing_level = 0
     # With two workers the default portfolio carries no strong LP, so the bound can
     # stay trivial (EMF re-planning: bound 480 after 60 s; with max_lp: 1140, proven
-    # optimal in 6 s). One worker: the full LP in the only search.
+    # optimal in 2 s). max_lp with default_lp proved PyCon UK fastest (0.30 s against
+    # 0.52 s with quick_restart); LNS runs interleaved either way. One worker: the full
+    # LP in the only search.
     if workers == 1:
         p.linearization_level = 2
     elif workers == 2:
-        p.subsolvers.extend(["max_lp", "quick_restart"])
+        p.subsolvers.extend(["max_lp", "default_lp"])
     for key, value in opts.parameters.items():
         if isinstance(value, (list, tuple)):
             field_ = getattr(p, key)
@@ -184,6 +189,10 @@ def solve_model(b: Build, opts: Options) -> Result:
     """Solve in a worker thread so the main thread can turn Ctrl-C into a clean stop."""
     solver = cp_model.CpSolver()
     t0 = time.perf_counter()
+    # time kept for pricing the schedule exactly if the search stops before optimality
+    pricing = 0.0 if opts.time_limit is None else min(10.0, 0.03 * opts.time_limit)
+    if opts.time_limit is not None:
+        opts = replace(opts, time_limit=max(0.5, opts.time_limit - pricing))
     if opts.hint:
         add_hint(b, opts.hint, None if opts.time_limit is None else 0.2 * opts.time_limit)
         if opts.time_limit is not None:
@@ -223,12 +232,20 @@ def solve_model(b: Build, opts: Options) -> Result:
     objective = bound = None
     terms: dict[str, float] = {}
     if has_solution:
+        value = solver.value
         if b.penalties:
             objective = solver.objective_value / b.scale
             bound = solver.best_objective_bound / b.scale
+            if status != "optimal":
+                # a search stopped early may leave auxiliary literals slack (a pair
+                # together but not counted so): price the schedule exactly
+                exact = fixed_solve(b, chosen, pricing or 10.0)
+                if exact is not None:
+                    objective = min(objective, exact.objective_value / b.scale)
+                    value = exact.value
         else:
             objective = bound = 0.0
-        terms = b.term_values(solver.value)
+        terms = b.term_values(value)
     proto = b.model.proto
     return Result(
         status=status,
@@ -291,34 +308,39 @@ def to_assignment(p: Placement) -> Assignment:
                       end=format_time(p.end), session=p.session)
 
 
-def add_hint(b: Build, hint: dict[str, Placement], seconds: float | None = None) -> None:
-    """A full hint: the given placements, and every other variable completed from them.
+def fixed_solve(b: Build, placements: dict[str, Placement], seconds: float) -> cp_model.CpSolver | None:
+    """Solve the model with the given talks fixed at their placements (the others free).
 
-    The completion solves the model with the placements fixed (a tiny search), so that
-    CP-SAT starts from a complete, consistent assignment.
+    With every talk fixed this only sets the auxiliary variables, each at its cheapest,
+    which is what they mean: it completes hints and prices a schedule exactly.
     """
     fixed = b.model.clone()
-    chosen_lits = set()
     for talk, cands in b.candidates.items():
-        want = hint.get(talk)
+        want = placements.get(talk)
+        if want is None:
+            continue
         for p, x in cands:
-            is_it = want is not None and (p.room, p.day, p.start) == (want.room, want.day, want.start)
-            if is_it:
-                chosen_lits.add(x.index)
-            if want is not None:
-                fixed.add(fixed.get_bool_var_from_proto_index(x.index) == int(is_it))
+            is_it = (p.room, p.day, p.start) == (want.room, want.day, want.start)
+            fixed.add(fixed.get_bool_var_from_proto_index(x.index) == int(is_it))
     s = cp_model.CpSolver()
     s.parameters.num_workers = 1
-    s.parameters.max_time_in_seconds = min(10.0, seconds or 10.0)
+    s.parameters.max_time_in_seconds = max(0.1, seconds)
+    return s if s.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+
+def add_hint(b: Build, hint: dict[str, Placement], seconds: float | None = None) -> None:
+    """A full hint: the given placements, and every other variable completed from them."""
     b.model.clear_hints()
-    if s.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    s = fixed_solve(b, hint, min(10.0, seconds or 10.0))
+    if s is not None:
         for i in range(len(b.model.proto.variables)):
             var = b.model.get_int_var_from_proto_index(i)
             b.model.add_hint(var, s.value(var))
     else:  # the hint breaks a hard rule: hint the placements only, CP-SAT repairs
-        for cands in b.candidates.values():
-            for _, x in cands:
-                b.model.add_hint(x, x.index in chosen_lits)
+        for talk, cands in b.candidates.items():
+            want = hint.get(talk)
+            for p, x in cands:
+                b.model.add_hint(x, want is not None and (p.room, p.day, p.start) == (want.room, want.day, want.start))
 
 
 def solve(instance: Instance, opts: Options | None = None, baseline: Baseline | None = None) -> Result:
@@ -328,7 +350,7 @@ def solve(instance: Instance, opts: Options | None = None, baseline: Baseline | 
     if baseline is not None:
         families.append(Changes(baseline))
     if opts.max_candidates and candidate_count(instance) > opts.max_candidates:
-        return solve_large(instance, families, opts)
+        return solve_large(large_instance(instance), families, opts)
     t0 = time.perf_counter()
     b = build_model(instance, families)
     build_seconds = time.perf_counter() - t0
@@ -340,6 +362,20 @@ def solve(instance: Instance, opts: Options | None = None, baseline: Baseline | 
         result = solve_model(b, opts)
     result.model_size["build_ms"] = int(build_seconds * 1000)
     return result
+
+
+LARGE_OFF = ("topic_parallel", "topic_clash")
+
+
+def large_instance(instance: Instance) -> Instance:
+    """The instance a large solve optimises: the time-indexed topic terms off.
+
+    They test overlaps at candidate (or slot) start times; with many candidates spread
+    over a grid whose rooms keep their own times, that is hundreds of thousands of
+    literals (FOSDEM: 630,000, 4 GB). Sessions still group related talks."""
+    if not any(instance.weights.get(t) for t in LARGE_OFF):
+        return instance
+    return instance.with_weights({t: 0.0 for t in LARGE_OFF})
 
 
 def solve_large(instance: Instance, families: list, opts: Options) -> Result:

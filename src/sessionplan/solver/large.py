@@ -28,7 +28,8 @@ from ..model import Instance, Placement, Talk
 from ..rules import PAIR_KINDS
 from ..similarity import related_pairs
 
-PER_TALK = 60          # candidates kept per talk
+PER_TALK = 60          # candidates kept per talk (fewer in very large conferences)
+CANDIDATE_BUDGET = 60_000
 FREE_PER_TALK = 12     # of which places left free by the construction
 FREE_SCAN = 400
 UNPLACED_PER_TALK = 600
@@ -175,6 +176,12 @@ class Construction:
         firsts = [self.sorted_places(talk, room)[0] for room in rooms if self.sorted_places(talk, room)]
         return min((_idle(p) for p in firsts), default=(0, 0))
 
+    def tightest_minutes(self, talk: Talk) -> int:
+        """The room minutes the talk takes at its tightest place."""
+        rooms = [talk.room] if talk.room else [r.name for r in self.inst.rooms]
+        firsts = [self.sorted_places(talk, room)[0] for room in rooms if self.sorted_places(talk, room)]
+        return min((p.span_end - p.start for p in firsts), default=talk.duration or 0)
+
     def first_fit(self, talk: Talk, rooms: list[str], below: int | None) -> Placement | None:
         """The least idle fitting place over ``rooms``; only one strictly tighter than
         ``below`` when that is given (the group's own place is kept otherwise)."""
@@ -319,7 +326,7 @@ def _apply_chain(c: Construction, nodes: list, last: int, free: Placement) -> bo
     return False
 
 
-SESSIONS_TRIED = 40
+SESSIONS_TRIED = 100
 IDLE_TOLERANCE = 10  # minutes a group may leave idle beyond the talk's tightest fit
 
 
@@ -339,14 +346,15 @@ def _groups_to_sessions(c: Construction, instance: Instance, group_of: dict[str,
     for g in sorted(members, key=lambda g: (-len(members[g]), g)):
         left = sorted(members[g], key=lambda t: (-(t.duration or 0), t.id))
         while len(left) > 1:
-            need = sum(t.duration or 30 for t in left)
+            need = sum(c.tightest_minutes(t) for t in left)
             home = {k[2] for k in group_sessions[g]}
             keys = sorted((k for k in capacity if capacity[k] - c.session_used[k] > 0),
                           key=lambda k: (k[2] not in home, abs(capacity[k] - c.session_used[k] - need), k))
             best = None
             for key in keys[:SESSIONS_TRIED]:
                 seated = _fill(c, left, key)
-                score = (len(seated), -sum(_idle(p)[1] for _, p in seated))
+                # most talks seated, then the session left fullest (best fit), then least idle
+                score = (len(seated), -(capacity[key] - c.session_used[key]), -sum(_idle(p)[1] for _, p in seated))
                 for talk, _ in seated:
                     c.undo(talk)
                 if seated and (best is None or score > best[0]):
@@ -394,12 +402,15 @@ def _place_joint(c: Construction, instance: Instance, label: str) -> None:
 
 
 def select(instance: Instance, c: Construction, group_of: dict[str, str],
-           per_talk: int = PER_TALK) -> dict[str, list[Placement]]:
+           per_talk: int | None = None) -> dict[str, list[Placement]]:
     """The candidate places of every talk around the construction.
 
     Its constructed place; every place in the sessions of its group and of its related
-    talks; then the best-fitting places of the least used sessions, up to the limit.
+    talks; then the best-fitting places of the least used sessions, up to the limit
+    (``PER_TALK``, fewer when that would pass ``CANDIDATE_BUDGET`` in all).
     """
+    if per_talk is None:
+        per_talk = max(20, min(PER_TALK, CANDIDATE_BUDGET // max(1, len(instance.talks))))
     partners: dict[str, set[str]] = defaultdict(set)
     for pair in related_pairs(instance):
         partners[pair.a].add(pair.b)

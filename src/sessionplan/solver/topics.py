@@ -1,18 +1,23 @@
-"""Soft: related talks share a session, and are not at the same time in other rooms.
+"""Soft: related talks share a session, are not at the same time in other rooms, and
+(theme days, optional) are on the same day.
 
-Only the sparse related-pair graph (each talk's strongest neighbours, see
-``similarity``) gets variables. For a pair, ``together[k]`` may be 1 only when both
-talks are in session ``k``; the pair is penalised by its strength unless one of them
-is 1. Per talk and session, the partners counted together are bounded by the
-session's remaining capacity, which gives the LP a matching-like relaxation instead of
-a trivial one.
+Only the sparse related-pair graphs (each talk's strongest neighbours, see
+``similarity``) get variables: three neighbours per talk for sessions and days, six
+for parallel talks (two sessions of one subject should not run at the same time
+either). For a pair, ``together[k]`` may be 1 only when both talks are in session
+``k``; the pair is penalised by its strength unless one of them is 1. Per talk and
+session, the partners counted together are bounded by the session's remaining
+capacity, which gives the LP a matching-like relaxation instead of a trivial one.
+A pair is in parallel when, at some candidate start time, both cover it (one
+inequality per start time, tighter for the LP than a disjunction on start times,
+which measured slower). Theme days use ``same_day[d]`` like ``together[k]``.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
 
-from ..similarity import related_pairs
+from ..similarity import parallel_pairs, related_pairs, topic_clusters
 from .build import Build
 
 NAME = "topics"
@@ -20,14 +25,19 @@ NAME = "topics"
 
 def add(b: Build) -> None:
     w = b.instance.weights
-    if not (w["topic_cohesion"] or (w["topic_parallel"] and len(b.instance.rooms) > 1)):
+    apart = (w["topic_parallel"] or w["topic_clash"]) and len(b.instance.rooms) > 1
+    if not (w["topic_cohesion"] or w["topic_day"] or apart):
         return  # nothing to pay for: do not compute the similarity at all
     pairs = related_pairs(b.instance)
-    if not pairs:
-        return
-    _cohesion(b, pairs)
+    if pairs:
+        _cohesion(b, pairs)
     if len(b.instance.rooms) > 1:
-        _parallel(b, pairs)
+        running: dict[str, dict] = {}
+        if pairs:
+            _parallel(b, parallel_pairs(b.instance), running)
+        _cluster_parallel(b, running)
+    if pairs and len(b.instance.days) > 1:
+        _theme_days(b, pairs)
 
 
 def _cohesion(b: Build, pairs) -> None:
@@ -36,18 +46,12 @@ def _cohesion(b: Build, pairs) -> None:
         return
     partners: dict[tuple[str, tuple], list] = {}
     for pair in pairs:
-        sa, sb = b.in_session(pair.a), b.in_session(pair.b)
-        together = []
-        for key in sorted(set(sa) & set(sb)):
-            y = b.model.new_bool_var(f"together[{pair.a},{pair.b},{key[0]},{key[1]},{key[2]}]")
-            b.model.add_bool_or([~y, *sa[key]])
-            b.model.add_bool_or([~y, *sb[key]])
-            together.append(y)
+        together = _both_in(b, "together", pair, b.in_session(pair.a), b.in_session(pair.b))
+        for key, y in together.items():
             partners.setdefault((pair.a, key), []).append(y)
             partners.setdefault((pair.b, key), []).append(y)
-        if together:
-            b.model.add_at_most_one(together)
-        b.penalize("topic_cohesion", weight, 1 - sum(together), amount=Fraction(pair.strength, 100), label=f"{pair.a}~{pair.b}")
+        b.penalize("topic_cohesion", weight, 1 - sum(together.values()), amount=Fraction(pair.strength, 100),
+                   label=f"{pair.a}~{pair.b}")
     for (talk, key), ys in sorted(partners.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         room_slots = sum(1 for j in b.instance.sessions[(key[0], key[1])] if key[2] in b.instance.slots[j].rooms)
         others = room_slots - 1
@@ -55,26 +59,94 @@ def _cohesion(b: Build, pairs) -> None:
             b.model.add(sum(ys) <= others * sum(b.in_session(talk)[key]))
 
 
-def _parallel(b: Build, pairs) -> None:
+def _parallel(b: Build, pairs, running: dict) -> None:
     weight = b.instance.weights["topic_parallel"]
     if not weight:
         return
-    inst = b.instance
-
-    def spans(talk: str):
-        return [(inst.absolute(p.day, p.start), inst.absolute(p.day, p.end), x) for p, x in b.candidates[talk]]
-
     for pair in pairs:
-        sa, sb = spans(pair.a), spans(pair.b)
-        cuts = []
-        for t in sorted({s for s, _, _ in sa} | {s for s, _, _ in sb}):
-            ca = [x for s, e, x in sa if s <= t < e]
-            cb = [x for s, e, x in sb if s <= t < e]
-            if ca and cb:
-                cuts.append((ca, cb))
+        ra = running.setdefault(pair.a, _running(b, pair.a))
+        rb = running.setdefault(pair.b, _running(b, pair.b))
+        cuts = [(ra[t], rb[t]) for t in sorted(set(ra) & set(rb))]
         if not cuts:
             continue
         o = b.model.new_bool_var(f"parallel[{pair.a},{pair.b}]")
-        for ca, cb in cuts:
-            b.model.add(sum(ca) + sum(cb) - 1 <= o)
+        for x, y in cuts:
+            b.model.add_bool_or([~x, ~y, o])
         b.penalize("topic_parallel", weight, o, amount=Fraction(pair.strength, 100), label=f"{pair.a}~{pair.b}")
+
+
+def _cluster_parallel(b: Build, running: dict) -> None:
+    """Per topic cluster and slot start time: the cluster's talks running then, beyond the first."""
+    weight = b.instance.weights["topic_clash"]
+    if not weight:
+        return
+    for n, cluster in enumerate(topic_clusters(b.instance)):
+        if len(cluster) < 2:
+            continue
+        at: dict[int, list] = {}
+        for talk in cluster:
+            for t, lit in running.setdefault(talk, _running(b, talk)).items():
+                at.setdefault(t, []).append(lit)
+        for t, lits in sorted(at.items()):
+            if len(lits) < 2:
+                continue
+            excess = b.model.new_int_var(0, len(lits) - 1, f"clash[{n},{t}]")
+            b.model.add(excess >= sum(lits) - 1)
+            b.penalize("topic_clash", weight, excess, label=f"cluster {n + 1} at {t}")
+
+
+def _running(b: Build, talk: str) -> dict[int, object]:
+    """Per candidate start time (absolute minutes), a literal 'the talk runs then' (own time).
+
+    Two talks overlap exactly when, at some start time of either, both run; one literal
+    per talk and time (shared by all its pairs) keeps each pair's test to a clause.
+    """
+    inst = b.instance
+    spans = [(inst.absolute(p.day, p.start), inst.absolute(p.day, p.end), x) for p, x in b.candidates[talk]]
+    starts = sorted({s for s, _, _ in spans} | set(inst.derived("start_times", lambda: sorted(
+        {inst.absolute(sl.day, sl.start) for sl in inst.slots}))))
+    out = {}
+    for t in starts:
+        lits = [x for s, e, x in spans if s <= t < e]
+        if len(lits) == 1:
+            out[t] = lits[0]
+        elif lits:
+            r = b.model.new_bool_var(f"runs[{talk},{t}]")
+            b.model.add(r == sum(lits))
+            out[t] = r
+    return out
+
+
+def _parallel_partners(b: Build) -> dict[str, list[str]]:
+    if "parallel_partners" not in b._cache:
+        out: dict[str, list[str]] = {}
+        for pair in parallel_pairs(b.instance):
+            out.setdefault(pair.a, []).append(pair.b)
+            out.setdefault(pair.b, []).append(pair.a)
+        b._cache["parallel_partners"] = out
+    return b._cache["parallel_partners"]
+
+
+def _theme_days(b: Build, pairs) -> None:
+    """A related pair on no common day pays its strength."""
+    weight = b.instance.weights["topic_day"]
+    if not weight:
+        return
+    for pair in pairs:
+        same = _both_in(b, "same_day", pair, b.on_day(pair.a), b.on_day(pair.b))
+        b.penalize("topic_day", weight, 1 - sum(same.values()), amount=Fraction(pair.strength, 100),
+                   label=f"{pair.a}~{pair.b}")
+
+
+def _both_in(b: Build, name: str, pair, lits_a: dict, lits_b: dict) -> dict:
+    """Per key both talks can take (a session, a day), a boolean that may be 1 only when
+    both take it; at most one of them is 1."""
+    out = {}
+    for key in sorted(set(lits_a) & set(lits_b)):
+        y = b.model.new_bool_var(f"{name}[{pair.a},{pair.b},{key}]")
+        b.model.add_bool_or([~y, *lits_a[key]])
+        b.model.add_bool_or([~y, *lits_b[key]])
+        out[key] = y
+    if out:
+        b.model.add_at_most_one(out.values())
+    return out

@@ -1,0 +1,70 @@
+"""Large conferences: construction, augmenting repair, and CP-SAT over restricted candidates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import sessionplan as sp
+from sessionplan.generate import synthetic
+from sessionplan.model import Instance, Room, Slot, Speaker, Talk
+from sessionplan.solver import FAMILIES, large
+from sessionplan.solver.build import Build
+
+MON = date(2027, 3, 8)
+
+
+def test_generator_is_seeded_and_feasible_sized():
+    a, b = synthetic(120, 4, seed=3), synthetic(120, 4, seed=3)
+    assert a.model_dump() == b.model_dump()
+    assert synthetic(120, 4, seed=4).model_dump() != a.model_dump()
+    assert len(a.talks) == 120 and len(a.rooms) == 4
+    need = sum(a.min_slots(t) for t in a.talks)
+    assert need <= sum(len(s.rooms) for s in a.slots)
+
+
+def _tight() -> Instance:
+    # one room: a 10-minute slot and a 20-minute slot, for a 10- and a 20-minute talk
+    slots = [Slot(index=0, day=MON, start=540, end=550, session="A", rooms=("R",)),
+             Slot(index=1, day=MON, start=600, end=620, session="B", rooms=("R",))]
+    talks = [Talk(id="short", title="s", speakers=("x",), duration=10),
+             Talk(id="long", title="l", speakers=("y",), duration=20)]
+    return Instance(name="tight", talks=talks, speakers=[Speaker(name="x"), Speaker(name="y")],
+                    rooms=[Room(name="R")], slots=slots)
+
+
+def test_augmenting_chain_moves_a_talk_to_make_room():
+    inst = _tight()
+    probe = Build(inst)
+    filters = [f.allowed for f in FAMILIES if hasattr(f, "allowed")]
+    c = large.Construction(inst, lambda t, p: all(ok(probe, t, p) for ok in filters), [])
+    short, long_ = inst.talk_by_id["short"], inst.talk_by_id["long"]
+    wrong = next(p for p in inst.templates(10, "R") if p.start == 600)
+    c.take(short, wrong)  # the short talk sits in the only slot the long one fits
+    large._repair(c, inst, [long_])
+    assert c.placed["long"].start == 600 and c.placed["short"].start == 540
+
+
+def test_restricted_solve_keeps_every_hard_rule():
+    inst = synthetic(150, 5, seed=2)
+    assert large.candidate_count(inst) > 1000
+    sol = sp.solve(inst, workers=2, time_limit=20, max_candidates=1000)
+    r = sol.result
+    assert r.model_size["restricted"] == 1 and r.model_size["constructed"] == 150
+    assert r.bound is None and r.has_schedule
+    assert sol.evaluation.hard_violations == 0
+    assert r.objective == pytest.approx(sol.evaluation.total, abs=1e-6)
+    assert r.model_size["booleans"] < large.candidate_count(inst)
+
+
+def test_construction_groups_topics():
+    inst = synthetic(120, 4, seed=5)
+    probe = Build(inst)
+    filters = [f.allowed for f in FAMILIES if hasattr(f, "allowed")]
+    groups = large.clusters(inst)
+    c = large.construct(inst, lambda t, p: all(ok(probe, t, p) for ok in filters), [], groups)
+    assert len(c.placed) == 120
+    # most sessions hold talks of one topic only
+    pure = sum(len({groups[t] for t in talks}) == 1 for talks in c.session_talks.values() if talks)
+    assert pure / len([v for v in c.session_talks.values() if v]) > 0.6
