@@ -435,3 +435,64 @@ def test_a_solved_workbook_with_a_far_cell_in_its_day_grid_is_scored_quickly(tmp
     t0 = time.perf_counter()
     assert sp.score(sp.load(path), solved).hard_violations == 0
     assert time.perf_counter() - t0 < 10
+
+
+# -- published programmes (frab XML/JSON, pretalx): the importers face the same files -----
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DOCTYPES = [b'<!DOCTYPE schedule [<!ENTITY a "x"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+            b'<!DOCTYPE schedule [<!ENTITY s SYSTEM "file:///etc/passwd">]>',
+            b'<!DOCTYPE schedule SYSTEM "http://example.invalid/frab.dtd">']
+
+
+@st.composite
+def published(draw) -> tuple[str, bytes]:
+    name = draw(st.sampled_from(["31c3_night.xml", "camp2019_day2.json", "pyconfr2024_widget_small.json"]))
+    data = (FIXTURES / name).read_bytes()
+    kind = draw(st.sampled_from(["truncate", "flip", "doctype", "replace text", "drop element"]))
+    rng_seed = draw(st.integers(0, 2**32 - 1))
+    import random
+
+    rng = random.Random(rng_seed)
+    if kind == "truncate":
+        data = data[: rng.randrange(len(data))]
+    elif kind == "flip":
+        b = bytearray(data)
+        for _ in range(rng.randint(1, 10)):
+            b[rng.randrange(len(b))] = rng.randrange(256)
+        data = bytes(b)
+    elif kind == "doctype" and name.endswith(".xml"):
+        data = re.sub(rb"<schedule", rng.choice(DOCTYPES) + b"<schedule", data, count=1)
+        data = re.sub(rb"<title>[^<]*</title>", b"<title>&b;&s;</title>", data, count=1)
+    elif kind == "replace text":
+        spots = list(re.finditer(rb">([^<>]+)<" if name.endswith(".xml") else rb'"([^"\\]{1,40})"', data))
+        if spots:
+            m = rng.choice(spots)
+            value = rng.choice([b"", b"-5", b"99:99", b"9999-99-99", b"1e999", b"NaN", "日本語 🎉".encode(),
+                                b"x" * 40000, b"2020-01-01T25:00:00+01:00", b"&amp;"])
+            data = data[: m.start(1)] + value + data[m.end(1):]
+    elif kind == "drop element" and name.endswith(".xml"):
+        tags = list(re.finditer(rb"<(\w+)[^>]*>[^<]*</\1>", data))
+        if tags:
+            m = rng.choice(tags)
+            data = data[: m.start()] + data[m.end():]
+    return name, data
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(published())
+def test_mutated_published_programmes_import_or_are_refused_with_located_problems(case):
+    pytest.importorskip("sessionplan.io.frab")
+    name, data = case
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = Path(tmp) / name, Path(tmp) / "conf.xlsx"
+        src.write_bytes(data)
+        result = CliRunner().invoke(app, ["import", str(src), "--out", str(out)])
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+        assert result.exit_code in (0, 2), result.output
+        assert "root:" not in result.output
+        if result.exit_code == 2:
+            assert not out.exists() and name in result.output
+        else:
+            assert sp.load(out).talks
