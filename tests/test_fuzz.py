@@ -301,6 +301,14 @@ def _corrupt(kind: str, path: Path) -> Path:
         for i in range(start, start + 40):
             data[i] ^= 0x5A
         path.write_bytes(bytes(data))
+    elif kind in ("unknown compression method", "encrypted part"):
+        data = bytearray(good)  # the central directory entry of docProps/core.xml
+        entry = good.rfind(b"PK\x01\x02", 0, good.rfind(b"docProps/core.xml"))
+        if kind == "encrypted part":
+            data[entry + 8] |= 1  # general purpose flag, bit 0: encrypted
+        else:
+            data[entry + 10] = 99  # a compression method zipfile does not know
+        path.write_bytes(bytes(data))
     elif kind in ("entity bomb", "external entity"):
         member = sheet_member(path, "Talks")
         doctype = (BOMB_DOCTYPE, b"&lol8;") if kind == "entity bomb" else (XXE_DOCTYPE, b"&xxe;")
@@ -320,6 +328,7 @@ def _corrupt(kind: str, path: Path) -> Path:
 
 @pytest.mark.parametrize("kind", ["truncated", "csv renamed", "xls renamed", "empty", "zip of text",
                                   "missing workbook part", "damaged sheet XML", "flipped deflate bytes",
+                                  "unknown compression method", "encrypted part",
                                   "entity bomb", "external entity", "shared-string entity bomb",
                                   "shared-string external entity"])
 def test_damaged_and_hostile_files_are_a_located_error(kind, tmp_path):
@@ -330,6 +339,8 @@ def test_damaged_and_hostile_files_are_a_located_error(kind, tmp_path):
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "conf.xlsx" in result.output or "Talks" in result.output
     assert "root:" not in result.output  # /etc/passwd never read into a message
+    if kind == "xls renamed":
+        assert "an old .xls file, or a workbook protected by a password" in result.output
     if "entity" in kind:
         assert "declares XML entities or a document type, which are refused" in result.output
     assert not (tmp_path / "out").exists() and sha(path) == before

@@ -24,8 +24,9 @@ from ..errors import InputError, Problem, Problems
 MB = 1024 * 1024
 
 #: What a damaged or hostile part can make openpyxl (or zipfile, or the XML parser) raise.
+#: (RuntimeError covers zipfile's "unsupported compression method" and "encrypted member".)
 DAMAGED = (SyntaxError, ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError, EOFError,
-           OSError, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, RecursionError)
+           OSError, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, RuntimeError)
 
 
 @dataclass(frozen=True)

@@ -72,10 +72,14 @@ def open_workbook(path: Path, problems: Problems, limits: Limits | None = None):
         problems.add(str(path), None, None, f"cannot be read ({exc.strerror or exc})")
         return None
     if not is_zip:
+        with path.open("rb") as fh:
+            ole = fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
         problems.add(
             path.name, None, None,
-            "not an Excel workbook (.xlsx): the file is not a zip archive "
-            "(an old .xls, a CSV or a damaged file?)",
+            "not an Excel workbook (.xlsx): " + (
+                "an old .xls file, or a workbook protected by a password; save it in Excel as .xlsx "
+                "without a password" if ole else
+                "the file is not a zip archive (a CSV or a damaged file?)"),
         )
         return None
     if not check_archive(path, limits or Limits.from_env(), problems):
