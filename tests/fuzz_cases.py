@@ -631,9 +631,11 @@ def r_bytes(data: bytes, rng) -> tuple[bytes, str]:
         n = rng.randint(0, len(data) - 1)
         return data[:n], f"truncated to {n} of {len(data)} bytes"
     out = bytearray(data)
+    directory = rng.random() < 0.4  # the zip's central directory: methods, flags, sizes, offsets
+    low = max(0, len(out) - 1500) if directory else 0
     for _ in range(rng.randint(1, 20)):
-        out[rng.randrange(len(out))] = rng.randrange(256)
-    return bytes(out), "flipped bytes"
+        out[rng.randrange(low, len(out))] = rng.randrange(256)
+    return bytes(out), "flipped bytes" + (" in the zip directory" if directory else "")
 
 
 def r_not_a_workbook(data: bytes, rng) -> tuple[bytes, str]:

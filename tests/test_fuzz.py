@@ -238,6 +238,15 @@ def test_formula_cells_read_as_saved_values_and_named_when_none_is_saved(tmp_pat
     assert inst.talk_by_id["T1"].duration == 60 and inst.talk_by_id["T2"].title == "SAVED TITLE"
 
 
+def test_a_row_holding_only_a_formula_without_value_is_not_blank(tmp_path):
+    """Such a row was skipped as blank (its value reads as None)."""
+    path = mini_book(tmp_path, lambda wb: wb["Weights"].append(["topic_cohesion", 1]))
+    replace_cell_xml(path, "Weights", "A2", b'<c r="A2"><f>B9</f></c>')
+    replace_cell_xml(path, "Weights", "B2", b'<c r="B2"><f>B9*2</f></c>')
+    found = {(p.sheet, p.row, p.column) for p in problems_of(path) if "formula without a saved value" in p.message}
+    assert found == {("Weights", 2, "term"), ("Weights", 2, "weight")}
+
+
 def test_excel_error_values_are_named(tmp_path):
     path = mini_book(tmp_path)
     replace_cell_xml(path, "Rooms", "B2", b'<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c>')

@@ -137,6 +137,7 @@ def sheet_rows(wb, ws, sheet: str, problems: Problems, limits: Limits, width: in
     try:
         if archive is not None and member is not None:
             formulas = formulas_without_value(archive, member, 1 if header else None)
+        formula_rows = {r for r, c in formulas if c <= width}
         rows = ws.iter_rows(min_row=min_row, max_col=width, values_only=True)
         filled, done = 0, False
         while not done:
@@ -145,7 +146,7 @@ def sheet_rows(wb, ws, sheet: str, problems: Problems, limits: Limits, width: in
                 warnings.simplefilter("ignore")
                 for values in rows:
                     n += 1
-                    if values.count(None) == len(values):  # blank, or openpyxl's filler for a missing row
+                    if values.count(None) == len(values) and n not in formula_rows:  # blank, or a filler row
                         continue
                     chunk.append((n, values))
                     if len(chunk) >= (1 if header else 500):
