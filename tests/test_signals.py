@@ -75,6 +75,20 @@ def test_signal_mid_solve_writes_the_best_schedule_so_far(signum, slow_book, tmp
     assert doc["solve"]["seconds"] < 50
 
 
+def test_signal_while_building_writes_nothing_and_says_so(tmp_path):
+    book = tmp_path / "conference.xlsx"
+    write_workbook(book, synthetic(300, 8, seed=1))  # building its model takes several seconds
+    out = tmp_path / "out"
+    proc = subprocess.Popen([*CLI, "solve", str(book), "--out", str(out), "--time-limit", "60", "--workers", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3.0)
+    proc.send_signal(signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stdout + stderr
+    assert "interrupted while the model was being built; nothing written" in stderr
+    assert "Traceback" not in stdout + stderr and not out.exists()
+
+
 WRITER = r"""
 import sys, sessionplan as sp
 from sessionplan.api import Solution

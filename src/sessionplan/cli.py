@@ -128,10 +128,15 @@ def solve(
         with stop_on_signals():  # Ctrl-C and SIGTERM end the search; the best schedule is written
             sol = api.solve(inst, time_limit=time_limit, workers=workers, seed=seed, progress=progress, baseline=base,
                             deadline=started + time_limit - write_reserve(len(inst.talks)))
-        sol.source = str(path) if workbook else "workshop (bundled)"
+    except KeyboardInterrupt:  # before the search began: there is nothing to write
+        if status_line is not None:
+            status_line.stop()
+        err.print("interrupted while the model was being built; nothing written")
+        raise typer.Exit(130) from None
     finally:
         if status_line is not None:
             status_line.stop()
+    sol.source = str(path) if workbook else "workshop (bundled)"
     with deferred_signals():  # a schedule found is written completely
         written = write_protected(sol, out_dir, replace=replace)
     _summary(sol)
