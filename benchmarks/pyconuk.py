@@ -127,7 +127,7 @@ def to_sessionplan(p: Problem) -> Instance:
     return Instance(
         name="pyconuk-2016", talks=talks, speakers=list(speakers.values()),
         rooms=[Room(name=v, capacity=c) for v, c in VENUES.items()], slots=slot_objs, constraints=rows,
-        weights_given={"topic_cohesion": 0, "topic_parallel": 0, "room_capacity": 1},
+        weights_given={"topic_cohesion": 0, "topic_parallel": 0, "topic_clash": 0, "room_capacity": 1},
     )
 
 

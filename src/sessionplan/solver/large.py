@@ -18,7 +18,6 @@ exact model does not fit in memory or time. Then:
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
@@ -26,13 +25,15 @@ from datetime import date
 
 from ..model import Instance, Placement, Talk
 from ..rules import PAIR_KINDS
-from ..similarity import related_pairs
+from ..similarity import related_pairs, topic_clusters
 
 PER_TALK = 60          # candidates kept per talk (fewer in very large conferences)
 CANDIDATE_BUDGET = 60_000
 FREE_PER_TALK = 12     # of which places left free by the construction
 FREE_SCAN = 400
 UNPLACED_PER_TALK = 600
+SESSIONS_TRIED = 100   # sessions tried for each topic group
+IDLE_TOLERANCE = 10    # minutes a group may leave idle beyond the talk's tightest fit
 
 
 def candidate_count(instance: Instance) -> int:
@@ -45,27 +46,13 @@ def candidate_count(instance: Instance) -> int:
 
 
 def clusters(instance: Instance) -> dict[str, str]:
-    """Talk id -> group key: its first topic, else a text cluster of about a session's size."""
+    """Talk id -> group key: its first topic, else its cluster of related talks (the
+    language-neutral clusters ``sessionplan topics`` shows)."""
     out = {t.id: f"topic:{t.topics[0].casefold()}" for t in instance.talks if t.topics}
-    rest = [t for t in instance.talks if not t.topics]
-    if not rest:
-        return out
-    per_session = max(1, round(len(instance.slots) * len(instance.rooms) / max(1, len(instance.sessions) * len(instance.rooms))))
-    k = max(1, math.ceil(len(rest) / max(2, per_session)))
-    if k == 1 or len(rest) < 3:
-        out.update({t.id: "text:0" for t in rest})
-        return out
-    from sklearn.cluster import KMeans
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    from ..similarity import talk_text
-
-    try:
-        m = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform([talk_text(t) for t in rest])
-        labels = KMeans(n_clusters=min(k, len(rest)), n_init=3, random_state=0).fit_predict(m)
-    except ValueError:
-        labels = [0] * len(rest)
-    out.update({t.id: f"text:{lab}" for t, lab in zip(rest, labels)})
+    if len(out) < len(instance.talks):
+        for k, members in enumerate(topic_clusters(instance)):
+            for tid in members:
+                out.setdefault(tid, f"cluster:{k}")
     return out
 
 
@@ -110,16 +97,16 @@ class Construction:
         self.occupants: dict[tuple, set[str]] = defaultdict(set)  # (room, day) -> talks
         self.session_talks: dict[tuple, list[str]] = defaultdict(list)
         self.session_used: dict[tuple, int] = defaultdict(int)
-        self._by_session: dict[tuple, dict[tuple, list[Placement]]] = {}
+        self._places: dict[tuple, dict[tuple, list[Placement]]] = {}
 
     def by_session(self, talk: Talk, room: str) -> dict[tuple, list[Placement]]:
         key = (talk.duration, room)
-        if key not in self._by_session:
+        if key not in self._places:
             out: dict[tuple, list[Placement]] = defaultdict(list)
             for p in self.inst.templates(talk.duration, room):
                 out[(p.day, p.session, room)].append(p)
-            self._by_session[key] = dict(out)
-        return self._by_session[key]
+            self._places[key] = dict(out)
+        return self._places[key]
 
     def fits(self, talk: Talk, p: Placement) -> bool:
         d = p.day
@@ -165,22 +152,16 @@ class Construction:
     def sorted_places(self, talk: Talk, room: str) -> list[Placement]:
         """All places of the talk's duration in ``room``, least idle time first."""
         key = ("sorted", talk.duration, room)
-        if key not in self._by_session:
-            self._by_session[key] = sorted(self.inst.templates(talk.duration, room),
+        if key not in self._places:
+            self._places[key] = sorted(self.inst.templates(talk.duration, room),
                                            key=lambda p: (_idle(p), p.day, p.start, p.session))
-        return self._by_session[key]
+        return self._places[key]
 
-    def tightest(self, talk: Talk) -> tuple[int, int]:
-        """The fewest slots and least idle minutes of any grid place of the talk."""
+    def tightest_place(self, talk: Talk) -> Placement | None:
+        """The talk's least wasteful grid place (fewest slots, least idle time)."""
         rooms = [talk.room] if talk.room else [r.name for r in self.inst.rooms]
         firsts = [self.sorted_places(talk, room)[0] for room in rooms if self.sorted_places(talk, room)]
-        return min((_idle(p) for p in firsts), default=(0, 0))
-
-    def tightest_minutes(self, talk: Talk) -> int:
-        """The room minutes the talk takes at its tightest place."""
-        rooms = [talk.room] if talk.room else [r.name for r in self.inst.rooms]
-        firsts = [self.sorted_places(talk, room)[0] for room in rooms if self.sorted_places(talk, room)]
-        return min((p.span_end - p.start for p in firsts), default=talk.duration or 0)
+        return min(firsts, key=_idle, default=None)
 
     def first_fit(self, talk: Talk, rooms: list[str], below: int | None) -> Placement | None:
         """The least idle fitting place over ``rooms``; only one strictly tighter than
@@ -326,10 +307,6 @@ def _apply_chain(c: Construction, nodes: list, last: int, free: Placement) -> bo
     return False
 
 
-SESSIONS_TRIED = 100
-IDLE_TOLERANCE = 10  # minutes a group may leave idle beyond the talk's tightest fit
-
-
 def _groups_to_sessions(c: Construction, instance: Instance, group_of: dict[str, str],
                         group_sessions: dict[str, list[tuple]]) -> None:
     """Topics to sessions: each group, largest first, fills the session that seats most
@@ -346,7 +323,7 @@ def _groups_to_sessions(c: Construction, instance: Instance, group_of: dict[str,
     for g in sorted(members, key=lambda g: (-len(members[g]), g)):
         left = sorted(members[g], key=lambda t: (-(t.duration or 0), t.id))
         while len(left) > 1:
-            need = sum(c.tightest_minutes(t) for t in left)
+            need = sum((p.span_end - p.start) if (p := c.tightest_place(t)) else (t.duration or 0) for t in left)
             home = {k[2] for k in group_sessions[g]}
             keys = sorted((k for k in capacity if capacity[k] - c.session_used[k] > 0),
                           key=lambda k: (k[2] not in home, abs(capacity[k] - c.session_used[k] - need), k))
@@ -370,7 +347,8 @@ def _fill(c: Construction, talks: list[Talk], key: tuple) -> list[tuple[Talk, Pl
     """Place ``talks`` (longest first) into session ``key``, tightest place each; kept placed."""
     seated = []
     for talk in talks:
-        fewest, tightest = c.tightest(talk)
+        best = c.tightest_place(talk)
+        fewest, tightest = _idle(best) if best else (0, 0)
         p = c.best_in(talk, [q for q in c.by_session(talk, key[2]).get(key, [])
                              if len(q.slots) == fewest and q.span_end - q.end <= tightest + IDLE_TOLERANCE])
         if p is not None:
