@@ -91,6 +91,13 @@ def _stemmer(code: str):
     return snowballstemmer.stemmer(LANGUAGES[code])
 
 
+@lru_cache(maxsize=200_000)
+def _stem(code: str, word: str) -> str:
+    """The folded stem of a word (memoised: the stemmers are pure Python and texts repeat
+    their words; 1,000 abstracts went from 3.3 s to a fraction)."""
+    return fold(_stemmer(code).stemWord(word))
+
+
 def fold(word: str) -> str:
     """Without accents: the stems of 'Überwachung' and 'uberwachung' are the same."""
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
@@ -122,12 +129,12 @@ class Analysed:
 def analyse(text: str) -> Analysed:
     tokens = words(text)
     lang = language(tokens)
-    stop, stem = _all_stop_words(), _stemmer(lang)
+    stop = _all_stop_words()
     stems, surface = [], {}
     for t in tokens:
         if len(t) < 3 or t in stop:
             continue
-        s = fold(stem.stemWord(t))
+        s = _stem(lang, t)
         stems.append(s)
         surface.setdefault(s, t)
     return Analysed(lang, stems, surface)

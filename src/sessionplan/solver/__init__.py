@@ -147,6 +147,10 @@ def configure(solver: cp_model.CpSolver, opts: Options) -> int:
     # probing costs seconds on these assignment-shaped models and fixes next to
     # nothing (PyCon UK x2: 7.2 s -> 3.2 s; EMF 3.4 s -> 1.35 s; workshop 3.0 -> 2.2)
     p.cp_model_probing_level = 0
+    # symmetry detection found orbits but paid for them in every presolve round and
+    # helped no search: EMF unscheduled_hard 9.3 s -> 4.3 s, PyCon UK x4 11.7 -> 6.3,
+    # the workshop 1.8 -> 1.6 (benchmarks, same run)
+    p.symmetry_level = 0
     # With two workers the default portfolio carries no strong LP, so the bound can
     # stay trivial (EMF re-planning: bound 480 after 60 s; with max_lp: 1140, proven
     # optimal in 2 s). max_lp with default_lp proved PyCon UK fastest (0.30 s against

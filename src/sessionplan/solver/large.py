@@ -97,7 +97,7 @@ class Construction:
         self.occupants: dict[tuple, set[str]] = defaultdict(set)  # (room, day) -> talks
         self.session_talks: dict[tuple, list[str]] = defaultdict(list)
         self.session_used: dict[tuple, int] = defaultdict(int)
-        self._places: dict[tuple, dict[tuple, list[Placement]]] = {}
+        self._places: dict[tuple, object] = {}  # caches by duration and room
 
     def by_session(self, talk: Talk, room: str) -> dict[tuple, list[Placement]]:
         key = (talk.duration, room)
@@ -158,10 +158,15 @@ class Construction:
         return self._places[key]
 
     def tightest_place(self, talk: Talk) -> Placement | None:
-        """The talk's least wasteful grid place (fewest slots, least idle time)."""
-        rooms = [talk.room] if talk.room else [r.name for r in self.inst.rooms]
-        firsts = [self.sorted_places(talk, room)[0] for room in rooms if self.sorted_places(talk, room)]
-        return min(firsts, key=_idle, default=None)
+        """The talk's least wasteful grid place (fewest slots, least idle time).
+
+        It depends on the duration and the required room only: computed once for each."""
+        key = ("tightest", talk.duration, talk.room)
+        if key not in self._places:
+            rooms = [talk.room] if talk.room else [r.name for r in self.inst.rooms]
+            firsts = [places[0] for room in rooms if (places := self.sorted_places(talk, room))]
+            self._places[key] = min(firsts, key=_idle, default=None)
+        return self._places[key]
 
     def first_fit(self, talk: Talk, rooms: list[str], below: int | None) -> Placement | None:
         """The least idle fitting place over ``rooms``; only one strictly tighter than
@@ -403,6 +408,7 @@ def select(instance: Instance, c: Construction, group_of: dict[str, str],
                        for room in instance.session_rooms[(day, label)]},
                       key=lambda k: (c.session_used.get(k, 0), k[0], k[1], k[2]))
     out: dict[str, list[Placement]] = {}
+    free_places: dict[tuple, list[Placement]] = {}
     for talk in instance.talks:
         rooms = [talk.room] if talk.room else rooms_all
         mine = c.placed.get(talk.id)
@@ -420,9 +426,11 @@ def select(instance: Instance, c: Construction, group_of: dict[str, str],
         for key in sorted(near):
             if key[2] in rooms:
                 add(c.by_session(talk, key[2]).get(key, []), limit)
-        free = [q for room in rooms for q in c.sorted_places(talk, room)[:FREE_SCAN]
-                if c.rooms.free((q.room, q.day), q.start, q.span_end)]
-        add(free, FREE_PER_TALK)
+        shape = (talk.duration, talk.room)  # the free places depend on these only
+        if shape not in free_places:
+            free_places[shape] = [q for room in rooms for q in c.sorted_places(talk, room)[:FREE_SCAN]
+                                  if c.rooms.free((q.room, q.day), q.start, q.span_end)]
+        add(free_places[shape], FREE_PER_TALK)
         for key in all_keys:
             if len(chosen) >= limit:
                 break

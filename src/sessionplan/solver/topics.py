@@ -15,6 +15,7 @@ which measured slower). Theme days use ``same_day[d]`` like ``together[k]``.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from fractions import Fraction
 
 from ..similarity import parallel_pairs, related_pairs, topic_clusters
@@ -64,8 +65,7 @@ def _parallel(b: Build, pairs, running: dict) -> None:
     if not weight:
         return
     for pair in pairs:
-        ra = running.setdefault(pair.a, _running(b, pair.a))
-        rb = running.setdefault(pair.b, _running(b, pair.b))
+        ra, rb = _running_of(b, running, pair.a), _running_of(b, running, pair.b)
         cuts = [(ra[t], rb[t]) for t in sorted(set(ra) & set(rb))]
         if not cuts:
             continue
@@ -85,7 +85,7 @@ def _cluster_parallel(b: Build, running: dict) -> None:
             continue
         at: dict[int, list] = {}
         for talk in cluster:
-            for t, lit in running.setdefault(talk, _running(b, talk)).items():
+            for t, lit in _running_of(b, running, talk).items():
                 at.setdefault(t, []).append(lit)
         for t, lits in sorted(at.items()):
             if len(lits) < 2:
@@ -93,6 +93,13 @@ def _cluster_parallel(b: Build, running: dict) -> None:
             excess = b.model.new_int_var(0, len(lits) - 1, f"clash[{n},{t}]")
             b.model.add(excess >= sum(lits) - 1)
             b.penalize("topic_clash", weight, excess, label=f"cluster {n + 1} at {t}")
+
+
+def _running_of(b: Build, running: dict, talk: str) -> dict[int, object]:
+    """The talk's 'runs at' literals, made once per talk and shared by all its pairs."""
+    if talk not in running:
+        running[talk] = _running(b, talk)
+    return running[talk]
 
 
 def _running(b: Build, talk: str) -> dict[int, object]:
@@ -105,12 +112,18 @@ def _running(b: Build, talk: str) -> dict[int, object]:
     spans = [(inst.absolute(p.day, p.start), inst.absolute(p.day, p.end), x) for p, x in b.candidates[talk]]
     starts = sorted({s for s, _, _ in spans} | set(inst.derived("start_times", lambda: sorted(
         {inst.absolute(sl.day, sl.start) for sl in inst.slots}))))
+    covering: dict[int, list] = {}
+    for s, e, x in spans:  # each candidate runs at the start times in [s, e)
+        for k in range(bisect_left(starts, s), bisect_left(starts, e)):
+            covering.setdefault(starts[k], []).append(x)
     out = {}
     for t in starts:
-        lits = [x for s, e, x in spans if s <= t < e]
+        lits = covering.get(t)
+        if lits is None:
+            continue
         if len(lits) == 1:
             out[t] = lits[0]
-        elif lits:
+        else:
             r = b.model.new_bool_var(f"runs[{talk},{t}]")
             b.model.add(r == sum(lits))
             out[t] = r
