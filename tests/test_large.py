@@ -68,3 +68,34 @@ def test_construction_groups_topics():
     # most sessions hold talks of one topic only
     pure = sum(len({groups[t] for t in talks}) == 1 for talks in c.session_talks.values() if talks)
     assert pure / len([v for v in c.session_talks.values() if v]) > 0.6
+
+
+NOTHING_FOUND = {"stop_after_presolve": True}  # CP-SAT ends without a schedule, as when time runs out
+
+
+@pytest.mark.parametrize("max_candidates", [150_000, 100], ids=["exact", "restricted"])
+def test_search_without_schedule_falls_back_on_the_construction(max_candidates):
+    inst = sp.load(sp.bundled_workshop())
+    sol = sp.solve(inst, workers=1, time_limit=20, parameters=NOTHING_FOUND, max_candidates=max_candidates)
+    assert sol.status == "feasible"
+    assert len(sol.assignments) == len(inst.talks)
+    assert sol.evaluation.hard_violations == 0
+    assert sol.result.objective == pytest.approx(sol.evaluation.total)
+    assert any("greedy construction" in n for n in sol.notes)
+    # the joint talk's parts back to back in one room, as the search would have them
+    parts = sorted((a for a in sol.assignments if a.talk in inst.joint_groups["uq-graph"]), key=lambda a: a.start)
+    assert parts[0].end == parts[1].start and parts[0].room == parts[1].room
+
+
+def test_no_fallback_when_the_construction_breaks_a_hard_rule():
+    # "before" rows are not kept by the construction: one it breaks is caught by the evaluator
+    inst = sp.load(sp.bundled_workshop())
+    placed = sp.solve(inst, workers=1, time_limit=20, parameters=NOTHING_FOUND).assignments
+    first, last = placed[0].talk, placed[-1].talk
+    from sessionplan.model import ConstraintRow
+
+    rows = list(inst.constraints) + [ConstraintRow(kind="before", talk=last, target=first, other=first, row=99)]
+    strict = inst.model_copy(update={"constraints": rows})
+    sol = sp.solve(strict, workers=1, time_limit=20, parameters=NOTHING_FOUND)
+    assert sol.status == "unknown" and not sol.assignments
+    assert sol.explanation is not None

@@ -77,7 +77,8 @@ def test_signal_mid_solve_writes_the_best_schedule_so_far(signum, slow_book, tmp
 
 def test_signal_while_building_writes_nothing_and_says_so(tmp_path):
     book = tmp_path / "conference.xlsx"
-    write_workbook(book, synthetic(300, 8, seed=1))  # building its model takes several seconds
+    # reading, construction and model building take about 1 to 7 s on 2 cores
+    write_workbook(book, synthetic(1000, 20, seed=1))
     out = tmp_path / "out"
     proc = subprocess.Popen([*CLI, "solve", str(book), "--out", str(out), "--time-limit", "60", "--workers", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

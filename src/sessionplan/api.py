@@ -23,7 +23,7 @@ from .io.output_workbook import write_solved_workbook
 from .io.schedule_json import dumps, read_schedule_json, schedule_document, sort_assignments, versions
 from .io.workbook import read_workbook
 from .model import Assignment, Instance
-from .solver import LARGE_OFF, Options, Progress, Result, large_instance
+from .solver import LARGE_OFF, Options, Progress, Result, construct, large_instance, to_assignment
 from .solver.large import candidate_count
 from .solver import solve as _solve
 
@@ -136,6 +136,11 @@ def solve(
     if deadline is not None:
         opts.time_limit = max(0.5, min(opts.time_limit or float("inf"), deadline - time.monotonic()))
     result = _solve(inst, opts, baseline=base)
+    if result.status == "unknown" and not result.interrupted and base is None:
+        if _constructed(inst, result):
+            notes.append("The search found no schedule within the time limit: this is the greedy "
+                         "construction, checked by the evaluator; a longer --time-limit lets the "
+                         "search improve on it.")
     result.time_limit = time_limit
     result.assignments = sort_assignments(result.assignments, [r.name for r in inst.rooms])
     ev = evaluate(inst, result.assignments, base) if result.has_schedule else None
@@ -149,6 +154,25 @@ def solve(
             f"No schedule was found within the time limit ({time_limit} s), and none was proven impossible; "
             "a longer --time-limit may find one.", [], "none")
     return Solution(inst, result, ev, source, explanation, base, notes)
+
+
+def _constructed(inst: Instance, result: Result) -> bool:
+    """When the search ran out of time without a schedule: fall back on the greedy
+    construction (the large mode's, or one made now), if it places every talk and the
+    evaluator finds no hard violation in it. ``result`` then carries it, status feasible,
+    priced by the evaluator."""
+    placed = result.construction or construct(inst).placed
+    if len(placed) != len(inst.talks):
+        return False
+    assignments = [to_assignment(p) for p in placed.values()]
+    ev = evaluate(inst, assignments)
+    if ev.hard_violations:
+        return False
+    result.status, result.assignments, result.placements = "feasible", assignments, dict(placed)
+    result.objective = ev.total
+    result.terms = {name: t.penalty for name, t in ev.terms.items()}
+    result.stages["construction"] = {"used": True}
+    return True
 
 
 def read_schedule(path: str | Path, instance: Instance, warnings: Problems | None = None) -> list[Assignment]:

@@ -81,6 +81,8 @@ class Result:
     first_solution_seconds: float | None = None
     stages: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)   # CP-SAT parameters of the (last) search
+    # a complete constructed schedule (large mode), for when the search finds none in time
+    construction: dict[str, Placement] = field(default_factory=dict)
 
     @property
     def gap(self) -> float | None:
@@ -385,6 +387,30 @@ def large_instance(instance: Instance) -> Instance:
 def solve_large(instance: Instance, families: list, opts: Options) -> Result:
     """Construct, restrict the candidates around the construction, then CP-SAT (see large.py)."""
     t0 = time.perf_counter()
+    group_of = large.clusters(instance)
+    made = construct(instance, families, group_of)
+    construct_seconds = time.perf_counter() - t0
+    b = build_model(instance, families, large.select(instance, made, group_of))
+    build_seconds = time.perf_counter() - t0 - construct_seconds
+    left = None if opts.time_limit is None else max(1.0, opts.time_limit - (time.perf_counter() - t0))
+    result = solve_model(b, replace(opts, time_limit=left, hint=made.placed))
+    result.bound = None  # a bound of the restricted model only: not one of the problem
+    if len(made.placed) == len(instance.talks):
+        result.construction = dict(made.placed)
+    result.seconds += construct_seconds + build_seconds
+    result.model_size.update({
+        "restricted": 1, "construction_ms": int(construct_seconds * 1000), "build_ms": int(build_seconds * 1000),
+        "constructed": len(made.placed), "grid_places": candidate_count(instance),
+    })
+    return result
+
+
+def construct(instance: Instance, families: list | None = None,
+              group_of: dict[str, str] | None = None) -> large.Construction:
+    """The greedy construction of large.py: every placement it makes keeps the rules on
+    rooms, speakers, availability, pins, forbids, required rooms, joint groups and hard
+    ``not_parallel`` rows (other hard pair rows are left to the search or a check)."""
+    families = families or FAMILIES
     probe = Build(instance, scale=objective_scale(instance))
     filters = [f.allowed for f in families if hasattr(f, "allowed")]
 
@@ -393,20 +419,7 @@ def solve_large(instance: Instance, families: list, opts: Options) -> Result:
 
     cliques = rows.clique_cover([(r.talk, r.other) for r in instance.constraints
                                  if r.hard and r.kind == "not_parallel"])
-    group_of = large.clusters(instance)
-    made = large.construct(instance, allowed, cliques, group_of)
-    construct_seconds = time.perf_counter() - t0
-    b = build_model(instance, families, large.select(instance, made, group_of))
-    build_seconds = time.perf_counter() - t0 - construct_seconds
-    left = None if opts.time_limit is None else max(1.0, opts.time_limit - (time.perf_counter() - t0))
-    result = solve_model(b, replace(opts, time_limit=left, hint=made.placed))
-    result.bound = None  # a bound of the restricted model only: not one of the problem
-    result.seconds += construct_seconds + build_seconds
-    result.model_size.update({
-        "restricted": 1, "construction_ms": int(construct_seconds * 1000), "build_ms": int(build_seconds * 1000),
-        "constructed": len(made.placed), "grid_places": candidate_count(instance),
-    })
-    return result
+    return large.construct(instance, allowed, cliques, group_of or large.clusters(instance))
 
 
 def solve_lexicographic(b: Build, opts: Options, first: tuple[str, ...]) -> Result:
