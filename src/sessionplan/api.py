@@ -144,6 +144,9 @@ def solve(
     result.time_limit = time_limit
     result.assignments = sort_assignments(result.assignments, [r.name for r in inst.rooms])
     ev = evaluate(inst, result.assignments, base) if result.has_schedule else None
+    if ev is not None and not result.priced:
+        result.objective = ev.total
+        result.terms = {name: t.penalty for name, t in ev.terms.items()}
     explanation = None
     if result.status == "infeasible":
         if deadline is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -130,7 +130,7 @@ class Instance(BaseModel):
     rooms: list[Room]
     slots: list[Slot]
     constraints: list[ConstraintRow] = []
-    weights_given: dict[str, float] = {}
+    weights_given: dict[str, Annotated[float, Field(ge=0)]] = {}  # penalties are never rewards
     _derived: dict = PrivateAttr(default_factory=dict)
 
     def with_weights(self, weights: dict[str, float]) -> Instance:

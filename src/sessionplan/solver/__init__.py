@@ -81,6 +81,9 @@ class Result:
     first_solution_seconds: float | None = None
     stages: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)   # CP-SAT parameters of the (last) search
+    # False when the search stopped early and the exact pricing ran out of time (a loaded
+    # machine): the objective may then count slack auxiliaries; the evaluator prices it
+    priced: bool = True
     # a complete constructed schedule (large mode), for when the search finds none in time
     construction: dict[str, Placement] = field(default_factory=dict)
 
@@ -183,7 +186,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         s = self.state
         s.solutions += 1
         s.objective = self.objective_value / self.scale
-        s.bound = self.best_objective_bound / self.scale
+        s.bound = max(0.0, self.best_objective_bound / self.scale)  # see solve_model
         s.seconds = time.perf_counter() - self.t0
         if self.first is None:
             self.first = s.seconds
@@ -237,11 +240,14 @@ def solve_model(b: Build, opts: Options) -> Result:
     chosen = b.chosen(solver) if has_solution else {}
     objective = bound = None
     terms: dict[str, float] = {}
+    priced = True
     if has_solution:
         value = solver.value
         if b.penalties:
             objective = solver.objective_value / b.scale
-            bound = solver.best_objective_bound / b.scale
+            # every penalty is a non-negative weight times a non-negative amount: before
+            # the LP has run, CP-SAT's bound can be below 0, which says less than 0 does
+            bound = max(0.0, solver.best_objective_bound / b.scale)
             if status != "optimal":
                 # a search stopped early may leave auxiliary literals slack (a pair
                 # together but not counted so): price the schedule exactly
@@ -249,6 +255,8 @@ def solve_model(b: Build, opts: Options) -> Result:
                 if exact is not None:
                     objective = min(objective, exact.objective_value / b.scale)
                     value = exact.value
+                else:
+                    priced = False
         else:
             objective = bound = 0.0
         terms = b.term_values(value)
@@ -269,6 +277,7 @@ def solve_model(b: Build, opts: Options) -> Result:
             "constraints": len(proto.constraints),
         },
         interrupted=interrupted,
+        priced=priced,
         placements=chosen,
         first_solution_seconds=cb.first,
         parameters=parameters_used(solver),
