@@ -99,3 +99,12 @@ def test_no_fallback_when_the_construction_breaks_a_hard_rule():
     sol = sp.solve(strict, workers=1, time_limit=20, parameters=NOTHING_FOUND)
     assert sol.status == "unknown" and not sol.assignments
     assert sol.explanation is not None
+
+
+def test_no_time_to_build_gives_the_construction_at_once():
+    inst = synthetic(150, 5, seed=2)
+    sol = sp.solve(inst, workers=1, time_limit=0.5, max_candidates=1000)
+    assert sol.status == "feasible" and sol.evaluation.hard_violations == 0
+    assert sol.result.model_size["constructed"] == 150 and "booleans" not in sol.result.model_size
+    assert sol.result.objective == pytest.approx(sol.evaluation.total)
+    assert any("greedy construction" in n for n in sol.notes)
