@@ -136,14 +136,17 @@ def solve(
     if deadline is not None:
         opts.time_limit = max(0.5, min(opts.time_limit or float("inf"), deadline - time.monotonic()))
     result = _solve(inst, opts, baseline=base)
+    ev = None
     if result.status == "unknown" and not result.interrupted and base is None:
-        if _constructed(inst, result):
+        ev = _constructed(inst, result)
+        if ev is not None:
             notes.append("The search found no schedule within the time limit: this is the greedy "
                          "construction, checked by the evaluator; a longer --time-limit lets the "
                          "search improve on it.")
     result.time_limit = time_limit
     result.assignments = sort_assignments(result.assignments, [r.name for r in inst.rooms])
-    ev = evaluate(inst, result.assignments, base) if result.has_schedule else None
+    if ev is None and result.has_schedule:
+        ev = evaluate(inst, result.assignments, base)
     if ev is not None and not result.priced:
         result.objective = ev.total
         result.terms = {name: t.penalty for name, t in ev.terms.items()}
@@ -159,23 +162,22 @@ def solve(
     return Solution(inst, result, ev, source, explanation, base, notes)
 
 
-def _constructed(inst: Instance, result: Result) -> bool:
+def _constructed(inst: Instance, result: Result) -> Evaluation | None:
     """When the search ran out of time without a schedule: fall back on the greedy
     construction (the large mode's, or one made now), if it places every talk and the
     evaluator finds no hard violation in it. ``result`` then carries it, status feasible,
-    priced by the evaluator."""
+    to be priced by the evaluator; its evaluation is returned (None: no fallback)."""
     placed = result.construction or construct(inst).placed
     if len(placed) != len(inst.talks):
-        return False
+        return None
     assignments = [to_assignment(p) for p in placed.values()]
     ev = evaluate(inst, assignments)
     if ev.hard_violations:
-        return False
+        return None
     result.status, result.assignments, result.placements = "feasible", assignments, dict(placed)
-    result.objective = ev.total
-    result.terms = {name: t.penalty for name, t in ev.terms.items()}
+    result.priced = False  # no solver prices a construction
     result.stages["construction"] = {"used": True}
-    return True
+    return ev
 
 
 def read_schedule(path: str | Path, instance: Instance, warnings: Problems | None = None) -> list[Assignment]:

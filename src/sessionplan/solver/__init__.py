@@ -81,8 +81,8 @@ class Result:
     first_solution_seconds: float | None = None
     stages: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)   # CP-SAT parameters of the (last) search
-    # False when the search stopped early and the exact pricing ran out of time (a loaded
-    # machine): the objective may then count slack auxiliaries; the evaluator prices it
+    # False when no exact solver price exists: the search stopped early and the pricing ran
+    # out of time (a loaded machine), or the schedule is the construction; the evaluator prices it
     priced: bool = True
     # a complete constructed schedule (large mode), for when the search finds none in time
     construction: dict[str, Placement] = field(default_factory=dict)
@@ -404,13 +404,14 @@ def solve_large(instance: Instance, families: list, opts: Options) -> Result:
     made = construct(instance, families, group_of)
     construct_seconds = time.perf_counter() - t0
     complete = len(made.placed) == len(instance.talks)
+    size = {"restricted": 1, "construction_ms": int(construct_seconds * 1000),
+            "constructed": len(made.placed), "grid_places": candidate_count(instance)}
     if opts.time_limit is not None and complete and \
             opts.time_limit - construct_seconds < BUILD_PER_CONSTRUCTION * construct_seconds + MIN_SEARCH:
         # no time to select, build and search: the construction is the answer (api prices it)
         skipped = Result.without_search("unknown", opts, construct_seconds)
         skipped.construction = dict(made.placed)
-        skipped.model_size = {"restricted": 1, "construction_ms": int(construct_seconds * 1000),
-                              "constructed": len(made.placed), "grid_places": candidate_count(instance)}
+        skipped.model_size = size
         return skipped
     b = build_model(instance, families, large.select(instance, made, group_of))
     build_seconds = time.perf_counter() - t0 - construct_seconds
@@ -420,10 +421,7 @@ def solve_large(instance: Instance, families: list, opts: Options) -> Result:
     if complete:
         result.construction = dict(made.placed)
     result.seconds += construct_seconds + build_seconds
-    result.model_size.update({
-        "restricted": 1, "construction_ms": int(construct_seconds * 1000), "build_ms": int(build_seconds * 1000),
-        "constructed": len(made.placed), "grid_places": candidate_count(instance),
-    })
+    result.model_size.update(size, build_ms=int(build_seconds * 1000))
     return result
 
 

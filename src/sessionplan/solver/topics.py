@@ -130,16 +130,6 @@ def _running(b: Build, talk: str) -> dict[int, object]:
     return out
 
 
-def _parallel_partners(b: Build) -> dict[str, list[str]]:
-    if "parallel_partners" not in b._cache:
-        out: dict[str, list[str]] = {}
-        for pair in parallel_pairs(b.instance):
-            out.setdefault(pair.a, []).append(pair.b)
-            out.setdefault(pair.b, []).append(pair.a)
-        b._cache["parallel_partners"] = out
-    return b._cache["parallel_partners"]
-
-
 def _theme_days(b: Build, pairs) -> None:
     """A related pair on no common day pays its strength."""
     weight = b.instance.weights["topic_day"]
