@@ -29,6 +29,15 @@ def imported_book(tmp_path, source, name="conf.xlsx"):
     return tmp_path / name, res.output
 
 
+def refused(tmp_path, name: str, text: str) -> str:
+    """Write ``text`` to ``name``, import it, and return the problems it was refused with."""
+    src = tmp_path / name
+    src.write_text(text, encoding="utf-8")
+    with pytest.raises(sp.InputError) as exc:
+        import_schedule(src)
+    return str(exc.value)
+
+
 def talks_sheet(path):
     ws = load_workbook(path)["Talks"]
     rows = list(ws.iter_rows(values_only=True))
@@ -99,11 +108,8 @@ def test_bad_json_names_file_and_paths_and_writes_nothing(tmp_path):
 
 
 def test_not_json_reports_the_line(tmp_path):
-    bad = tmp_path / "broken.json"
-    bad.write_text('{"schedule":\n {"conference": [}\n}')
-    with pytest.raises(sp.InputError) as exc:
-        import_schedule(bad)
-    assert "broken.json line 2" in str(exc.value) and "not valid JSON" in str(exc.value)
+    msg = refused(tmp_path, "broken.json", '{"schedule":\n {"conference": [}\n}')
+    assert "broken.json line 2" in msg and "not valid JSON" in msg
 
 
 # -- frab schedule.xml ----------------------------------------------------------------
@@ -154,20 +160,14 @@ def test_xml_entities_are_refused(tmp_path, text, line):
 def test_xml_problems_name_lines(tmp_path):
     text = (FIXTURES / "31c3_night.xml").read_text()
     text = text.replace("<duration>00:30</duration>", "<duration>half an hour</duration>", 1)
-    bad = tmp_path / "bad.xml"
-    bad.write_text(text)
-    with pytest.raises(sp.InputError) as exc:
-        import_schedule(bad)
+    msg = refused(tmp_path, "bad.xml", text)
     line = next(i for i, s in enumerate(text.splitlines(), 1) if "<event " in s)
-    assert f"bad.xml line {line}" in str(exc.value) and "bad duration" in str(exc.value)
+    assert f"bad.xml line {line}" in msg and "bad duration" in msg
 
 
 def test_xml_not_well_formed(tmp_path):
-    bad = tmp_path / "cut.xml"
-    bad.write_text("<schedule>\n<day date='2020-01-01'>\n<room name='A'>\n")
-    with pytest.raises(sp.InputError) as exc:
-        import_schedule(bad)
-    assert "cut.xml line 4" in str(exc.value) and "not well-formed" in str(exc.value)
+    msg = refused(tmp_path, "cut.xml", "<schedule>\n<day date='2020-01-01'>\n<room name='A'>\n")
+    assert "cut.xml line 4" in msg and "not well-formed" in msg
 
 
 # -- pretalx widget JSON -----------------------------------------------------------------
@@ -214,11 +214,7 @@ def test_widget_unknown_ids_are_problems(tmp_path):
                      {"code": "Y", "title": "U", "speakers": ["nobody"], "room": 1,
                       "start": "2025-05-10T09:00:00+02:00", "duration": 30}],
            "rooms": [{"id": 1, "name": "R"}], "speakers": []}
-    src = tmp_path / "w.json"
-    src.write_text(json.dumps(doc))
-    with pytest.raises(sp.InputError) as exc:
-        import_schedule(src)
-    msg = str(exc.value)
+    msg = refused(tmp_path, "w.json", json.dumps(doc))
     assert "w.json talks[0]: room id 9" in msg and "w.json talks[1]: speaker code 'nobody'" in msg
 
 
@@ -242,22 +238,15 @@ def test_csv_talks_and_speakers_only(tmp_path):
 
 
 def test_csv_problems_name_lines(tmp_path):
-    src = tmp_path / "talks.csv"
-    src.write_text("id;title;speakers;duration\nP1;A;Ana;soon\nP1;B;Ben;30\nP3;;;\n", encoding="utf-8")
-    with pytest.raises(sp.InputError) as exc:
-        import_schedule(src)
-    msg = str(exc.value)
+    msg = refused(tmp_path, "talks.csv", "id;title;speakers;duration\nP1;A;Ana;soon\nP1;B;Ben;30\nP3;;;\n")
     assert "talks.csv line 2: bad duration" in msg
     assert "talks.csv line 3: talk id 'P1' is used twice (also line 2)" in msg
     assert "talks.csv line 4: the title is empty" in msg and "talks.csv line 4: no speaker" in msg
 
 
 def test_csv_without_title_column(tmp_path):
-    src = tmp_path / "talks.csv"
-    src.write_text("name of talk,who\nA,Ana\n")
-    with pytest.raises(sp.InputError) as exc:
-        import_schedule(src)
-    assert "no 'title' column" in str(exc.value) and "no 'speakers' column" in str(exc.value)
+    msg = refused(tmp_path, "talks.csv", "name of talk,who\nA,Ana\n")
+    assert "no 'title' column" in msg and "no 'speakers' column" in msg
 
 
 # -- the real published schedules -------------------------------------------------------
