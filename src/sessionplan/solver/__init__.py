@@ -1,8 +1,10 @@
 """Build the CP-SAT model from the constraint families and solve it.
 
 Each family module may define ``allowed(build, talk, placement)`` (prune a candidate
-before it gets a variable), ``prune(build, places)`` (prune across talks) and
-``add(build)`` (constraints and named penalties).
+before it gets a variable), ``prune(build, places)`` (prune across talks), ``costs(build,
+talk, placement)`` (penalties of one placement alone, which the relaxation also sees) and
+``add(build)`` (constraints and named penalties). Before building, the assignment
+relaxation (relaxation.py) gives a bound and often the proven optimum.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from ortools.sat.python import cp_model
 from ..baseline import Baseline
 from ..model import Assignment, Instance, Placement
 from ..periods import format_time
-from . import capacity, joint, large, placement, rows, speakers, topics
+from . import capacity, joint, large, placement, relaxation, rows, speakers, topics
 from .large import candidate_count
 from .build import Build
 from .changes import TERMS as CHANGE_TERMS
@@ -62,6 +64,8 @@ class Options:
     # above this many grid places, solve in a neighbourhood of a constructed schedule
     max_candidates: int | None = 150_000
     parameters: dict = field(default_factory=dict)
+    # try the assignment relaxation first (relaxation.py): a bound, and often the optimum
+    relaxation: bool = True
 
 
 @dataclass
@@ -116,19 +120,30 @@ def objective_scale(instance: Instance) -> int:
     return 100 * lcm(1, *dens)
 
 
-def build_model(instance: Instance, families: list | None = None,
-                candidates: dict[str, list[Placement]] | None = None) -> Build:
-    """The model over every grid place of every talk, or over the given ``candidates``."""
-    families = families or FAMILIES
+def candidate_places(instance: Instance, families: list,
+                     candidates: dict[str, list[Placement]] | None = None) -> tuple[Build, dict[str, list[Placement]]]:
+    """An empty build and every talk's places that the families allow (before variables)."""
     b = Build(instance, scale=objective_scale(instance))
     places: dict[str, list[Placement]] = {}
     filters = [f.allowed for f in families if hasattr(f, "allowed")]
     for talk in instance.talks:
         pool = instance.placements(talk) if candidates is None else candidates[talk.id]
-        places[talk.id] = [p for p in pool if all(ok(b, talk, p) for ok in filters)]
+        for ok in filters:
+            pool = [p for p in pool if ok(b, talk, p)]
+        places[talk.id] = pool
     for f in families:
         if hasattr(f, "prune"):
             f.prune(b, places)
+    return b, places
+
+
+def build_model(instance: Instance, families: list | None = None,
+                candidates: dict[str, list[Placement]] | None = None,
+                allowed: tuple[Build, dict[str, list[Placement]]] | None = None) -> Build:
+    """The model over every grid place of every talk, or over the given ``candidates``
+    (``allowed``: the result of ``candidate_places``, when it was computed already)."""
+    families = families or FAMILIES
+    b, places = allowed or candidate_places(instance, families, candidates)
     for talk in instance.talks:
         b.candidates[talk.id] = [
             (p, b.model.new_bool_var(f"x[{talk.id},{p.room},{p.day},{format_time(p.start)}]"))
@@ -176,9 +191,12 @@ def configure(solver: cp_model.CpSolver, opts: Options) -> int:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, scale: int, progress: Callable[[Progress], None] | None, t0: float):
+    def __init__(self, scale: int, progress: Callable[[Progress], None] | None, t0: float,
+                 known_bound: int | None = None):
         super().__init__()
         self.scale, self.progress_fn, self.t0 = scale, progress, t0
+        self.known = known_bound
+        self.reached = False
         self.state = Progress()
         self.first: float | None = None
 
@@ -186,7 +204,10 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         s = self.state
         s.solutions += 1
         s.objective = self.objective_value / self.scale
-        s.bound = max(0.0, self.best_objective_bound / self.scale)  # see solve_model
+        s.bound = max(0.0, self.best_objective_bound / self.scale, (self.known or 0) / self.scale)
+        if self.known is not None and round(self.objective_value) <= self.known:
+            self.reached = True
+            self.stop_search()
         s.seconds = time.perf_counter() - self.t0
         if self.first is None:
             self.first = s.seconds
@@ -194,8 +215,11 @@ class _Callback(cp_model.CpSolverSolutionCallback):
             self.progress_fn(s)
 
 
-def solve_model(b: Build, opts: Options) -> Result:
-    """Solve in a worker thread so the main thread can turn Ctrl-C into a clean stop."""
+def solve_model(b: Build, opts: Options, known_bound: int | None = None) -> Result:
+    """Solve in a worker thread so the main thread can turn Ctrl-C into a clean stop.
+
+    ``known_bound`` (objective units, e.g. the relaxation's) is a lower bound proven
+    elsewhere: a schedule that reaches it ends the search, proven optimal."""
     solver = cp_model.CpSolver()
     t0 = time.perf_counter()
     # time kept for pricing the schedule exactly if the search stops before optimality
@@ -207,7 +231,7 @@ def solve_model(b: Build, opts: Options) -> Result:
         if opts.time_limit is not None:
             opts = replace(opts, time_limit=max(0.5, opts.time_limit - (time.perf_counter() - t0)))
     workers = configure(solver, opts)
-    cb = _Callback(b.scale, opts.progress, t0)
+    cb = _Callback(b.scale, opts.progress, t0, known_bound)
     out: dict = {}
     interrupted = False
     done = threading.Event()
@@ -247,7 +271,9 @@ def solve_model(b: Build, opts: Options) -> Result:
             objective = solver.objective_value / b.scale
             # every penalty is a non-negative weight times a non-negative amount: before
             # the LP has run, CP-SAT's bound can be below 0, which says less than 0 does
-            bound = max(0.0, solver.best_objective_bound / b.scale)
+            bound = max(0.0, solver.best_objective_bound / b.scale, (known_bound or 0) / b.scale)
+            if status == "feasible" and cb.reached and not interrupted:
+                status = "optimal"  # the search reached the known bound (exact: priced >= bound)
             if status != "optimal":
                 # a search stopped early may leave auxiliary literals slack (a pair
                 # together but not counted so): price the schedule exactly
@@ -367,16 +393,41 @@ def solve(instance: Instance, opts: Options | None = None, baseline: Baseline | 
     if opts.max_candidates and candidate_count(instance) > opts.max_candidates:
         return solve_large(large_instance(instance), families, opts)
     t0 = time.perf_counter()
-    b = build_model(instance, families)
+    allowed = candidate_places(instance, families)
+    relaxed = None
+    if opts.relaxation and baseline is None and not opts.extra_families:
+        # the evaluator knows every rule of FAMILIES, so it can vouch for the matching
+        budget = 1.0 if opts.time_limit is None else min(1.0, 0.05 * opts.time_limit)
+        relaxed = relaxation.relax(*allowed, families, seconds=budget)
+        if relaxed.proven:
+            return relaxed_result(relaxed, allowed[0].scale, opts, time.perf_counter() - t0,
+                                  sum(map(len, allowed[1].values())))
+    b = build_model(instance, families, allowed=allowed)
     build_seconds = time.perf_counter() - t0
     if opts.time_limit is not None:  # the limit covers building too
         opts = replace(opts, time_limit=max(0.5, opts.time_limit - build_seconds))
     if baseline is not None and any(p.term in CHANGE_TERMS for p in b.penalties):
         result = solve_lexicographic(b, opts, CHANGE_TERMS)
     else:
-        result = solve_model(b, opts)
+        result = solve_model(b, opts, known_bound=relaxed and relaxed.bound)
     result.model_size["build_ms"] = int(build_seconds * 1000)
+    if relaxed is not None:
+        result.model_size["relaxation_ms"] = int(relaxed.seconds * 1000)
     return result
+
+
+def relaxed_result(relaxed: relaxation.Relaxed, scale: int, opts: Options, seconds: float,
+                   booleans: int) -> Result:
+    """The relaxation's matching, proven optimal: no model was built, no search ran."""
+    ev = relaxed.evaluation
+    return Result(
+        status="optimal", objective=ev.total, bound=relaxed.bound / scale, seconds=seconds,
+        assignments=[to_assignment(p) for p in relaxed.placements.values()],
+        terms={name: t.penalty for name, t in ev.terms.items() if t.penalty},
+        workers=opts.workers or os.cpu_count() or 1, seed=opts.seed, time_limit=opts.time_limit,
+        model_size={"booleans": booleans, "variables": 0, "constraints": 0,
+                    "relaxation_rounds": relaxed.rounds, "relaxation_ms": int(relaxed.seconds * 1000)},
+        placements=dict(relaxed.placements), first_solution_seconds=seconds)
 
 
 LARGE_OFF = ("topic_parallel", "topic_clash")

@@ -7,8 +7,9 @@ the same workbook always gives the same model.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from fractions import Fraction
 
@@ -17,6 +18,14 @@ from ortools.sat.python import cp_model
 from ..model import Instance, Placement, Talk
 
 SessionKey = tuple[date, str, str]
+
+
+@lru_cache(maxsize=4096)
+def _coefficient(weight: float, amount: float | Fraction, scale: int) -> int:
+    value = Fraction(str(weight)) * Fraction(amount) * scale
+    if value.denominator != 1:
+        raise ValueError(f"weight {weight} x {amount} is not exact at scale {scale}")
+    return int(value)
 
 
 @dataclass
@@ -48,10 +57,7 @@ class Build:
 
     def coefficient(self, weight: float, amount: float | Fraction = 1) -> int:
         """Integer objective coefficient of ``weight * amount`` at this build's scale."""
-        value = Fraction(str(weight)) * Fraction(amount) * self.scale
-        if value.denominator != 1:
-            raise ValueError(f"weight {weight} x {amount} is not exact at scale {self.scale}")
-        return int(value)
+        return _coefficient(weight, amount, self.scale)
 
     def objective(self) -> cp_model.LinearExprT:
         """The objective: the sum of every penalty so far, in objective units."""
@@ -61,6 +67,17 @@ class Build:
         coeff = self.coefficient(weight, amount)
         if coeff:
             self.penalties.append(Penalty(term, coeff, expr, label))
+
+    def add_costs(self, costs: Callable[[Build, Talk, Placement], tuple[tuple[str, float, float], ...]]) -> None:
+        """Penalise every candidate by a family's ``costs(build, talk, placement)``
+        (a tuple of (term, weight, amount), empty for none).
+
+        Such per-placement costs are all the relaxation (relaxation.py) sees: a family
+        whose penalties depend on one placement only declares them this way."""
+        for talk in self.talks:
+            for p, x in self.candidates[talk.id]:
+                for term, weight, amount in costs(self, talk, p):
+                    self.penalize(term, weight, x, amount=amount, label=talk.id)
 
     # -- views on the candidates ---------------------------------------------------
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from ..model import Placement, Talk
 from ..rules import seats_short
 from .build import Build
 
 NAME = "capacity"
 
 
+def costs(b: Build, talk: Talk, p: Placement) -> tuple:
+    """The penalties of placing ``talk`` at ``p`` alone: ((term, weight, amount), ...)."""
+    short = seats_short(b.instance, talk, p.room)
+    return (("room_capacity", b.instance.weights["room_capacity"], short),) if short else ()
+
+
 def add(b: Build) -> None:
-    weight = b.instance.weights["room_capacity"]
-    for talk in b.talks:
-        for p, x in b.candidates[talk.id]:
-            short = seats_short(b.instance, talk, p.room)
-            if short:
-                b.penalize("room_capacity", weight, x, amount=short, label=talk.id)
+    b.add_costs(costs)

@@ -25,12 +25,9 @@ class Changes:
         base = self.baseline.places.get(talk.id)
         return not (talk.pinned and base is not None and Place.of(p) != base)
 
+    def costs(self, b: Build, talk: Talk, p: Placement) -> tuple:
+        kind = self.baseline.change(talk.id, p)
+        return ((f"moved_{kind}", b.instance.weights[f"moved_{kind}"], 1),) if kind is not None else ()
+
     def add(self, b: Build) -> None:
-        w = b.instance.weights
-        for talk in b.talks:
-            if talk.id not in self.baseline.places:
-                continue
-            for p, x in b.candidates[talk.id]:
-                kind = self.baseline.change(talk.id, p)
-                if kind is not None:
-                    b.penalize(f"moved_{kind}", w[f"moved_{kind}"], x, label=talk.id)
+        b.add_costs(self.costs)

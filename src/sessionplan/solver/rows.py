@@ -17,7 +17,8 @@ def allowed(b: Build, talk: Talk, p: Placement) -> bool:
     rows = b._cache.get("hard_single_rows")
     if rows is None:
         rows = b._cache["hard_single_rows"] = hard_single_rows(b.instance)
-    return not any(placement_breaks(row, p) for row in rows.get(talk.id, ()))
+    mine = rows.get(talk.id)
+    return not mine or not any(placement_breaks(row, p) for row in mine)
 
 
 def hard_single_rows(instance) -> dict[str, list[ConstraintRow]]:

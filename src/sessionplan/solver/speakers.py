@@ -15,7 +15,7 @@ def allowed(b: Build, talk: Talk, p: Placement) -> bool:
 
 def add(b: Build) -> None:
     add_overlaps(b)
-    add_prefers(b)
+    b.add_costs(costs)
 
 
 def add_overlaps(b: Build) -> None:
@@ -28,11 +28,7 @@ def add_overlaps(b: Build) -> None:
                 b.model.add_at_most_one(lits)
 
 
-def add_prefers(b: Build) -> None:
-    inst = b.instance
-    weight = inst.weights["speaker_prefers"]
-    for talk in b.talks:
-        for p, x in b.candidates[talk.id]:
-            missed = prefers_missed(inst, talk, p.day, p.start, p.end, p.session)
-            if missed:
-                b.penalize("speaker_prefers", weight, x, amount=len(missed), label=talk.id)
+def costs(b: Build, talk: Talk, p: Placement) -> tuple:
+    """Speakers who prefer other periods: ((term, weight, amount),) or ()."""
+    missed = prefers_missed(b.instance, talk, p.day, p.start, p.end, p.session)
+    return (("speaker_prefers", b.instance.weights["speaker_prefers"], len(missed)),) if missed else ()
