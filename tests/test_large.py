@@ -9,8 +9,7 @@ import pytest
 import sessionplan as sp
 from sessionplan.generate import synthetic
 from sessionplan.model import ConstraintRow, Instance, Room, Slot, Speaker, Talk
-from sessionplan.solver import FAMILIES, large
-from sessionplan.solver.build import Build
+from sessionplan.solver import large, placement_filter
 
 MON = date(2027, 3, 8)
 
@@ -36,9 +35,7 @@ def _tight() -> Instance:
 
 def test_augmenting_chain_moves_a_talk_to_make_room():
     inst = _tight()
-    probe = Build(inst)
-    filters = [f.allowed for f in FAMILIES if hasattr(f, "allowed")]
-    c = large.Construction(inst, lambda t, p: all(ok(probe, t, p) for ok in filters), [])
+    c = large.Construction(inst, placement_filter(inst), [])
     short, long_ = inst.talk_by_id["short"], inst.talk_by_id["long"]
     wrong = next(p for p in inst.templates(10, "R") if p.start == 600)
     c.take(short, wrong)  # the short talk sits in the only slot the long one fits
@@ -60,10 +57,8 @@ def test_restricted_solve_keeps_every_hard_rule():
 
 def test_construction_groups_topics():
     inst = synthetic(120, 4, seed=5)
-    probe = Build(inst)
-    filters = [f.allowed for f in FAMILIES if hasattr(f, "allowed")]
     groups = large.clusters(inst)
-    c = large.construct(inst, lambda t, p: all(ok(probe, t, p) for ok in filters), [], groups)
+    c = large.construct(inst, placement_filter(inst), [], groups)
     assert len(c.placed) == 120
     # most sessions hold talks of one topic only
     pure = sum(len({groups[t] for t in talks}) == 1 for talks in c.session_talks.values() if talks)

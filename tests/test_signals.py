@@ -112,15 +112,12 @@ for i in range(1, 1000):
 def big_schedule(tmp_path_factory) -> tuple[Path, Path]:
     """A workbook of 1,000 talks and a complete schedule of it (constructed, not searched)."""
     from sessionplan.io.schedule_json import assignment_json
-    from sessionplan.solver import FAMILIES, large, objective_scale, to_assignment
-    from sessionplan.solver.build import Build
+    from sessionplan.solver import large, placement_filter, to_assignment
 
     d = tmp_path_factory.mktemp("big")
     inst = synthetic(1000, 20, seed=2)
     write_workbook(d / "conference.xlsx", inst)
-    probe = Build(inst, scale=objective_scale(inst))
-    filters = [f.allowed for f in FAMILIES if hasattr(f, "allowed")]
-    made = large.construct(inst, lambda t, p: all(ok(probe, t, p) for ok in filters), [], large.clusters(inst))
+    made = large.construct(inst, placement_filter(inst), [], large.clusters(inst))
     assert len(made.placed) == len(inst.talks)
     doc = {"assignments": [assignment_json(to_assignment(p)) for p in made.placed.values()]}
     (d / "given.json").write_text(json.dumps(doc, default=str))

@@ -160,9 +160,9 @@ def test_related_talks_not_in_parallel():
 
 def test_topic_clusters_keep_a_subject_out_of_parallel():
     inst = instance(paired_talks(), rooms=2, sessions=2, slots=1, weights={"topic_parallel": 0})
-    from sessionplan.similarity import topic_clusters
+    from sessionplan.similarity import clash_clusters, topic_clusters
 
-    assert topic_clusters(inst) == [["A1", "A2"], ["B1", "B2"]]
+    assert topic_clusters(inst) == clash_clusters(inst) == [["A1", "A2"], ["B1", "B2"]]
     sol = solve_checked(inst)
     w = where(sol)
     assert sol.status == "optimal"
@@ -175,6 +175,13 @@ def test_topic_clusters_keep_a_subject_out_of_parallel():
                                  "room": "R0" if a.talk[1] == "1" else "R1"}) for a in sol.assignments]
     ev = sp.evaluate(inst, both)
     assert ev.hard_violations == 0 and ev.terms["topic_clash"].amount == 2
+
+
+def test_subject_areas_are_coarser_than_topic_clusters():
+    from sessionplan.similarity import clash_cluster_count, default_clusters
+
+    assert [clash_cluster_count(n) for n in (4, 79, 136, 870)] == [2, 4, 6, 15]
+    assert all(2 <= clash_cluster_count(n) <= max(2, default_clusters(n)) for n in range(3, 2000))
 
 
 def test_theme_days_gather_related_talks_on_one_day():
@@ -224,7 +231,8 @@ def test_topics_shows_clusters_keywords_and_neighbours(mixed_book):
     res = runner.invoke(app, ["topics", str(mixed_book), "--clusters", "2"])
     assert res.exit_code == 0, res.output
     assert res.output.count("cluster ") == 2
-    assert "(6 talks)" in res.output
+    assert res.output.count("(6 talks, area ") == 2
+    assert "2 subject areas" in res.output
     assert "E1" in res.output and "%" in res.output
 
 

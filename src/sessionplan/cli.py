@@ -401,6 +401,7 @@ def topics(
     force: Annotated[bool, typer.Option(help="with --out: overwrite an existing file")] = False,
 ) -> None:
     """Clusters of related talks, their keywords and each talk's nearest neighbours."""
+    from .similarity import clash_clusters
     from .topics_review import review, write_topics
 
     inst = _load(workbook)
@@ -410,7 +411,7 @@ def topics(
     rv = review(inst, clusters)
     titles = inst.talk_by_id
     for c in rv.clusters:
-        out.print(f"\n[bold]cluster {c.number}[/] ({len(c.talks)} talks): {', '.join(c.keywords) or '-'}")
+        out.print(f"\n[bold]cluster {c.number}[/] ({len(c.talks)} talks, area {c.area}): {', '.join(c.keywords) or '-'}")
         table = Table(show_edge=False, show_header=False, pad_edge=False)
         for col in ("id", "title", "topics", "nearest"):
             table.add_column(col, overflow="fold")
@@ -418,6 +419,7 @@ def topics(
             near = ", ".join(f"{o} {s}%" for o, s in rv.neighbours.get(tid, []))
             table.add_row(tid, titles[tid].title[:70], "; ".join(titles[tid].topics), near)
         out.print(table)
+    out.print(f"\n{len(clash_clusters(inst))} subject areas: topic_clash keeps the talks of an area out of parallel")
     if write:
         target, backup, filled = write_topics(workbook, out_path, rv)
         if backup is not None:

@@ -49,6 +49,7 @@ LANGUAGES = {"en": "english", "de": "german", "fr": "french", "es": "spanish", "
              "nl": "dutch", "pt": "portuguese"}
 MIN_BLOCK_PAIRS = 10    # language blocks smaller than this are left as they are
 MAX_BOOST = 3.0         # title-only talks: at most this factor on their similarities
+CLASH_SCALE = 0.5       # subject areas for topic_clash: this times the square root of the talks
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 # words of the genre, not of a subject ("in this talk we present ...")
 GENRE_WORDS = frozenset("""talk talks present presentation presenting show speaker speakers session workshop
@@ -328,6 +329,27 @@ def _topic_clusters(instance: Instance) -> list[list[str]]:
         return []
     sim = relatedness(instance) if n > 1 else np.zeros((n, n))
     return [[talks[i].id for i in idx] for idx in groups_of(cluster_labels(sim, default_clusters(n)), sim)]
+
+
+def clash_clusters(instance: Instance) -> list[list[str]]:
+    """Broad subject areas for ``topic_clash``: coarser than ``topic_clusters`` (about
+    half the square root of the number of talks), since people follow an area, not a
+    session's worth of talks, and should not have to choose between two of its talks."""
+    return instance.derived("clash_clusters", lambda: _clash_clusters(instance))
+
+
+def clash_cluster_count(n: int) -> int:
+    """Two areas at least (one would only count how full the rooms are)."""
+    return max(2, min(n, round(CLASH_SCALE * sqrt(n))))
+
+
+def _clash_clusters(instance: Instance) -> list[list[str]]:
+    talks = instance.talks
+    n = len(talks)
+    if n < 3:
+        return [[t.id for t in talks]] if talks else []
+    sim = relatedness(instance)
+    return [[talks[i].id for i in idx] for idx in groups_of(cluster_labels(sim, clash_cluster_count(n)), sim)]
 
 
 def groups_of(labels: np.ndarray, sim: np.ndarray) -> list[list[int]]:

@@ -37,8 +37,8 @@ TERMS: dict[str, Term] = {
             "topic_clash",
             5,
             "talk, per slot start time",
-            "talks of one topic cluster (sessionplan topics) running at the same time: at each slot start, "
-            "the talks of a cluster running beyond the first",
+            "talks of one subject area (the coarser clustering that sessionplan topics shows as areas) "
+            "running at the same time: at each slot start, the area's talks running beyond the first",
         ),
         Term(
             "topic_day",

@@ -3,7 +3,8 @@ empty ``topics`` cells of a workbook so that organizers can correct them in Exce
 
 Clusters come from spectral clustering (scikit-learn) of the same relatedness the
 solver uses (``similarity.relatedness``: organizer topics first, then language-neutral
-text similarity); a cluster's keywords are the stems most typical of its talks
+text similarity); each belongs to a broader subject area, whose talks ``topic_clash``
+keeps out of parallel; a cluster's keywords are the stems most typical of its talks
 (mean TF-IDF in the cluster minus the mean over all talks), shown as a word they came
 from.
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .model import Instance
-from .similarity import cluster_labels, groups_of, relatedness, text_model, topic_clusters
+from .similarity import clash_clusters, cluster_labels, groups_of, relatedness, text_model, topic_clusters
 
 KEYWORDS = 3
 
@@ -28,6 +29,7 @@ class Cluster:
     number: int
     talks: list[str]
     keywords: list[str]
+    area: int = 0   # the subject area (``similarity.clash_clusters``) of most of its talks
 
 
 @dataclass
@@ -49,7 +51,10 @@ def review(instance: Instance, n_clusters: int | None = None, neighbours: int = 
         groups = [[talks[i].id for i in idx] for idx in groups_of(cluster_labels(sim, min(n, n_clusters)), sim)]
     model = text_model(talks)
     index = {t.id: i for i, t in enumerate(talks)}
-    clusters = [Cluster(c + 1, ids, _keywords(model, instance, [index[t] for t in ids])) for c, ids in enumerate(groups)]
+    area_of = {t: k + 1 for k, ids in enumerate(clash_clusters(instance)) for t in ids}
+    clusters = [Cluster(c + 1, ids, _keywords(model, instance, [index[t] for t in ids]),
+                        Counter(area_of[t] for t in ids).most_common(1)[0][0])
+                for c, ids in enumerate(groups)]
     near = {}
     for i, t in enumerate(talks):
         order = sorted((j for j in range(n) if j != i), key=lambda j: (-sim[i, j], j))[:neighbours]

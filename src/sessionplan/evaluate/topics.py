@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..periods import format_time
-from ..similarity import parallel_pairs, related_pairs, topic_clusters
+from ..similarity import clash_clusters, parallel_pairs, related_pairs
 from .base import Context
 
 
@@ -27,7 +27,7 @@ def score(ctx: Context) -> None:
             if sa < eb and sb < ea:
                 parallel.charge(pair.strength / 100, f"{pair.a} / {pair.b} ({pair.strength}%)")
     starts = sorted({(s.day, s.start) for s in inst.slots})
-    for n, cluster in enumerate(topic_clusters(inst)):
+    for n, cluster in enumerate(clash_clusters(inst)):
         placed = [ctx.placed[t] for t in cluster if t in ctx.placed]
         if len(placed) < 2:
             continue

@@ -1,8 +1,8 @@
 """Build the CP-SAT model from the constraint families and solve it.
 
-Each family module may define ``allowed(build, talk, placement)`` (prune a candidate
-before it gets a variable), ``prune(build, places)`` (prune across talks), ``costs(build,
-talk, placement)`` (penalties of one placement alone, which the relaxation also sees) and
+Each family module may define ``allowed(build, talk)`` (the talk's check of a candidate
+before it gets a variable, or None), ``prune(build, places)`` (prune across talks), ``costs(build,
+talk)`` (the talk's pricer of single placements, which the relaxation also sees) and
 ``add(build)`` (constraints and named penalties). Before building, the assignment
 relaxation (relaxation.py) gives a bound and often the proven optimum.
 """
@@ -20,7 +20,7 @@ from math import lcm
 from ortools.sat.python import cp_model
 
 from ..baseline import Baseline
-from ..model import Assignment, Instance, Placement
+from ..model import Assignment, Instance, Placement, Talk
 from ..periods import format_time
 from . import capacity, joint, large, placement, relaxation, rows, speakers, topics
 from .large import candidate_count
@@ -125,16 +125,34 @@ def candidate_places(instance: Instance, families: list,
     """An empty build and every talk's places that the families allow (before variables)."""
     b = Build(instance, scale=objective_scale(instance))
     places: dict[str, list[Placement]] = {}
-    filters = [f.allowed for f in families if hasattr(f, "allowed")]
     for talk in instance.talks:
         pool = instance.placements(talk) if candidates is None else candidates[talk.id]
-        for ok in filters:
-            pool = [p for p in pool if ok(b, talk, p)]
+        for ok in talk_checks(b, talk, families):
+            pool = [p for p in pool if ok(p)]
         places[talk.id] = pool
     for f in families:
         if hasattr(f, "prune"):
             f.prune(b, places)
     return b, places
+
+
+def talk_checks(b: Build, talk: Talk, families: list) -> list[Callable[[Placement], bool]]:
+    """The families' checks of one talk's placements (``allowed(build, talk)``; None: no check)."""
+    return [ok for f in families if hasattr(f, "allowed") and (ok := f.allowed(b, talk)) is not None]
+
+
+def placement_filter(instance: Instance, families: list | None = None) -> Callable[[Talk, Placement], bool]:
+    """'May this talk be at this placement?' by every family, each talk's checks made once."""
+    families = families or FAMILIES
+    probe = Build(instance, scale=objective_scale(instance))
+    checks: dict[str, list] = {}
+
+    def allowed(talk: Talk, p: Placement) -> bool:
+        mine = checks.get(talk.id)
+        if mine is None:
+            mine = checks[talk.id] = talk_checks(probe, talk, families)
+        return all(ok(p) for ok in mine)
+    return allowed
 
 
 def build_model(instance: Instance, families: list | None = None,
@@ -481,16 +499,10 @@ def construct(instance: Instance, families: list | None = None,
     """The greedy construction of large.py: every placement it makes keeps the rules on
     rooms, speakers, availability, pins, forbids, required rooms, joint groups and hard
     ``not_parallel`` rows (other hard pair rows are left to the search or a check)."""
-    families = families or FAMILIES
-    probe = Build(instance, scale=objective_scale(instance))
-    filters = [f.allowed for f in families if hasattr(f, "allowed")]
-
-    def allowed(talk, p) -> bool:
-        return all(ok(probe, talk, p) for ok in filters)
-
     cliques = rows.clique_cover([(r.talk, r.other) for r in instance.constraints
                                  if r.hard and r.kind == "not_parallel"])
-    return large.construct(instance, allowed, cliques, group_of or large.clusters(instance))
+    return large.construct(instance, placement_filter(instance, families), cliques,
+                           group_of or large.clusters(instance))
 
 
 def solve_lexicographic(b: Build, opts: Options, first: tuple[str, ...]) -> Result:

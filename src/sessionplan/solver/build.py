@@ -68,15 +68,18 @@ class Build:
         if coeff:
             self.penalties.append(Penalty(term, coeff, expr, label))
 
-    def add_costs(self, costs: Callable[[Build, Talk, Placement], tuple[tuple[str, float, float], ...]]) -> None:
-        """Penalise every candidate by a family's ``costs(build, talk, placement)``
-        (a tuple of (term, weight, amount), empty for none).
+    def add_costs(self, costs: Callable[[Build, Talk], Callable[[Placement], tuple] | None]) -> None:
+        """Penalise every candidate by a family's ``costs(build, talk)``: the talk's pricer,
+        placement -> ((term, weight, amount), ...), or None when no placement costs anything.
 
         Such per-placement costs are all the relaxation (relaxation.py) sees: a family
         whose penalties depend on one placement only declares them this way."""
         for talk in self.talks:
+            price = costs(self, talk)
+            if price is None:
+                continue
             for p, x in self.candidates[talk.id]:
-                for term, weight, amount in costs(self, talk, p):
+                for term, weight, amount in price(p):
                     self.penalize(term, weight, x, amount=amount, label=talk.id)
 
     # -- views on the candidates ---------------------------------------------------

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from ..model import Placement, Talk
+from ..model import Talk
 from ..rules import seats_short
 from .build import Build
 
 NAME = "capacity"
 
 
-def costs(b: Build, talk: Talk, p: Placement) -> tuple:
-    """The penalties of placing ``talk`` at ``p`` alone: ((term, weight, amount), ...)."""
-    short = seats_short(b.instance, talk, p.room)
-    return (("room_capacity", b.instance.weights["room_capacity"], short),) if short else ()
+def costs(b: Build, talk: Talk):
+    """The talk's pricer: placement -> ((term, weight, amount), ...); None if it costs nothing anywhere."""
+    weight = b.instance.weights["room_capacity"]
+    short = {r.name: seats_short(b.instance, talk, r.name) for r in b.instance.rooms}
+    if not weight or not any(short.values()):
+        return None
+    priced = {room: (("room_capacity", weight, n),) if n else () for room, n in short.items()}
+    return lambda p: priced[p.room]
 
 
 def add(b: Build) -> None:

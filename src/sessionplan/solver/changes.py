@@ -21,13 +21,23 @@ class Changes:
     def __init__(self, baseline: Baseline):
         self.baseline = baseline
 
-    def allowed(self, b: Build, talk: Talk, p: Placement) -> bool:
+    def allowed(self, b: Build, talk: Talk):
+        """A pinned talk stays at its baseline place; None for the others."""
         base = self.baseline.places.get(talk.id)
-        return not (talk.pinned and base is not None and Place.of(p) != base)
+        if not (talk.pinned and base is not None):
+            return None
+        return lambda p: Place.of(p) == base
 
-    def costs(self, b: Build, talk: Talk, p: Placement) -> tuple:
-        kind = self.baseline.change(talk.id, p)
-        return ((f"moved_{kind}", b.instance.weights[f"moved_{kind}"], 1),) if kind is not None else ()
+    def costs(self, b: Build, talk: Talk):
+        """The talk's pricer (a move from the baseline); None for a talk new since then."""
+        if talk.id not in self.baseline.places:
+            return None
+        w = b.instance.weights
+
+        def price(p: Placement) -> tuple:
+            kind = self.baseline.change(talk.id, p)
+            return ((f"moved_{kind}", w[f"moved_{kind}"], 1),) if kind is not None else ()
+        return price
 
     def add(self, b: Build) -> None:
         b.add_costs(self.costs)

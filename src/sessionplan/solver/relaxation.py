@@ -49,8 +49,11 @@ def unary_costs(b: Build, places: dict[str, list[Placement]], families: list) ->
     for talk in b.talks:
         total = [0] * len(places[talk.id])
         for hook in hooks:
+            price = hook(b, talk)
+            if price is None:
+                continue
             for k, p in enumerate(places[talk.id]):
-                for _, weight, amount in hook(b, talk, p):
+                for _, weight, amount in price(p):
                     total[k] += b.coefficient(weight, amount)
         out[talk.id] = total
     return out

@@ -13,12 +13,15 @@ def row_weight(b: Build, row: ConstraintRow) -> float:
     return row.weight if row.weight is not None else b.instance.weights["soft_constraints"]
 
 
-def allowed(b: Build, talk: Talk, p: Placement) -> bool:
+def allowed(b: Build, talk: Talk):
+    """The talk's hard pin and forbid rows as a check, placement -> bool; None without any."""
     rows = b._cache.get("hard_single_rows")
     if rows is None:
         rows = b._cache["hard_single_rows"] = hard_single_rows(b.instance)
     mine = rows.get(talk.id)
-    return not mine or not any(placement_breaks(row, p) for row in mine)
+    if not mine:
+        return None
+    return lambda p: not any(placement_breaks(row, p) for row in mine)
 
 
 def hard_single_rows(instance) -> dict[str, list[ConstraintRow]]:

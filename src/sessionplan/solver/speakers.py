@@ -9,8 +9,12 @@ from .build import Build
 NAME = "speakers"
 
 
-def allowed(b: Build, talk: Talk, p: Placement) -> bool:
-    return not unavailable(b.instance, talk, p.day, p.start, p.end, p.session)
+def allowed(b: Build, talk: Talk):
+    """The talk's availability check, placement -> bool; None when its speakers are always available."""
+    inst = b.instance
+    if not any(inst.speaker_by_name[n].unavailable for n in talk.speakers):
+        return None
+    return lambda p: not unavailable(inst, talk, p.day, p.start, p.end, p.session)
 
 
 def add(b: Build) -> None:
@@ -28,7 +32,14 @@ def add_overlaps(b: Build) -> None:
                 b.model.add_at_most_one(lits)
 
 
-def costs(b: Build, talk: Talk, p: Placement) -> tuple:
-    """Speakers who prefer other periods: ((term, weight, amount),) or ()."""
-    missed = prefers_missed(b.instance, talk, p.day, p.start, p.end, p.session)
-    return (("speaker_prefers", b.instance.weights["speaker_prefers"], len(missed)),) if missed else ()
+def costs(b: Build, talk: Talk):
+    """The talk's pricer (speakers who prefer other periods); None if none has preferences."""
+    inst = b.instance
+    weight = inst.weights["speaker_prefers"]
+    if not weight or not any(inst.speaker_by_name[n].prefers for n in talk.speakers):
+        return None
+
+    def price(p: Placement) -> tuple:
+        missed = prefers_missed(inst, talk, p.day, p.start, p.end, p.session)
+        return (("speaker_prefers", weight, len(missed)),) if missed else ()
+    return price

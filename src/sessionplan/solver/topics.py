@@ -18,7 +18,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from fractions import Fraction
 
-from ..similarity import parallel_pairs, related_pairs, topic_clusters
+from ..similarity import clash_clusters, parallel_pairs, related_pairs
 from .build import Build
 
 NAME = "topics"
@@ -76,11 +76,11 @@ def _parallel(b: Build, pairs, running: dict) -> None:
 
 
 def _cluster_parallel(b: Build, running: dict) -> None:
-    """Per topic cluster and slot start time: the cluster's talks running then, beyond the first."""
+    """Per subject area (similarity.clash_clusters) and slot start time: its talks running then, beyond the first."""
     weight = b.instance.weights["topic_clash"]
     if not weight:
         return
-    for n, cluster in enumerate(topic_clusters(b.instance)):
+    for n, cluster in enumerate(clash_clusters(b.instance)):
         if len(cluster) < 2:
             continue
         at: dict[int, list] = {}
