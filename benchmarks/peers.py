@@ -123,7 +123,7 @@ def main() -> None:
         rows.append({
             "problem": name, "talks": sp["talks"], "clash pairs": sp["clashes"],
             "sessionplan status": sp["status"], "sessionplan objective": sp["objective"],
-            "sessionplan s (median)": round(sp["seconds"], 2) if sp["seconds"] else None,
+            "sessionplan s (median)": round(sp["seconds"], 3) if sp["seconds"] else None,
             "sessionplan process s": round(sp["process"], 2) if sp["process"] else None,
             "sessionplan peak MB": sp["peak_rss_mb"],
             "conference-scheduler status": cs["status"], "conference-scheduler objective": cs["objective"],

@@ -411,7 +411,9 @@ def topics(
     rv = review(inst, clusters)
     titles = inst.talk_by_id
     for c in rv.clusters:
-        out.print(f"\n[bold]cluster {c.number}[/] ({len(c.talks)} talks, area {c.area}): {', '.join(c.keywords) or '-'}")
+        out.print()
+        out.print(Text.assemble((f"cluster {c.number}", "bold"),
+                                f" ({len(c.talks)} talks, area {c.area}): {', '.join(c.keywords) or '-'}"))
         table = Table(show_edge=False, show_header=False, pad_edge=False)
         for col in ("id", "title", "topics", "nearest"):
             table.add_column(col, overflow="fold")
