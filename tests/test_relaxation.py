@@ -51,6 +51,7 @@ def test_per_placement_costs_are_proven_optimal_without_a_model():
     assert fast.bound == pytest.approx(10.0)
     sol = sp.solve(inst, workers=1, time_limit=30)
     assert sol.evaluation.hard_violations == 0 and sol.evaluation.total == pytest.approx(10.0)
+    assert any("assignment relaxation" in note for note in sol.notes)
 
 
 def test_a_broken_rule_is_repaired_by_taking_the_placement_away():
