@@ -42,7 +42,9 @@ def relax(inst: Instance) -> relaxation.Relaxed:
 
 def test_per_placement_costs_are_proven_optimal_without_a_model():
     inst = audience_instance()
-    fast = solve(inst, Options(workers=1, time_limit=30))
+    seen = []
+    fast = solve(inst, Options(workers=1, time_limit=30, progress=seen.append))
+    assert [(p.objective, p.bound, p.solutions) for p in seen] == [(10.0, 10.0, 1)]
     slow = solve(inst, Options(workers=1, time_limit=30, relaxation=False))
     assert fast.status == slow.status == "optimal"
     assert fast.model_size["variables"] == 0 and slow.model_size["variables"] > 0

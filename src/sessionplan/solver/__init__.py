@@ -157,11 +157,11 @@ def placement_filter(instance: Instance, families: list | None = None) -> Callab
 
 def build_model(instance: Instance, families: list | None = None,
                 candidates: dict[str, list[Placement]] | None = None,
-                allowed: tuple[Build, dict[str, list[Placement]]] | None = None) -> Build:
+                prepared: tuple[Build, dict[str, list[Placement]]] | None = None) -> Build:
     """The model over every grid place of every talk, or over the given ``candidates``
-    (``allowed``: the result of ``candidate_places``, when it was computed already)."""
+    (``prepared``: the result of ``candidate_places``, when it was computed already)."""
     families = families or FAMILIES
-    b, places = allowed or candidate_places(instance, families, candidates)
+    b, places = prepared or candidate_places(instance, families, candidates)
     for talk in instance.talks:
         b.candidates[talk.id] = [
             (p, b.model.new_bool_var(f"x[{talk.id},{p.room},{p.day},{format_time(p.start)}]"))
@@ -411,16 +411,19 @@ def solve(instance: Instance, opts: Options | None = None, baseline: Baseline | 
     if opts.max_candidates and candidate_count(instance) > opts.max_candidates:
         return solve_large(large_instance(instance), families, opts)
     t0 = time.perf_counter()
-    allowed = candidate_places(instance, families)
+    prepared = candidate_places(instance, families)
     relaxed = None
     if opts.relaxation and baseline is None and not opts.extra_families:
         # the evaluator knows every rule of FAMILIES, so it can vouch for the matching
         budget = 1.0 if opts.time_limit is None else min(1.0, 0.05 * opts.time_limit)
-        relaxed = relaxation.relax(*allowed, families, seconds=budget)
+        relaxed = relaxation.relax(*prepared, families, seconds=budget)
         if relaxed.proven:
-            return relaxed_result(relaxed, allowed[0].scale, opts, time.perf_counter() - t0,
-                                  sum(map(len, allowed[1].values())))
-    b = build_model(instance, families, allowed=allowed)
+            result = relaxed_result(relaxed, prepared[0].scale, opts, time.perf_counter() - t0,
+                                    sum(map(len, prepared[1].values())))
+            if opts.progress:
+                opts.progress(Progress(result.objective, result.bound, result.seconds, solutions=1))
+            return result
+    b = build_model(instance, families, prepared=prepared)
     build_seconds = time.perf_counter() - t0
     if opts.time_limit is not None:  # the limit covers building too
         opts = replace(opts, time_limit=max(0.5, opts.time_limit - build_seconds))
