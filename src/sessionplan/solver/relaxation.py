@@ -125,10 +125,15 @@ class Matching:
         return True
 
 
+# pairwise terms: a matching cannot see them, so it can hardly be proven where they count
+PAIRWISE = ("topic_cohesion", "topic_parallel", "topic_clash", "topic_day")
+
+
 def relax(b: Build, places: dict[str, list[Placement]], families: list, seconds: float,
           rounds: int = ROUNDS) -> Relaxed:
     """The relaxation's bound; its matching proven optimal when it is a valid schedule
-    at that cost (repaired for at most ``rounds`` matchings, within ``seconds``)."""
+    at that cost (repaired for at most ``rounds`` matchings, within ``seconds``). With a
+    pairwise topic term weighted, only the bound: the rounds would only cost time."""
     from . import to_assignment
 
     t0 = time.perf_counter()
@@ -138,6 +143,8 @@ def relax(b: Build, places: dict[str, list[Placement]], families: list, seconds:
         return Relaxed(None, seconds=time.perf_counter() - t0)
     bound, chosen = first
     out = Relaxed(bound, chosen)
+    if any(b.instance.weights.get(term) for term in PAIRWISE):
+        rounds = 0
     for k in range(rounds):
         out.rounds = k + 1
         ev = evaluate(b.instance, [to_assignment(p) for p in chosen.values()])
