@@ -208,6 +208,14 @@ def configure(solver: cp_model.CpSolver, opts: Options) -> int:
     return workers
 
 
+def reported_bound(cp_sat_bound: float, known: int | None, scale: int) -> float:
+    """The best lower bound in the evaluator's units: CP-SAT's, or a ``known`` one.
+
+    Every penalty is a non-negative weight times a non-negative amount: before the LP has
+    run, CP-SAT's bound can be below 0, which says less than 0 does."""
+    return max(0.0, cp_sat_bound / scale, (known or 0) / scale)
+
+
 class _Callback(cp_model.CpSolverSolutionCallback):
     def __init__(self, scale: int, progress: Callable[[Progress], None] | None, t0: float,
                  known_bound: int | None = None):
@@ -222,7 +230,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         s = self.state
         s.solutions += 1
         s.objective = self.objective_value / self.scale
-        s.bound = max(0.0, self.best_objective_bound / self.scale, (self.known or 0) / self.scale)
+        s.bound = reported_bound(self.best_objective_bound, self.known, self.scale)
         if self.known is not None and round(self.objective_value) <= self.known:
             self.reached = True
             self.stop_search()
@@ -287,9 +295,7 @@ def solve_model(b: Build, opts: Options, known_bound: int | None = None) -> Resu
         value = solver.value
         if b.penalties:
             objective = solver.objective_value / b.scale
-            # every penalty is a non-negative weight times a non-negative amount: before
-            # the LP has run, CP-SAT's bound can be below 0, which says less than 0 does
-            bound = max(0.0, solver.best_objective_bound / b.scale, (known_bound or 0) / b.scale)
+            bound = reported_bound(solver.best_objective_bound, known_bound, b.scale)
             if status == "feasible" and cb.reached and not interrupted:
                 status = "optimal"  # the search reached the known bound (exact: priced >= bound)
             if status != "optimal":

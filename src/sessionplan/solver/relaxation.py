@@ -8,10 +8,12 @@ objective of every schedule.
 
 When the matching is itself a schedule without hard violations (the evaluator says so)
 whose objective equals that cost, it is optimal, proven without a search. When it breaks
-a rule, the placements of the talks named in each violation are taken away and the
-matching solved again; that only removes options, so a valid schedule found at the
-first cost is still optimal. A few rounds, then the CP-SAT search takes over with the
-bound (and stops as soon as it reaches it).
+a rule, the placement of the last talk named in each violation is taken away and the
+matching solved again, moving as few talks as the cost allows; that only removes
+options, so a valid schedule found at the first cost is still optimal. A few rounds,
+then the CP-SAT search takes over with the bound (and stops as soon as it reaches it).
+Where a pairwise topic term is weighted only the bound is computed: a matching cannot
+see pairs, so the rounds would hardly ever prove anything.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ ROUNDS = 12
 @dataclass
 class Relaxed:
     bound: int | None                      # objective units; None: no matching places every talk
-    placements: dict[str, Placement] = field(default_factory=dict)
-    evaluation: Evaluation | None = None   # of ``placements``, when they are proven optimal
+    placements: dict[str, Placement] = field(default_factory=dict)  # proven optimal, else empty
+    evaluation: Evaluation | None = None   # of ``placements``
     rounds: int = 0
     seconds: float = 0.0
 
@@ -132,34 +134,41 @@ PAIRWISE = ("topic_cohesion", "topic_parallel", "topic_clash", "topic_day")
 def relax(b: Build, places: dict[str, list[Placement]], families: list, seconds: float,
           rounds: int = ROUNDS) -> Relaxed:
     """The relaxation's bound; its matching proven optimal when it is a valid schedule
-    at that cost (repaired for at most ``rounds`` matchings, within ``seconds``). With a
-    pairwise topic term weighted, only the bound: the rounds would only cost time."""
-    from . import to_assignment
-
+    at that cost (repaired for at most ``rounds`` matchings, within ``seconds``)."""
     t0 = time.perf_counter()
     matching = Matching(places, unary_costs(b, places, families))
     first = matching.solve()
-    if first is None:
-        return Relaxed(None, seconds=time.perf_counter() - t0)
-    bound, chosen = first
-    out = Relaxed(bound, chosen)
-    if any(b.instance.weights.get(term) for term in PAIRWISE):
-        rounds = 0
+    out = Relaxed(None if first is None else first[0])
+    if first is not None and not any(b.instance.weights.get(term) for term in PAIRWISE):
+        _prove(b, matching, first[1], out, t0 + seconds, rounds)
+    out.seconds = time.perf_counter() - t0
+    return out
+
+
+def _prove(b: Build, matching: Matching, chosen: dict[str, Placement], out: Relaxed,
+           deadline: float, rounds: int) -> None:
+    """Repair ``chosen`` until the evaluator finds it valid at ``out.bound`` (then ``out``
+    holds it, proven), a repair would cost more, or rounds or time (``perf_counter``
+    deadline) run out."""
+    from . import to_assignment
+
     for k in range(rounds):
         out.rounds = k + 1
         ev = evaluate(b.instance, [to_assignment(p) for p in chosen.values()])
         if not ev.violations:
-            if round(ev.total * b.scale) == bound:
+            if round(ev.total * b.scale) == out.bound:
                 out.placements, out.evaluation = chosen, ev
-            break  # valid but dearer: pair terms, which a matching cannot see
-        if time.perf_counter() - t0 > seconds:
-            break
-        forbidden = [matching.forbid(v.talks[-1], chosen[v.talks[-1]]) for v in ev.violations if v.talks and v.talks[-1] in chosen]
-        if not any(forbidden):
-            break
+            return  # valid but dearer: pair terms, which a matching cannot see
+        if time.perf_counter() > deadline:
+            return
+        taken = False
+        for v in ev.violations:
+            last = v.talks[-1] if v.talks else None
+            if last in chosen:
+                taken |= matching.forbid(last, chosen[last])
+        if not taken:
+            return
         again = matching.solve(keep=chosen)
-        if again is None or again[0] > bound:
-            break
+        if again is None or again[0] > out.bound:
+            return
         chosen = again[1]
-    out.seconds = time.perf_counter() - t0
-    return out
