@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 import sessionplan as sp
 from sessionplan.cli import app
 from sessionplan.model import Instance, Room, Slot, Speaker, Talk
-from sessionplan.similarity import analyse, language, related_pairs, text_similarity, words
+from sessionplan.similarity import (analyse, language, neighbour_count, parallel_pairs, related_pairs, text_similarity,
+                                   words)
 
 from .helpers import solve_checked, where
 
@@ -118,10 +119,13 @@ def test_title_only_talks_get_neighbours_of_their_subject():
 
 
 def test_parallel_pairs_reach_further_than_session_pairs():
+    assert all(neighbour_count(n, parallel=True) > neighbour_count(n) for n in (10, 200))
     inst = instance([talk(t, ti, ab) for t, ti, ab in MIXED], slots=12)
+    nearest = {(p.a, p.b): p.strength for p in related_pairs(inst, 2)}
     session_pairs = {(p.a, p.b): p.strength for p in related_pairs(inst)}
-    parallel = {(p.a, p.b): p.strength for p in related_pairs(inst, 6)}
-    assert session_pairs.items() <= parallel.items() and len(parallel) > len(session_pairs)
+    parallel = {(p.a, p.b): p.strength for p in parallel_pairs(inst)}
+    # each wider neighbourhood keeps the narrower one's pairs at the same strength
+    assert nearest.items() <= session_pairs.items() <= parallel.items() and len(nearest) < len(session_pairs)
 
 
 def test_organizer_topics_take_precedence():

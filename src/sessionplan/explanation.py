@@ -272,6 +272,7 @@ class _CoreModel:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
+        solver.parameters.catch_sigint_signal = False  # Ctrl-C stays the command's
         status = solver.solve(m)
         self.last_core = [i for i, (a, _) in enumerate(self.lits) if a.index in
                           set(solver.sufficient_assumptions_for_infeasibility())] if status == cp_model.INFEASIBLE else []

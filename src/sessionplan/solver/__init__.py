@@ -4,7 +4,8 @@ Each family module may define ``allowed(build, talk)`` (the talk's check of a ca
 before it gets a variable, or None), ``prune(build, places)`` (prune across talks), ``costs(build,
 talk)`` (the talk's pricer of single placements, which the relaxation also sees) and
 ``add(build)`` (constraints and named penalties). Before building, the assignment
-relaxation (relaxation.py) gives a bound and often the proven optimum.
+relaxation (relaxation.py) gives a bound and often the proven optimum; when a topic term
+is weighted, a swap search (swaps.py) improves a constructed schedule into CP-SAT's hint.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from math import lcm
 from ortools.sat.python import cp_model
 
 from ..baseline import Baseline
+from ..evaluate import Evaluation, evaluate
 from ..model import Assignment, Instance, Placement, Talk
 from ..periods import format_time
-from . import capacity, joint, large, placement, relaxation, rows, speakers, topics
+from . import capacity, joint, large, placement, relaxation, rows, speakers, swaps, topics
 from .large import candidate_count
 from .build import Build
 from .changes import TERMS as CHANGE_TERMS
@@ -66,6 +68,8 @@ class Options:
     parameters: dict = field(default_factory=dict)
     # try the assignment relaxation first (relaxation.py): a bound, and often the optimum
     relaxation: bool = True
+    # with a topic term weighted, hint CP-SAT with a swap-searched construction (swaps.py)
+    swaps: bool = True
 
 
 @dataclass
@@ -335,12 +339,15 @@ def solve_model(b: Build, opts: Options, known_bound: int | None = None) -> Resu
 
 
 def _stop(solver: cp_model.CpSolver, done: threading.Event) -> None:
-    """Stop the search and wait for its best solution; a further interrupt only repeats the request."""
+    """Stop the search and wait for its best solution; a further interrupt only repeats the request.
+
+    The request is repeated while waiting: one made while CP-SAT is still setting up its
+    search (a hinted first solution is reported that early) can be lost."""
     while True:
         try:
             solver.stop_search()
             while not done.wait(0.1):
-                pass
+                solver.stop_search()
             return
         except KeyboardInterrupt:
             continue
@@ -390,6 +397,7 @@ def fixed_solve(b: Build, placements: dict[str, Placement], seconds: float) -> c
     s = cp_model.CpSolver()
     s.parameters.num_workers = 1
     s.parameters.max_time_in_seconds = max(0.1, seconds)
+    s.parameters.catch_sigint_signal = False  # CP-SAT's handler would leave SIGINT at its default
     return s if s.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 
@@ -429,6 +437,14 @@ def solve(instance: Instance, opts: Options | None = None, baseline: Baseline | 
             if opts.progress:
                 opts.progress(Progress(result.objective, result.bound, result.seconds, solutions=1))
             return result
+    swapped = None
+    if opts.swaps and opts.hint is None and baseline is None and not opts.extra_families \
+            and swaps.worthwhile(instance):
+        swapped = swap_search(instance, families, prepared, opts, t0)
+        if swapped is not None and swapped.interrupted:
+            return swapped_result(instance, swapped, opts, time.perf_counter() - t0)
+        if swapped is not None:
+            opts = replace(opts, hint=swapped.placements)
     b = build_model(instance, families, prepared=prepared)
     build_seconds = time.perf_counter() - t0
     if opts.time_limit is not None:  # the limit covers building too
@@ -440,6 +456,65 @@ def solve(instance: Instance, opts: Options | None = None, baseline: Baseline | 
     result.model_size["build_ms"] = int(build_seconds * 1000)
     if relaxed is not None:
         result.model_size["relaxation_ms"] = int(relaxed.seconds * 1000)
+    if swapped is not None:
+        result.model_size.update(swap_ms=int(swapped.seconds * 1000), swap_moves=swapped.moves)
+        result.stages["swaps"] = _swap_stage(instance, swapped, b.scale)[0]
+        # the first complete schedule was the construction, before the model existed
+        result.first_solution_seconds = swapped.first_seconds
+    return result
+
+
+SWAP_SHARE = 0.1   # of the time limit, at most, for the swap search
+SWAP_SECONDS = 10.0
+
+
+def swap_search(instance: Instance, families: list, prepared: tuple[Build, dict], opts: Options,
+                t0: float) -> swaps.Swapped | None:
+    """The construction of large.py improved by swaps.py, or None when it is incomplete.
+
+    The progress callback hears of the construction and of better schedules, priced as
+    the evaluator prices them (the terms the swaps do not track are a constant, added)."""
+    made = construct(instance, families)
+    if len(made.placed) < len(instance.talks):
+        return None
+    first = time.perf_counter() - t0
+    report = None
+    if opts.progress is not None:
+        built = evaluate(instance, [to_assignment(p) for p in made.placed.values()])
+        if not built.hard_violations:
+            scale, state = prepared[0].scale, {"n": 0}
+
+            def report(units: int) -> None:
+                state.setdefault("offset", built.total - units / scale)
+                state["n"] += 1
+                opts.progress(Progress(round(units / scale + state["offset"], 6), None,
+                                       time.perf_counter() - t0, state["n"]))
+    budget = SWAP_SECONDS if opts.time_limit is None else min(SWAP_SECONDS, SWAP_SHARE * opts.time_limit)
+    out = swaps.improve(*prepared, families, made, seed=opts.seed, seconds=budget, report=report)
+    out.first_seconds = first
+    return out
+
+
+def _swap_stage(instance: Instance, swapped: swaps.Swapped, scale: int) -> tuple[dict, Evaluation]:
+    """The stage's record (evaluator prices), and the evaluation of its schedule."""
+    found = evaluate(instance, [to_assignment(p) for p in swapped.placements.values()])
+    return {"construction": round(found.total + (swapped.start - swapped.best) / scale, 6),
+            "objective": found.total, "hard_violations": found.hard_violations,
+            "seconds": round(swapped.seconds, 3)}, found
+
+
+def swapped_result(instance: Instance, swapped: swaps.Swapped, opts: Options, seconds: float) -> Result:
+    """Interrupted during the swap search: its best schedule, if it keeps every hard rule."""
+    stage, found = _swap_stage(instance, swapped, objective_scale(instance))
+    result = Result.without_search("unknown", opts, seconds)
+    result.interrupted = True
+    result.stages["swaps"] = stage
+    if not found.hard_violations:
+        result.status, result.objective = "feasible", found.total
+        result.assignments = [to_assignment(p) for p in swapped.placements.values()]
+        result.placements = dict(swapped.placements)
+        result.terms = {name: t.penalty for name, t in found.terms.items() if t.penalty}
+        result.first_solution_seconds = swapped.first_seconds
     return result
 
 

@@ -2,9 +2,9 @@
 (theme days, optional) are on the same day.
 
 Only the sparse related-pair graphs (each talk's strongest neighbours, see
-``similarity``) get variables: three neighbours per talk for sessions and days, six
-for parallel talks (two sessions of one subject should not run at the same time
-either). For a pair, ``together[k]`` may be 1 only when both talks are in session
+``similarity.neighbour_count``) get variables: fewer neighbours per talk for sessions
+and days than for parallel talks (two sessions of one subject should not run at the
+same time either). For a pair, ``together[k]`` may be 1 only when both talks are in session
 ``k``; the pair is penalised by its strength unless one of them is 1. Per talk and
 session, the partners counted together are bounded by the session's remaining
 capacity, which gives the LP a matching-like relaxation instead of a trivial one.
