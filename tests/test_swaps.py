@@ -72,6 +72,7 @@ def test_talks_with_rows_or_in_joint_groups_do_not_move():
                           period=parse_period("Mon 09:00-09:30", frozenset({"am", "late"})))]
     inst = topic_instance(rows=rows)
     assert swaps.movable_talks(inst) == ["g1", "g2", "g4", "b1", "b2"]
+    assert swaps.movable_talks(topic_instance(rows=rows, joint="J")) == ["g4", "b1", "b2"]
     b, places, c = mixed_start(inst)
     before = dict(c.placed)
     out = swaps.improve(b, places, FAMILIES, c, seed=0, seconds=30)
@@ -87,6 +88,9 @@ def test_the_same_seed_gives_the_same_schedule():
         b, places, c = mixed_start(inst)
         runs.append(swaps.improve(b, places, FAMILIES, c, seed=3, seconds=30))
     assert runs[0].placements == runs[1].placements and runs[0].moves == runs[1].moves
+    # a budget a few milliseconds shorter (the checks before the solve) runs as many moves
+    assert swaps.move_count(136, 5.997) == swaps.move_count(136, 6.0) == 120_000
+    assert swaps.move_count(8, 6.0) == 8 * swaps.MOVES_PER_TALK
 
 
 @settings(max_examples=60, **SETTINGS)
@@ -114,6 +118,10 @@ def test_cp_sat_starts_from_the_swapped_schedule(rows):
     sol = sp.solve(topic_instance(rows=rows), time_limit=20, workers=1)
     stage = sol.result.stages["swaps"]
     assert stage["objective"] <= stage["construction"] and stage["hard_violations"] == 0
+    assert sol.result.model_size["swap_moves"] > 0
+    # kept as the fallback should the search end without a schedule
+    assert sp.evaluate(topic_instance(rows=rows), [to_assignment(p) for p in sol.result.construction.values()]).total \
+        == pytest.approx(stage["objective"])
     assert sol.result.objective <= stage["objective"] + 1e-9
     assert sol.status == "optimal" and sol.evaluation.hard_violations == 0
 
@@ -121,6 +129,9 @@ def test_cp_sat_starts_from_the_swapped_schedule(rows):
 def test_no_swap_search_without_topic_terms():
     inst = topic_instance().with_weights({t: 0.0 for t in swaps.TOPIC_TERMS})
     assert not swaps.worthwhile(inst)
+    # one room: nothing runs in parallel, so those terms alone give it nothing to do
+    assert not swaps.worthwhile(inst.with_weights({"topic_parallel": 5.0, "topic_clash": 5.0}))
+    assert swaps.worthwhile(inst.with_weights({"topic_cohesion": 1.0}))
     assert "swaps" not in sp.solve(inst, time_limit=20, workers=1).result.stages
 
 

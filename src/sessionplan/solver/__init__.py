@@ -445,22 +445,29 @@ def solve(instance: Instance, opts: Options | None = None, baseline: Baseline | 
             return swapped_result(instance, swapped, opts, time.perf_counter() - t0)
         if swapped is not None:
             opts = replace(opts, hint=swapped.placements)
-    b = build_model(instance, families, prepared=prepared)
-    build_seconds = time.perf_counter() - t0
-    if opts.time_limit is not None:  # the limit covers building too
-        opts = replace(opts, time_limit=max(0.5, opts.time_limit - build_seconds))
-    if baseline is not None and any(p.term in CHANGE_TERMS for p in b.penalties):
-        result = solve_lexicographic(b, opts, CHANGE_TERMS)
-    else:
-        result = solve_model(b, opts, known_bound=relaxed and relaxed.bound)
+    try:
+        b = build_model(instance, families, prepared=prepared)
+        build_seconds = time.perf_counter() - t0
+        if opts.time_limit is not None:  # the limit covers building too
+            opts = replace(opts, time_limit=max(0.5, opts.time_limit - build_seconds))
+        if baseline is not None and any(p.term in CHANGE_TERMS for p in b.penalties):
+            result = solve_lexicographic(b, opts, CHANGE_TERMS)
+        else:
+            result = solve_model(b, opts, known_bound=relaxed and relaxed.bound)
+    except KeyboardInterrupt:  # while building or hinting: the swap search's schedule stands
+        if swapped is None:
+            raise
+        return swapped_result(instance, swapped, opts, time.perf_counter() - t0)
     result.model_size["build_ms"] = int(build_seconds * 1000)
     if relaxed is not None:
         result.model_size["relaxation_ms"] = int(relaxed.seconds * 1000)
     if swapped is not None:
         result.model_size.update(swap_ms=int(swapped.seconds * 1000), swap_moves=swapped.moves)
-        result.stages["swaps"] = _swap_stage(instance, swapped, b.scale)[0]
-        # the first complete schedule was the construction, before the model existed
-        result.first_solution_seconds = swapped.first_seconds
+        result.stages["swaps"], found = _swap_stage(instance, swapped, b.scale)
+        if not found.hard_violations:  # what api falls back on if the search ends with nothing
+            result.construction = dict(swapped.placements)
+            # the first complete schedule was the construction, before the model existed
+            result.first_solution_seconds = swapped.first_seconds
     return result
 
 

@@ -55,7 +55,11 @@ COOLING = 200           # the temperature ends this many times lower
 def worthwhile(instance: Instance) -> bool:
     """Only a topic term makes the partition hard for CP-SAT; with none there is nothing
     this search does better than the search itself."""
-    return any(instance.weights.get(t) for t in TOPIC_TERMS) and len(instance.sessions) > 1
+    w = instance.weights
+    several_rooms = len(instance.rooms) > 1
+    pairs = w["topic_cohesion"] or (w["topic_day"] and len(instance.days) > 1) or \
+        (several_rooms and (w["topic_parallel"] or w["topic_clash"]))
+    return bool(pairs) and len(instance.sessions) > 1
 
 
 def movable_talks(instance: Instance) -> list[str]:
@@ -201,6 +205,13 @@ class Swapped:
     first_seconds: float | None = None   # when the construction was complete (set by the caller)
 
 
+def move_count(movable: int, seconds: float, moves_per_talk: int = MOVES_PER_TALK) -> int:
+    """The annealing's length. The budget counts in tenths of a second: a time limit
+    shortened by milliseconds of checks gives the same length, so the same schedule for
+    a seed."""
+    return max(1, min(moves_per_talk * movable, int(MOVES_PER_SECOND * round(seconds, 1))))
+
+
 REPORT_EVERY = 0.25     # seconds between reports of a better schedule
 
 
@@ -273,10 +284,10 @@ def improve(b: Build, places: dict[str, list[Placement]], families: list, c: Con
     # the starting temperature from the worsening moves on offer
     worse = sorted(d for _ in range(400) if (m := propose()) and (d := score.delta(m)) > 0)
     temperature = (worse[len(worse) // 2] if worse else 1) / math.log(1 / START_ACCEPT)
-    n_moves = max(1, min(moves_per_talk * len(movable), int(MOVES_PER_SECOND * seconds)))
+    n_moves = move_count(len(movable), seconds, moves_per_talk)
     factor = (1 / COOLING) ** (1 / n_moves)
     tried = accepted = 0
-    deadline = t0 + seconds
+    deadline = time.perf_counter() + seconds   # the moves' own time, set-up aside
     reported, last_report = start, t0
     try:
         if report:
