@@ -513,30 +513,35 @@ def _swap_stage(instance: Instance, swapped: swaps.Swapped, scale: int) -> tuple
 def swapped_result(instance: Instance, swapped: swaps.Swapped, opts: Options, seconds: float) -> Result:
     """Interrupted during the swap search: its best schedule, if it keeps every hard rule."""
     stage, found = _swap_stage(instance, swapped, objective_scale(instance))
-    result = Result.without_search("unknown", opts, seconds)
-    result.interrupted = True
+    if found.hard_violations:
+        result = Result.without_search("unknown", opts, seconds)
+        result.interrupted = True
+    else:
+        result = evaluated_result("feasible", found, swapped.placements, opts, seconds, interrupted=True,
+                                  first_solution_seconds=swapped.first_seconds)
     result.stages["swaps"] = stage
-    if not found.hard_violations:
-        result.status, result.objective = "feasible", found.total
-        result.assignments = [to_assignment(p) for p in swapped.placements.values()]
-        result.placements = dict(swapped.placements)
-        result.terms = {name: t.penalty for name, t in found.terms.items() if t.penalty}
-        result.first_solution_seconds = swapped.first_seconds
     return result
 
 
 def relaxed_result(relaxed: relaxation.Relaxed, scale: int, opts: Options, seconds: float,
                    booleans: int) -> Result:
     """The relaxation's matching, proven optimal: no model was built, no search ran."""
-    ev = relaxed.evaluation
-    return Result(
-        status="optimal", objective=ev.total, bound=relaxed.bound / scale, seconds=seconds,
-        assignments=[to_assignment(p) for p in relaxed.placements.values()],
-        terms={name: t.penalty for name, t in ev.terms.items() if t.penalty},
-        workers=opts.workers or os.cpu_count() or 1, seed=opts.seed, time_limit=opts.time_limit,
+    return evaluated_result(
+        "optimal", relaxed.evaluation, relaxed.placements, opts, seconds, bound=relaxed.bound / scale,
         model_size={"booleans": booleans, "variables": 0, "constraints": 0,
                     "relaxation_rounds": relaxed.rounds, "relaxation_ms": int(relaxed.seconds * 1000)},
-        placements=dict(relaxed.placements), first_solution_seconds=seconds)
+        first_solution_seconds=seconds)
+
+
+def evaluated_result(status: str, ev: Evaluation, placements: dict[str, Placement], opts: Options,
+                     seconds: float, **fields) -> Result:
+    """A result whose schedule the evaluator priced (no search ran, or none finished)."""
+    return Result(**{
+        "status": status, "objective": ev.total, "bound": None, "seconds": seconds,
+        "assignments": [to_assignment(p) for p in placements.values()],
+        "terms": {name: t.penalty for name, t in ev.terms.items() if t.penalty},
+        "workers": opts.workers or os.cpu_count() or 1, "seed": opts.seed, "time_limit": opts.time_limit,
+        "model_size": {}, "placements": dict(placements), **fields})
 
 
 LARGE_OFF = ("topic_parallel", "topic_clash")

@@ -82,6 +82,15 @@ class Build:
                 for term, weight, amount in price(p):
                     self.penalize(term, weight, x, amount=amount, label=talk.id)
 
+    def pricers(self, families: list, talk: Talk) -> list[Callable[[Placement], tuple]]:
+        """The families' pricers of the talk's single placements (their ``costs`` hooks
+        that apply to it): what the relaxation and the swap search price placements by."""
+        return [price for f in families if hasattr(f, "costs") and (price := f.costs(self, talk)) is not None]
+
+    def placement_units(self, pricers: list[Callable[[Placement], tuple]], p: Placement) -> int:
+        """Objective units of one placement under ``pricers`` (what ``add_costs`` charges it)."""
+        return sum(self.coefficient(weight, amount) for price in pricers for _, weight, amount in price(p))
+
     # -- views on the candidates ---------------------------------------------------
 
     def start(self, talk: str) -> cp_model.LinearExpr:

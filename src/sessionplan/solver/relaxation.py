@@ -46,18 +46,10 @@ class Relaxed:
 
 def unary_costs(b: Build, places: dict[str, list[Placement]], families: list) -> dict[str, list[int]]:
     """Objective units of each talk's candidate placements under the families' ``costs``."""
-    hooks = [f.costs for f in families if hasattr(f, "costs")]
     out = {}
     for talk in b.talks:
-        total = [0] * len(places[talk.id])
-        for hook in hooks:
-            price = hook(b, talk)
-            if price is None:
-                continue
-            for k, p in enumerate(places[talk.id]):
-                for _, weight, amount in price(p):
-                    total[k] += b.coefficient(weight, amount)
-        out[talk.id] = total
+        pricers = b.pricers(families, talk)
+        out[talk.id] = [b.placement_units(pricers, p) for p in places[talk.id]]
     return out
 
 

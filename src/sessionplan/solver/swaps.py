@@ -86,9 +86,8 @@ class Score:
         w = inst.weights
         self.inst = inst
         self.placed = dict(placed)
-        hooks = [f.costs for f in families if hasattr(f, "costs")]
-        self.pricers = {t.id: [p for h in hooks if (p := h(b, t)) is not None] for t in inst.talks}
-        self.coefficient = b.coefficient
+        self.build = b
+        self.pricers = {t.id: b.pricers(families, t) for t in inst.talks}
         self._unary: dict[tuple, int] = {}
         # pairs: (a, b, kind, coefficient); kinds: 0 session, 1 day, 2 parallel
         self.pairs: list[tuple[str, str, int, int]] = []
@@ -127,9 +126,7 @@ class Score:
         key = (talk, p.room, p.day, p.start)
         cost = self._unary.get(key)
         if cost is None:
-            cost = sum(self.coefficient(weight, amount)
-                       for price in self.pricers[talk] for _, weight, amount in price(p))
-            self._unary[key] = cost
+            cost = self._unary[key] = self.build.placement_units(self.pricers[talk], p)
         return cost
 
     def _covered(self, talk: str, p: Placement) -> list[tuple]:
