@@ -326,6 +326,18 @@ def test_solution_problems_are_located(tmp_path):
     assert any("taken as 'Big Data and AI'" in w for w in sol.warnings)
 
 
+def test_solution_without_the_empty_row(tmp_path):
+    """The time-slot rows may follow the track rows directly: a repeated session starts them."""
+    inst = instance("N2OR")
+    path = tmp_path / "s.xlsx"
+    shutil.copy(solution_path("Extended", "N2OR"), path)
+    path.chmod(0o644)
+    wb = load_workbook(path)
+    wb["sol"].delete_rows(6)
+    wb.save(path)
+    assert read_solution(path, inst).schedule == read_solution(solution_path("Extended", "N2OR"), inst).schedule
+
+
 # -- the scorer on small cases -------------------------------------------------------
 
 def _tiny(**weights) -> Instance:
@@ -344,7 +356,7 @@ def _tiny(**weights) -> Instance:
         ),
         tracks=(Track(name="T", chairs=("C",)), Track(name="U", chairs=("C",)), Track(name="V", chairs=("P",))),
         sessions=tuple(Session(name=f"S{i}", max_timeslots=2, day=day, start=start, end=start + 60)
-                       for i, start in enumerate((600, 840, 1080))),
+                       for i, start in enumerate((600, 840, 1080, 570))),
         rooms=(Room(name="R1"), Room(name="R2")),
         similar_tracks={"V": {"T": 7}},                     # entered below the diagonal only
     )
@@ -393,6 +405,9 @@ def test_timezone_windows():
     # S1 is 14:00-15:00 at GMT+0; suitable 09:30-21:30, less suitable 07:00-23:00
     cases = {0: 0, -4: 0, -5: 1, -7: 1, -8: 10, 7: 1, 8: 1, 9: 10, 12: 10}
     assert {off: timezone_penalty(inst, off, "S1") for off in cases} == cases
+    # S3 is 09:30-10:30: the windows' bounds themselves
+    cases = {0: 0, 11: 0, 12: 1, -2: 1, -3: 10, 13: 10, 14: 10}
+    assert {off: timezone_penalty(inst, off, "S3") for off in cases} == cases
 
 
 def test_scorer_finds_broken_hard_rules():

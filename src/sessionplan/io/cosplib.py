@@ -333,7 +333,7 @@ def _cell(row: tuple, i: int) -> object:
 
 
 def _integer(problems: Problems, sheet: str, row: int, column: str, value: object,
-             *, minimum: int = 0, blank: int | None = 0) -> int | None:
+             *, minimum: int | None = 0, blank: int | None = 0) -> int | None:
     if cells.is_blank(value):
         if blank is None:
             problems.add(sheet, row, column, "missing (a whole number)")
@@ -398,6 +398,19 @@ def _body(rows: list[tuple]) -> Iterator[tuple[int, tuple]]:
             yield n, r
 
 
+def _keyed(rows: list[tuple], index: int, sheet: str, column: str, kind: str,
+           problems: Problems) -> Iterator[tuple[int, tuple, str]]:
+    """(Excel row, row, name) for each body row whose ``index`` cell names a new item;
+    a missing or repeated name is reported and its row skipped."""
+    seen: dict[str, int] = {}
+    for n, r in _body(rows):
+        name = _name(_cell(r, index))
+        if not name:
+            problems.add(sheet, n, column, f"missing {kind}")
+        elif _unique(problems, seen, name, sheet, n, column, kind):
+            yield n, r, name
+
+
 # -- the instance --------------------------------------------------------------------
 
 def read_instance(path: str | Path) -> Instance:
@@ -459,18 +472,9 @@ def _unique(problems: Problems, seen: dict[str, int], name: str, sheet: str, row
 
 def _read_names(rows: list[tuple], sheet: str, column: str, kind: str, problems: Problems) -> list[str]:
     col = _columns(rows, sheet, {column.lower(): column}, [column.lower()], problems)
-    out: list[str] = []
-    seen: dict[str, int] = {}
     if column.lower() not in col:
-        return out
-    i = col[column.lower()]
-    for n, r in _body(rows):
-        name = _name(_cell(r, i))
-        if not name:
-            problems.add(sheet, n, column, f"missing {kind} name")
-        elif _unique(problems, seen, name, sheet, n, column, kind):
-            out.append(name)
-    return out
+        return []
+    return [name for _, _, name in _keyed(rows, col[column.lower()], sheet, column, kind, problems)]
 
 
 def _read_tracks(rows: list[tuple], problems: Problems) -> list[Track]:
@@ -493,14 +497,7 @@ def _read_sessions(rows: list[tuple], problems: Problems) -> list[Session]:
     if len(col) < len(wanted):
         return []
     out = []
-    seen: dict[str, int] = {}
-    for n, r in _body(rows):
-        name = _name(_cell(r, col["sessions"]))
-        if not name:
-            problems.add(sheet, n, "Sessions", "missing session name")
-            continue
-        if not _unique(problems, seen, name, sheet, n, "Sessions", "session"):
-            continue
+    for n, r, name in _keyed(rows, col["sessions"], sheet, "Sessions", "session", problems):
         slots = _integer(problems, sheet, n, "Max Number of Timeslots",
                          _cell(r, col["max number of timeslots"]), minimum=1, blank=None)
         day = _day(problems, sheet, n, "Date", _cell(r, col["date"]))
@@ -587,18 +584,12 @@ def _read_submissions(rows: list[tuple], tracks: _Names, sessions: _Names, rooms
     for i in named[n_s + n_r:]:
         problems.warn(sheet, 1, _name(header[i]), "column after the session and room columns, ignored")
     unnamed = [i for i in rest if cells.is_blank(header[i])]
-    out: list[Submission] = []
-    seen: dict[str, int] = {}
     for n, r in _body(rows):
         for i in unnamed:
             if not cells.is_blank(_cell(r, i)):
                 problems.add(sheet, n, get_column_letter(i + 1), "a value under an empty header")
-        ref = _name(_cell(r, col["reference"]))
-        if not ref:
-            problems.add(sheet, n, "Reference", "missing reference")
-            continue
-        if not _unique(problems, seen, ref, sheet, n, "Reference", "reference"):
-            continue
+    out: list[Submission] = []
+    for n, r, ref in _keyed(rows, col["reference"], sheet, "Reference", "reference", problems):
         track_text = _name(_cell(r, col["track"]))
         track = tracks.resolve(track_text, problems, sheet, n, "Track") if track_text else None
         if not track_text:
@@ -721,8 +712,11 @@ def _read_sol(rows: list[tuple], instance: Instance, problems: Problems) -> Sche
     n = 1
     track_of: dict[tuple[str, str], str] = {}
     seen_sessions: dict[str, int] = {}
-    while n < len(rows) and not cells.is_blank(_cell(rows[n], 0)):      # block 1: tracks
+    # block 1: a row per session with its tracks, up to an empty row (or a session seen before)
+    labels: set[str] = set()
+    while n < len(rows) and not cells.is_blank(_cell(rows[n], 0)) and _name(rows[n][0]) not in labels:
         r = rows[n]
+        labels.add(_name(r[0]))
         session = sessions.resolve(_name(r[0]), problems, sheet, n + 1, "A")
         if session is not None and _unique(problems, seen_sessions, session, sheet, n + 1, "A", "session"):
             for i, room in room_cols.items():
@@ -796,7 +790,7 @@ def _read_report(rows: list[tuple], problems: Problems) -> Report | None:
             if not label:
                 break
             value = _integer(problems, sheet, n + 1, get_column_letter(i + 2), _cell(rows[n], i + 1),
-                             minimum=-(10 ** 30), blank=None)
+                             minimum=None, blank=None)
             if value is None:
                 break
             if label == "Total":
