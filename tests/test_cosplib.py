@@ -110,9 +110,10 @@ def test_names_are_kept_exactly():
     assert "ORS COMMITTEE SESSIONS For ORS use only " in names
 
 
-def _copy(tmp_path: Path, name: str = "N2OR") -> Path:
-    dst = tmp_path / f"{name}.xlsx"
-    shutil.copy(COSPLIB / "Dataset" / f"{name}.xlsx", dst)
+def _copy(tmp_path: Path, src: Path = COSPLIB / "Dataset" / "N2OR.xlsx") -> Path:
+    """A writable copy of a shared workbook (those are read-only)."""
+    dst = tmp_path / src.name
+    shutil.copy(src, dst)
     dst.chmod(0o644)
     return dst
 
@@ -303,9 +304,7 @@ def test_writer_refuses_a_schedule_that_does_not_fit(tmp_path):
 
 def test_solution_problems_are_located(tmp_path):
     inst = instance("N2OR")
-    path = tmp_path / "s.xlsx"
-    shutil.copy(solution_path("Extended", "N2OR"), path)
-    path.chmod(0o644)
+    path = _copy(tmp_path, solution_path("Extended", "N2OR"))
     wb = load_workbook(path)
     ws = wb["sol"]
     ws["B2"] = "Analytix"                       # unknown track
@@ -329,9 +328,7 @@ def test_solution_problems_are_located(tmp_path):
 def test_solution_without_the_empty_row(tmp_path):
     """The time-slot rows may follow the track rows directly: a repeated session starts them."""
     inst = instance("N2OR")
-    path = tmp_path / "s.xlsx"
-    shutil.copy(solution_path("Extended", "N2OR"), path)
-    path.chmod(0o644)
+    path = _copy(tmp_path, solution_path("Extended", "N2OR"))
     wb = load_workbook(path)
     wb["sol"].delete_rows(6)
     wb.save(path)
