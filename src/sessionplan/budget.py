@@ -45,10 +45,6 @@ class Budget:
         t0 = now() if started is None else started
         return cls(None if seconds is None else t0 + max(0.0, float(seconds)), t0)
 
-    @property
-    def unlimited(self) -> bool:
-        return self.deadline is None
-
     def left(self) -> float | None:
         """Seconds left (never below 0), None when unlimited."""
         return None if self.deadline is None else max(0.0, self.deadline - now())

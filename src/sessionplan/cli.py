@@ -180,7 +180,7 @@ def _solve_alternatives(inst, source, out_dir, k, within, min_diff, time_limit, 
         if status_line is not None:
             status_line.stop()
     written, files = [], {}
-    for n, sol in enumerate(alts.solutions or [alts.failed], start=1):
+    for n, sol in enumerate(alts.solutions or ([alts.failed] if alts.failed else []), start=1):
         sol.source = source
         written += api.write_outputs(sol, out_dir, stem=f"schedule-{n}")
         files[n] = f"schedule-{n}.json"
@@ -333,7 +333,7 @@ def compare(
     for name in side.columns:
         t.add_column(name, justify="right")
     for figure, row in side.iterrows():
-        t.add_row(figure, *(f"{v:g}" for v in row))
+        t.add_row(str(figure), *(f"{v:g}" for v in row))
     out.print(t)
     for name, ev in c.evaluations.items():
         for v in ev.violations:
@@ -436,8 +436,8 @@ def topics(
 @app.command()
 def export(
     workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx), or a solved workbook")],
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="the file to write")],
     schedule: Annotated[Optional[Path], typer.Argument(help="schedule.json or a solved workbook; default: WORKBOOK itself")] = None,
-    out_path: Annotated[Path, typer.Option("--out", "-o", help="the file to write")] = ...,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="frab-json, frab-xml, ics or html; default: from the --out suffix")] = None,
     speaker: Annotated[Optional[str], typer.Option(help="only this speaker's talks (e.g. a personal calendar)")] = None,
     timezone: Annotated[str, typer.Option("--timezone", help="IANA time zone of the workbook's times, e.g. Europe/Berlin")] = "UTC",

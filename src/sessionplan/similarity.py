@@ -36,6 +36,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from math import sqrt
+from typing import Any
 
 import numpy as np
 
@@ -56,9 +57,7 @@ BEST_MATCHES = 3        # a talk's best matches, whose mean strength the boost c
 CLASH_SCALE = 0.5       # subject areas for topic_clash: this times the square root of the talks
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 # words of the genre, not of a subject ("in this talk we present ...")
-GENRE_WORDS = frozenset("""talk talks present presentation presenting show speaker speakers session workshop
-lecture introduce introduction discuss discussion overview vortrag vortrags vorträge zeigen zeige referent
-referentin präsentation conférence présentation atelier intervention""".split())
+GENRE_WORDS = frozenset(["talk", "talks", "present", "presentation", "presenting", "show", "speaker", "speakers", "session", "workshop", "lecture", "introduce", "introduction", "discuss", "discussion", "overview", "vortrag", "vortrags", "vorträge", "zeigen", "zeige", "referent", "referentin", "präsentation", "conférence", "présentation", "atelier", "intervention"])
 
 
 @dataclass(frozen=True)
@@ -135,7 +134,8 @@ def analyse(text: str) -> Analysed:
     tokens = words(text)
     lang = language(tokens)
     stop = _all_stop_words()
-    stems, surface = [], {}
+    stems: list[str] = []
+    surface: dict[str, str] = {}
     for t in tokens:
         if len(t) < 3 or t in stop:
             continue
@@ -150,9 +150,9 @@ class TextModel:
     """The talks' analysed texts and TF-IDF matrices (rows in sheet order)."""
 
     analysed: list[Analysed]
-    words: object          # sparse TF-IDF of stems
+    words: Any             # sparse TF-IDF of stems
     vocabulary: list[str]  # stem of each column of ``words``
-    chars: object          # sparse TF-IDF of character 4-5-grams of the stems
+    chars: Any             # sparse TF-IDF of character 4-5-grams of the stems
 
     @property
     def languages(self) -> list[str]:

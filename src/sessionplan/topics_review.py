@@ -71,7 +71,7 @@ def _keywords(model, instance: Instance, idx: list[int]) -> list[str]:
     inside = np.asarray(model.words[idx].mean(axis=0)).ravel()
     overall = np.asarray(model.words.mean(axis=0)).ravel()
     score = inside - overall
-    surface = Counter()
+    surface: Counter[tuple[str, str]] = Counter()
     for i in idx:
         for stem, word in model.analysed[i].surface.items():
             surface[(stem, word)] += 1

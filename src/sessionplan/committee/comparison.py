@@ -18,8 +18,8 @@ from ..errors import InputError, Problem, Problems
 from ..evaluate import Evaluation, evaluate
 from ..model import Assignment, Instance
 from ..periods import format_time
-from ..terms import TERMS
 from ..seats import differing, seats
+from ..terms import TERMS
 
 ScheduleSource = str | Path | list[Assignment] | api.Solution
 PLACE_COLUMNS = ["day", "start", "room", "session"]
@@ -60,7 +60,7 @@ class Comparison:
         """Schedule ``name`` as a timetable: one row per start time, one column per day
         (per day and room when there are several rooms), talk ids in the cells."""
         several = len(self.instance.rooms) > 1
-        cells: dict[tuple, dict] = {}
+        cells: dict[tuple[str, str] | str, dict] = {}
         for a in self.schedules[name]:
             column = (f"{a.day:%a %d}", a.room) if several else f"{a.day:%a %d}"
             row = cells.setdefault(column, {})
@@ -215,7 +215,8 @@ def _speakers(instance: Instance, moves: pd.DataFrame, evaluations: dict[str, Ev
     """Per schedule, each speaker with a moved talk: what moved, and the hard problems it meets."""
     old = {v.message for v in evaluations[first].violations}
     rows = []
-    for name, group in moves.groupby("schedule", sort=False):
+    for key, group in moves.groupby("schedule", sort=False):
+        name = str(key)
         by_speaker: dict[str, list] = {}
         for m in group.to_dict("records"):
             t = instance.talk_by_id.get(m["talk"])

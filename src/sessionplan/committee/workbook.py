@@ -14,11 +14,11 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from .comparison import Comparison
-from ..periods import format_time, parse_time
-from ..io.saving import save_workbook
 from ..io.output_workbook import BOX, WRAP, _table, talk_cell_text
+from ..io.saving import save_workbook
 from ..io.template import style_header
+from ..periods import format_time, parse_time
+from .comparison import Comparison
 
 MOVED = PatternFill("solid", fgColor="FFF2CC")      # same day and session-mates, other time or room
 RESEATED = PatternFill("solid", fgColor="FFC000")   # another day or other session-mates

@@ -176,7 +176,7 @@ PERIOD_EXAMPLES = [
 def write_readme(wb: Workbook) -> None:
     """The first sheet: how to fill in the workbook, every sheet and column explained."""
     ws = wb.create_sheet("README", 0)
-    for letter, width in zip("ABCD", (16, 18, 10, 100)):
+    for letter, width in zip("ABCD", (16, 18, 10, 100), strict=True):
         ws.column_dimensions[letter].width = width
     bold = Font(bold=True)
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..budget import Budget
 from ..model import Instance, Placement, Talk
@@ -81,7 +80,7 @@ class Construction:
         self.occupants: dict[tuple, set[str]] = defaultdict(set)  # (room, day) -> talks
         self.session_talks: dict[tuple, list[str]] = defaultdict(list)
         self.session_used: dict[tuple, int] = defaultdict(int)
-        self._places: dict[tuple, object] = {}  # caches by duration and room
+        self._places: dict[tuple, Any] = {}  # caches by duration and room
 
     def by_session(self, talk: Talk, room: str) -> dict[tuple, list[Placement]]:
         key = (talk.duration, room)
@@ -152,7 +151,7 @@ class Construction:
             self._places[key] = min(firsts, key=_idle, default=None)
         return self._places[key]
 
-    def first_fit(self, talk: Talk, rooms: list[str], below: int | None) -> Placement | None:
+    def first_fit(self, talk: Talk, rooms: list[str], below: tuple[int, int] | None) -> Placement | None:
         """The least idle fitting place over ``rooms``; only one strictly tighter than
         ``below`` when that is given (the group's own place is kept otherwise)."""
         best = None
@@ -372,7 +371,7 @@ def _place_joint(c: Construction, instance: Instance, label: str) -> None:
     talks = [instance.talk_by_id[i] for i in ids]
     for chain in instance.joint_chains(ids):
         ok, taken = True, []
-        for talk, p in zip(talks, chain):
+        for talk, p in zip(talks, chain, strict=True):
             if not c.fits(talk, p):
                 ok = False
                 break
