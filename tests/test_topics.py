@@ -278,3 +278,26 @@ def test_topics_bad_workbook_writes_nothing(mini, book, tmp_path):
     res = runner.invoke(app, ["topics", str(path), "--write"])
     assert res.exit_code == 2 and "unknown speaker" in res.output
     assert path.read_bytes() == before and not list(tmp_path.glob("*.backup*"))
+
+
+def test_tf_idf_is_scikit_learns():
+    """The similarity's own TF-IDF (it spares loading scikit-learn) gives the figures of
+    TfidfVectorizer(sublinear_tf=True) on words and on char_wb 4-5-grams."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from sessionplan.similarity import analyse, char_ngrams, talk_text, tfidf
+
+    inst = sp.load(sp.bundled_workshop())
+    docs = [analyse(talk_text(t)).stems for t in inst.talks] + [["ab"], []]
+    ours, vocabulary = tfidf(docs)
+    theirs = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
+    expected = theirs.fit_transform(docs)
+    assert vocabulary == list(theirs.get_feature_names_out())
+    assert np.allclose(ours.toarray(), expected.toarray(), atol=1e-12)
+    texts = [" ".join(d) for d in docs]
+    ours, vocabulary = tfidf([char_ngrams(t) for t in texts])
+    theirs = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 5), sublinear_tf=True)
+    expected = theirs.fit_transform(texts)
+    assert vocabulary == list(theirs.get_feature_names_out())
+    assert np.allclose(ours.toarray(), expected.toarray(), atol=1e-12)

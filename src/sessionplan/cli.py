@@ -89,7 +89,7 @@ def solve(
     An existing schedule.json that is better than (or as good as) this run's is kept, and
     this run's schedule is written beside it as schedule.new.*; see --replace.
     """
-    from .budget import Budget, command_started, now, write_reserve
+    from .budget import Budget, command_started, now, slowdown, write_reserve
     from .io.outputs import write_protected
     from .signals import deferred_signals, stop_on_signals
 
@@ -106,7 +106,8 @@ def solve(
     reading = now()
     inst = _load(path, max_rows=max_rows)
     # the whole command within the limit: what is written is sized at the rate it was read
-    budget = Budget.of(time_limit, started).reserve(write_reserve(inst, now() - reading))
+    slow = slowdown(inst, now() - reading)
+    budget = Budget.of(time_limit, started, slow).reserve(write_reserve(inst, slow))
     base = None
     if baseline is not None:
         try:

@@ -279,6 +279,9 @@ class Instance(BaseModel):
         other._derived = self._derived
         return other
 
+    def has_derived(self, key: str) -> bool:
+        return key in self._derived
+
     def derived(self, key: str, compute):
         """A value computed once from this instance (e.g. the related-pair graph)."""
         if key not in self._derived:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..budget import Budget
 from ..model import Instance, Placement, Talk
-from ..similarity import topic_clusters
+from ..similarity import related_pairs, topic_clusters
 
 if TYPE_CHECKING:
     from .families import Family
@@ -28,15 +28,59 @@ SESSIONS_TRIED = 100   # sessions tried for each topic group
 IDLE_TOLERANCE = 10    # minutes a group may leave idle beyond the talk's tightest fit
 
 
-def clusters(instance: Instance) -> dict[str, str]:
+def clusters(instance: Instance, budget: Budget | None = None) -> dict[str, str]:
     """Talk id -> group key: its first topic, else its cluster of related talks (the
-    language-neutral clusters ``sessionplan topics`` shows)."""
+    language-neutral clusters ``sessionplan topics`` shows). When ``budget`` could not
+    pay for that clustering, the related pairs grouped greedily stand in (a start for
+    the swap search and the search, which price the exact terms either way)."""
     out = {t.id: f"topic:{t.topics[0].casefold()}" for t in instance.talks if t.topics}
     if len(out) < len(instance.talks):
-        for k, members in enumerate(topic_clusters(instance)):
+        groups = topic_clusters(instance) if clustering_affordable(instance, budget) else pair_groups(instance)
+        for k, members in enumerate(groups):
             for tid in members:
                 out.setdefault(tid, f"cluster:{k}")
     return out
+
+
+# Spectral clustering loads scikit-learn (about 1.5 s of CPU) and costs about 1 us per
+# pair of talks; it is worth a fraction of the budget at most
+CLUSTERING_LOAD = 1.5
+CLUSTERING_PER_PAIR = 1e-6
+CLUSTERING_SHARE = 0.15
+
+
+def clustering_affordable(instance: Instance, budget: Budget | None) -> bool:
+    if budget is None or budget.deadline is None or instance.has_derived("topic_clusters"):
+        return True
+    import sys
+
+    n = len(instance.talks)
+    cost = (0.0 if "sklearn.cluster" in sys.modules else CLUSTERING_LOAD) + CLUSTERING_PER_PAIR * n * n
+    return cost * budget.slowdown <= CLUSTERING_SHARE * budget.left_or(0.0)
+
+
+def pair_groups(instance: Instance) -> list[list[str]]:
+    """Related talks joined strongest pair first, each group no larger than the longest
+    session (in slots): a cheap stand-in for the clusters, largest group first."""
+    cap = max((len(idxs) for idxs in instance.sessions.values()), default=1)
+    parent = {t.id: t.id for t in instance.talks}
+    size = dict.fromkeys(parent, 1)
+
+    def root(t: str) -> str:
+        while parent[t] != t:
+            parent[t] = parent[parent[t]]
+            t = parent[t]
+        return t
+
+    for pair in sorted(related_pairs(instance), key=lambda p: (-p.strength, p.a, p.b)):
+        a, b = root(pair.a), root(pair.b)
+        if a != b and size[a] + size[b] <= cap:
+            parent[b] = a
+            size[a] += size[b]
+    groups: dict[str, list[str]] = {}
+    for t in instance.talks:
+        groups.setdefault(root(t.id), []).append(t.id)
+    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
 
 
 class _Busy:
@@ -192,7 +236,7 @@ def construct(instance: Instance, families: list[Family] | None = None, group_of
     from .families.rows import overlap_cliques
 
     return greedy(instance, placement_filter(instance, families or FAMILIES), overlap_cliques(instance),
-                  group_of or clusters(instance), budget)
+                  group_of or clusters(instance, budget), budget)
 
 
 def greedy(instance: Instance, allowed: Callable[[Talk, Placement], bool], cliques: list[list[str]],

@@ -53,7 +53,7 @@ def solve_large(instance: Instance, families: list[Family], opts: Options, budge
     """Construct, restrict the candidates around the construction, then CP-SAT."""
     t0 = now()
     instance = large_instance(instance)
-    group_of = clusters(instance)
+    group_of = clusters(instance, budget)
     made = construct(instance, families, group_of, budget=budget.share(0.5))
     construct_seconds = now() - t0
     complete = len(made.placed) == len(instance.talks)
