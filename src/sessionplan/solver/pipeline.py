@@ -20,7 +20,7 @@ from ..baseline import Baseline
 from ..budget import Budget, now
 from ..evaluate import Evaluation, evaluate
 from ..model import Instance, Placement
-from . import relaxation, swaps
+from . import relaxation, sessions, swaps
 from .build import Build, OutOfTime, build_model, candidate_places, objective_scale
 from .construction import construct
 from .driver import PRICING_SECONDS, solve_model
@@ -33,6 +33,7 @@ RELAXATION_SHARE = 0.05   # of the time left, at most RELAXATION_SECONDS
 RELAXATION_SECONDS = 1.0
 SWAP_SHARE = 0.1          # of the time left, for the swap search, at most SWAP_SECONDS
 SWAP_SECONDS = 10.0
+SESSION_SHARE = 0.4       # of the time left, for the session model
 MIN_SEARCH = 0.5          # seconds a search needs to be worth starting
 # building the exact model takes about this many times as long as finding the
 # candidate places did (workshop 1.6, 31C3 2.1, synthetic 200 x 8 2.4; measured on a
@@ -94,6 +95,9 @@ class Stages:
         self.size: dict[str, int] = {}
         self.stages: dict = {}
         self.reported = 0   # schedules reported to the progress callback so far
+        # the best complete schedule before the search: (placements, evaluator price, stage)
+        self.best: tuple[dict[str, Placement], float, str] | None = None
+        self.first: float | None = None   # when the first complete schedule existed
 
     def enter(self, stage: str) -> None:
         if self.opts.stage is not None:
@@ -115,44 +119,56 @@ class Stages:
         relaxed = self.relaxation(prepared, booleans)
         if isinstance(relaxed, Result):
             return relaxed
+        known = relaxed.bound if isinstance(relaxed, relaxation.Relaxed) else None
         swapped = self.swap_search(prepared)
-        if swapped is not None and swapped.interrupted:
-            return self.from_swaps(swapped, interrupted=True)
-        hint = opts.hint or (swapped.placements if swapped is not None else None)
+        if swapped is not None:
+            self.size.update(swap_ms=int(swapped.seconds * 1000), swap_moves=swapped.moves)
+            self.stages["swaps"], found = self.swap_stage(swapped)
+            self.first = swapped.first_seconds
+            if not found.hard_violations:
+                self.best = (dict(swapped.placements), found.total, "swaps")
+            if swapped.interrupted:
+                return self.from_best(interrupted=True)
+        try:
+            sess = self.session_stage(prepared)
+        except KeyboardInterrupt:
+            if self.best is None:
+                raise
+            return self.from_best(interrupted=True)
+        if sess is not None and sess.bound is not None:
+            known = sess.bound if known is None else max(known, sess.bound)
+            if self.best is not None and round(self.best[1] * prepared[0].scale) <= known:
+                # the best schedule so far reaches a lower bound of every schedule
+                return self.from_best(interrupted=False, status="optimal", bound=known / prepared[0].scale)
+        hint = opts.hint or (self.best[0] if self.best else None)
         search = self.budget.reserve(min(PRICING_SECONDS, 0.03 * self.budget.left_or(0)))
         left = search.left()
         if left is not None and left < BUILD_PER_PREPARE * prepare_seconds + MIN_SEARCH:
-            return self.fallback(swapped, "no time was left to build the model")
+            return self.fallback("no time was left to build the model", known)
         self.enter("model")
         t = now()
         try:
             b = build_model(inst, self.families, prepared=prepared,
                             deadline=None if search.deadline is None else search.deadline - MIN_SEARCH)
         except OutOfTime:
-            return self.fallback(swapped, "the model could not be built in the time left")
-        except KeyboardInterrupt:  # while building: the swap search's schedule stands
-            if swapped is None:
+            return self.fallback("the model could not be built in the time left", known)
+        except KeyboardInterrupt:  # while building: the best schedule so far stands
+            if self.best is None:
                 raise
-            return self.from_swaps(swapped, interrupted=True)
+            return self.from_best(interrupted=True)
         self.size["build_ms"] = int((now() - t) * 1000)
         self.enter("search")
         try:
-            result = self.search(b, relaxed, hint)
+            result = self.search(b, known, hint)
         except KeyboardInterrupt:  # while completing the hint
-            if swapped is None:
+            if self.best is None:
                 raise
-            return self.from_swaps(swapped, interrupted=True)
-        if swapped is not None:
-            self.size.update(swap_ms=int(swapped.seconds * 1000), swap_moves=swapped.moves)
-            stage, found = self.swap_stage(swapped)
-            self.stages["swaps"] = stage
-            extra: dict = {}
-            if not found.hard_violations:  # the fallback should the search end with nothing
-                # the first complete schedule was the construction, before the model existed
-                extra = {"construction": dict(swapped.placements),
-                         "first_solution_seconds": swapped.first_seconds}
-            result = result.with_(**extra)
-        result = result.with_(model_size=self.size, stages=self.stages, seconds=now() - self.t0)
+            return self.from_best(interrupted=True)
+        extra: dict = {}
+        if self.best is not None:  # the fallback should the search end with nothing
+            # the first complete schedule came before the model existed
+            extra = {"construction": self.best[0], "first_solution_seconds": self.first}
+        result = result.with_(model_size=self.size, stages=self.stages, seconds=now() - self.t0, **extra)
         if not result.has_schedule and result.status == "unknown":
             return result.with_(notes=("the search found no schedule in the time left",))
         return result
@@ -211,8 +227,26 @@ class Stages:
         out.first_seconds = first
         return out
 
-    def search(self, b: Build, relaxed, hint: dict[str, Placement] | None) -> Result:
-        known = relaxed.bound if isinstance(relaxed, relaxation.Relaxed) else None
+    def session_stage(self, prepared: tuple[Build, dict]) -> sessions.Sessions | None:
+        """The session model (column generation): a bound, and a better schedule when it finds one."""
+        opts = self.opts
+        if opts.model == "talks" or not self.plain or opts.hint is not None:
+            return None
+        self.enter("sessions")
+        part = self.budget.share(SESSION_SHARE)
+        out = sessions.improve(prepared, self.families, opts, part, self.best[0] if self.best else None)
+        if not out.record.get("items"):
+            return out
+        self.stages["sessions"] = out.record
+        if out.placements is not None and out.objective is not None and (
+                self.best is None or out.objective < self.best[1] - 1e-9):
+            self.best = (out.placements, out.objective, "sessions")
+            if self.first is None:
+                self.first = now() - self.t0
+            self.report("sessions", out.objective, None if out.bound is None else out.bound / prepared[0].scale)
+        return out
+
+    def search(self, b: Build, known: int | None, hint: dict[str, Placement] | None) -> Result:
         if self.baseline is not None and any(p.term in CHANGE_TERMS for p in b.penalties):
             return solve_lexicographic(b, self.opts, self.budget, CHANGE_TERMS, hint=hint)
         return solve_model(b, self.opts, self.budget, known_bound=known, hint=hint, solutions=self.reported)
@@ -227,25 +261,19 @@ class Stages:
                 "objective": found.total, "hard_violations": found.hard_violations,
                 "seconds": round(swapped.seconds, 3)}, found
 
-    def from_swaps(self, swapped: swaps.Swapped, interrupted: bool) -> Result:
-        """The swap search's best schedule, if it keeps every hard rule (else no schedule)."""
-        stage, found = self.swap_stage(swapped)
-        stages = {**self.stages, "swaps": stage}
-        if found.hard_violations:
-            return Result.without_search("unknown", self.opts, now() - self.t0, interrupted=interrupted,
-                                         stages=stages)
-        return Result.evaluated("feasible", found, swapped.placements, self.opts, now() - self.t0,
-                                interrupted=interrupted, first_solution_seconds=swapped.first_seconds,
-                                stages=stages, found_by="swaps", model_size=self.size,
-                                construction=dict(swapped.placements))
+    def from_best(self, interrupted: bool, status: str = "feasible", bound: float | None = None) -> Result:
+        """The best schedule found before the search (swap search or session model)."""
+        assert self.best is not None
+        placements, _, stage = self.best
+        found = evaluate(self.inst, [to_assignment(p) for p in placements.values()])
+        return Result.evaluated(status, found, placements, self.opts, now() - self.t0, bound=bound,
+                                interrupted=interrupted, first_solution_seconds=self.first,
+                                stages=self.stages, found_by=stage, model_size=self.size,
+                                construction=dict(placements))
 
-    def fallback(self, swapped: swaps.Swapped | None, why: str) -> Result:
+    def fallback(self, why: str, known: int | None = None) -> Result:
         """No schedule from a search (see ``with_fallback``, which prices a construction)."""
-        stages = dict(self.stages)
-        construction = {}
-        if swapped is not None:
-            stages["swaps"], found = self.swap_stage(swapped)
-            construction = {} if found.hard_violations else dict(swapped.placements)
-        return Result.without_search("unknown", self.opts, now() - self.t0, model_size=self.size, stages=stages,
-                                     construction=construction, notes=(why,),
-                                     first_solution_seconds=swapped.first_seconds if swapped else None)
+        return Result.without_search("unknown", self.opts, now() - self.t0, model_size=self.size,
+                                     stages=self.stages, construction=self.best[0] if self.best else {},
+                                     notes=(why,), first_solution_seconds=self.first,
+                                     bound=None if known is None else known / objective_scale(self.inst))

@@ -61,6 +61,9 @@ class Options:
     relaxation: bool = True
     # with a topic term weighted, hint CP-SAT with a swap-searched construction (swaps.py)
     swaps: bool = True
+    # "auto": the session model (sessions/) when pair benefits make grouping the question,
+    # then the talk-level model; "talks": the talk-level model alone
+    model: str = "auto"
     # the deadline of the whole solve (default: ``time_limit`` from when the solve starts)
     budget: Budget | None = None
 
