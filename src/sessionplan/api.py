@@ -20,7 +20,8 @@ from .explanation import Explanation, counting_checks, explain, findings
 from .io.archive import Limits
 from .io.atomic import write_text
 from .io.output_workbook import write_solved_workbook
-from .io.schedule_json import dumps, read_schedule_json, schedule_document, sort_assignments, versions
+from .io.schedule_json import dumps, schedule_document, sort_assignments, versions
+from .io.schedules import read_schedule
 from .io.workbook import read_workbook
 from .model import Assignment, Instance
 from .solver import LARGE_OFF, Options, Progress, Result, construct, large_instance, to_assignment
@@ -49,11 +50,21 @@ def load(path: str | Path, *, warnings: Problems | None = None, limits: Limits |
 def check(path: str | Path, *, warnings: Problems | None = None, limits: Limits | None = None) -> Instance:
     """Load a workbook and run the cheap feasibility checks; InputError lists every problem."""
     inst = load(path, warnings=warnings, limits=limits)
-    problems = [Problem(r.sheet, r.row, r.column, f"{f.summary} ({r.text})")
-                for f in findings(inst) for r in f.reasons]
+    problems = [_finding_problem(f) for f in findings(inst)]
     if problems:
         raise InputError(problems, str(path))
     return inst
+
+
+def _finding_problem(found: Explanation) -> Problem:
+    """One conflict, one problem, every row it involves named in the message; located at
+    its first row when its rows are on one sheet (else at none: it is between sheets)."""
+    first = found.reasons[0] if found.reasons else None
+    rows = "; ".join(r.text for r in found.reasons)
+    message = f"{found.summary}" + (f" ({rows})" if rows else "")
+    if first is None or len({r.sheet for r in found.reasons}) > 1:
+        return Problem(None, None, None, message)
+    return Problem(first.sheet, first.row, first.column, message)
 
 
 @dataclass
@@ -183,21 +194,6 @@ def _constructed(inst: Instance, result: Result) -> Evaluation | None:
     result.priced = False  # no solver prices a construction
     result.stages["construction"] = {"used": True}
     return ev
-
-
-def read_schedule(path: str | Path, instance: Instance, warnings: Problems | None = None) -> list[Assignment]:
-    """Assignments from a schedule JSON or from a solved (possibly hand-edited) workbook.
-
-    In a workbook, the day grids and the Talks sheet's ``scheduled_*`` columns are
-    reconciled (see ``io.edited_workbook``); disagreements go to ``warnings``.
-    """
-    path = Path(path)
-    if path.suffix.casefold() in (".xlsx", ".xlsm"):
-        from .io.edited_workbook import read_edited_workbook
-
-        return read_edited_workbook(path, instance, warnings)
-    assignments, _doc = read_schedule_json(path)
-    return assignments
 
 
 def solution_document(sol: Solution) -> dict:

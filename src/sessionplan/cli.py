@@ -1,24 +1,45 @@
 """The ``sessionplan`` command: a thin layer over the library API.
 
-Exit codes: 0 a schedule was produced (or the check passed), 1 no schedule exists
-(infeasible, or none found in the time limit), 2 the input has problems.
+Exit codes: 0 a schedule was produced (or the check passed, or every schedule judged by
+``score``/``compare`` keeps the hard rules), 1 no schedule exists (infeasible, or none
+found in the time limit) or a judged schedule breaks a hard rule, 2 the input has problems.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import api
 from .errors import InputError, Problems
-from .io.archive import Limits
 from .terms import TERMS
+
+
+def _lazy(name: str):
+    """A module loaded on its first attribute access: ``--help`` and the light commands
+    (export, check, init) never load OR-Tools, pandas or scikit-learn for nothing."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None, name
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    from . import api
+else:
+    api = _lazy(f"{__package__}.api")
 
 app = typer.Typer(
     add_completion=False,
@@ -35,6 +56,7 @@ def _styled(label: str, style: str, text: str) -> Text:
     return Text.assemble((label, style), " ", text)
 
 EXIT_NO_SCHEDULE = 1
+EXIT_HARD_VIOLATIONS = 1   # score and compare: a schedule judged breaks a hard rule
 EXIT_INPUT = 2
 
 
@@ -50,10 +72,16 @@ def _warn(problems: Problems) -> None:
 
 def _load(path: Path, strict: bool = False, max_rows: int | None = None):
     """Load a workbook (``strict``: also the cheap feasibility checks), or exit 2."""
+    from .io.archive import Limits
+    from .io.workbook import read_workbook
+
     warnings = Problems()
     try:
         limits = Limits.from_env(max_rows=max_rows)
-        inst = (api.check if strict else api.load)(path, warnings=warnings, limits=limits)
+        if strict:
+            inst = api.check(path, warnings=warnings, limits=limits)
+        else:
+            inst = read_workbook(path, problems=warnings, limits=limits)
     except InputError as exc:
         _warn(warnings)
         _fail_input(exc)
@@ -295,7 +323,10 @@ def score(
     workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")],
     schedule: Annotated[Path, typer.Argument(help="schedule.json, or a solved workbook")],
 ) -> None:
-    """Evaluate any schedule against a workbook: hard violations and soft terms."""
+    """Evaluate any schedule against a workbook: hard violations and soft terms.
+
+    Exit 0 when the schedule keeps every hard rule, 1 when it breaks one, 2 on bad input.
+    """
     inst = _load(workbook)
     warnings = Problems()
     try:
@@ -305,7 +336,7 @@ def score(
     _warn(warnings)
     _score_table(ev)
     if ev.hard_violations:
-        raise typer.Exit(EXIT_NO_SCHEDULE)
+        raise typer.Exit(EXIT_HARD_VIOLATIONS)
 
 
 @app.command()
@@ -314,7 +345,11 @@ def compare(
     schedules: Annotated[list[Path], typer.Argument(help="schedule JSONs or solved (hand-edited) workbooks; the first is the reference")],
     out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="write the comparison workbook (.xlsx) here")] = None,
 ) -> None:
-    """Compare schedules side by side: hard violations, soft terms, moved talks, speakers."""
+    """Compare schedules side by side: hard violations, soft terms, moved talks, speakers.
+
+    Exit 0 when every schedule keeps the hard rules, 1 when one breaks a hard rule (the
+    comparison is printed and written all the same), 2 on bad input.
+    """
     from .committee.comparison import compare as compare_schedules
 
     inst = _load(workbook)
@@ -350,6 +385,8 @@ def compare(
 
         write_comparison_workbook(out_path, c)
         out.print(f"wrote {out_path}")
+    if any(ev.hard_violations for ev in c.evaluations.values()):
+        raise typer.Exit(EXIT_HARD_VIOLATIONS)
 
 
 @app.command()
@@ -385,7 +422,7 @@ def import_(
     except InputError as exc:
         _fail_input(exc)
     write_imported(imported, target)
-    for note in imported.notes:
+    for note in imported.notes_for(target):
         err.print(f"note: {note}", soft_wrap=True)
     inst = imported.instance
     out.print(f"wrote {target}: {len(inst.talks)} talks, {len(inst.speakers)} speakers, {len(inst.rooms)} rooms, "
@@ -441,10 +478,13 @@ def export(
     title: Annotated[Optional[str], typer.Option(help="conference title; default: the workbook's file name")] = None,
     acronym: Annotated[Optional[str], typer.Option(help="frab acronym (4+ of a-z 0-9 _); default: from the file name")] = None,
     base_url: Annotated[Optional[str], typer.Option(help="web address of the published HTML timetable; talk links point into it")] = None,
-    language: Annotated[str, typer.Option(help="language code of the talks")] = "en",
+    language: Annotated[Optional[str], typer.Option(
+        help="language code of every talk (e.g. en, de); default: each talk's own, recognised from its title and abstract")] = None,
 ) -> None:
     """Export a schedule: frab schedule.json/.xml, an iCalendar file, or an HTML timetable."""
     from . import export as exp
+    from .evaluate import evaluate
+    from .io.schedules import read_schedule
 
     fmt = fmt or exp.format_for(out_path)
     if fmt not in exp.FORMATS:
@@ -454,7 +494,7 @@ def export(
     inst = _load(workbook)
     source = schedule or workbook
     try:
-        assignments = api.read_schedule(source, inst)
+        assignments = read_schedule(source, inst)
         if not assignments:
             err.print(f"error: {source} holds no schedule (no talk is scheduled); nothing written")
             raise typer.Exit(EXIT_NO_SCHEDULE)
@@ -463,7 +503,8 @@ def export(
         prog = exp.programme(inst, assignments, settings, source=source.name)
     except InputError as exc:
         _fail_input(exc)
-    violations = api.score(inst, assignments).hard_violations
+    # hard rules only: the topic terms' similarity (scikit-learn) is not needed for a warning
+    violations = evaluate(inst.with_weights({t: 0 for t in TERMS if t.startswith("topic_")}), assignments).hard_violations
     if violations:
         err.print(_styled("warning:", "yellow", f"the schedule breaks {violations} hard rule(s); "
                                                 "`sessionplan score` lists them"), soft_wrap=True)

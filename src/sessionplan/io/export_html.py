@@ -107,6 +107,7 @@ def to_html(prog: Programme) -> str:
         rooms=prog.rooms,
         colour=c.talk_colour,
         note=c.note,
-        lang=prog.settings.language,
+        lang=prog.main_language,
+        talk_lang={i.talk.id: prog.language(i) for i in prog.items},
         time_zone=prog.settings.time_zone,
     )

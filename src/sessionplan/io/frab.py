@@ -32,6 +32,7 @@ SESSION_GAP = 20          # minutes: a gap this long or longer starts a new sess
 CELL_LIMIT = 32000        # Excel keeps at most 32767 characters in a cell
 MIRROR_ROOM = re.compile(r"overflow|stream|relay|video|übertragung|simulcast", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+WORKBOOK = "<workbook>"   # in notes: replaced by the name of the workbook written
 
 
 @dataclass
@@ -58,6 +59,12 @@ class Imported:
     assignments: list[Assignment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     source: str = ""
+
+    def notes_for(self, path: str | Path) -> list[str]:
+        """The notes, naming the workbook written at ``path`` in their commands."""
+        from .template import command_name
+
+        return [n.replace(WORKBOOK, command_name(path)) for n in self.notes]
 
 
 class _Located:
@@ -586,7 +593,7 @@ def write_imported(imported: Imported, path: str | Path) -> None:
 
     from .atomic import write_with
     from .schema import SCHEDULE_COLUMNS
-    from .template import input_rows, rows_with_schedule, write_input_sheets
+    from .template import command_name, input_rows, rows_with_schedule, write_input_sheets
 
     inst = imported.instance
     wb = Workbook()
@@ -602,8 +609,8 @@ def write_imported(imported: Imported, path: str | Path) -> None:
              f"{len(inst.slots)} slots"]
     if imported.assignments:
         lines.append("Talks' scheduled_* columns hold the published programme: "
-                     "'sessionplan score this.xlsx this.xlsx' evaluates it.")
-    lines += [""] + imported.notes
+                     f"'sessionplan score {command_name(path)} {command_name(path)}' evaluates it.")
+    lines += [""] + imported.notes_for(path)
     for line in lines:
         ws.append([line])
     ws["A1"].font = Font(bold=True, size=14)

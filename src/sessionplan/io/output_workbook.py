@@ -107,6 +107,34 @@ def _table(wb: Workbook, name: str, header: list[str], rows: Iterable[list]) -> 
             cell.alignment = WRAP
 
 
+PERCENT_KEYS = ("gap",)   # summary figures that are shares, shown as percentages
+
+
+def write_score_sheet(wb: Workbook, summary: dict, evaluation: Evaluation | None) -> None:
+    """The run's figures (the gap as a percentage), then each term and the total."""
+    ws = wb.create_sheet("Score")
+    for key, value in summary.items():
+        ws.append([key, value])
+        if key in PERCENT_KEYS and isinstance(value, (int, float)):
+            ws.cell(row=ws.max_row, column=2).number_format = "0.00%"
+    ws.append([])
+    if evaluation is not None:
+        ws.append(["term", "weight", "count", "penalty", "involved"])
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+        for term in evaluation.terms.values():
+            ws.append([term.name, term.weight, round(term.amount, 6), round(term.penalty, 6), "; ".join(term.items)])
+        ws.append(["total", None, None, round(evaluation.total, 6)])
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+        ws.append([])
+        ws.append(["hard violations", evaluation.hard_violations])
+        for v in evaluation.violations:
+            ws.append(["", v.message])
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["E"].width = 100
+
+
 def write_solved_workbook(
     path: str | Path,
     instance: Instance,
@@ -133,19 +161,7 @@ def write_solved_workbook(
           "; ".join(p.text for p in s.unavailable), "; ".join(p.text for p in s.prefers)]
          for s in instance.speakers for t in instance.talks_of_speaker.get(s.name, [])],
     )
-    score_rows = [[k, v] for k, v in summary.items()] + [[]]
-    if evaluation is not None:
-        score_rows.append(["term", "weight", "count", "penalty", "involved"])
-        for term in evaluation.terms.values():
-            score_rows.append([term.name, term.weight, round(term.amount, 6), round(term.penalty, 6),
-                               "; ".join(term.items)])
-        score_rows += [[], ["hard violations", evaluation.hard_violations]]
-        score_rows += [["", v.message] for v in evaluation.violations]
-    ws = wb.create_sheet("Score")
-    for r in score_rows:
-        ws.append(r)
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["E"].width = 100
+    write_score_sheet(wb, summary, evaluation)
     for name, (header, rows) in (extra_sheets or {}).items():
         _table(wb, name, header, rows)
     write_input_sheets(wb, rows_with_schedule(instance, assignments), {"Talks": SCHEDULE_COLUMNS})
