@@ -6,6 +6,8 @@ commands that need neither OR-Tools nor scikit-learn do not pay for loading them
 
 from __future__ import annotations
 
+import sys
+import types
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -44,6 +46,22 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """``sp.evaluate`` is the function, although a submodule has the same name: importing
+    a submodule binds it on its package, which would hide the function."""
+
+    @property
+    def evaluate(self):
+        return import_module(".evaluate", __name__).evaluate
+
+    @evaluate.setter
+    def evaluate(self, value) -> None:
+        pass  # the submodule stays in sys.modules; ``from .evaluate import ...`` finds it
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly

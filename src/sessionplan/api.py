@@ -102,7 +102,7 @@ def solve(
     seed: int = 0,
     progress: Callable[[Progress], None] | None = None,
     parameters: dict | None = None,
-    baseline: list[Assignment] | str | Path | None = None,
+    baseline: Baseline | list[Assignment] | str | Path | None = None,
     explain_limit: float = 30.0,
     hint: dict | None = None,
     extra_families: list | None = None,
@@ -124,7 +124,9 @@ def solve(
     source = str(instance) if isinstance(instance, (str, Path)) else instance.name
     inst = load(instance) if isinstance(instance, (str, Path)) else instance
     base = None
-    if baseline is not None:
+    if isinstance(baseline, Baseline):
+        base = baseline
+    elif baseline is not None:
         given = baseline if isinstance(baseline, list) else read_schedule(baseline, inst)
         base = Baseline.from_assignments(inst, given)
     opts = Options(time_limit=time_limit, workers=workers, seed=seed, progress=progress,
@@ -220,6 +222,7 @@ def solution_document(sol: Solution) -> dict:
             "versions": versions(),
         },
         extra=_extra(sol),
+        talks=sol.instance.talk_by_id,
     )
 
 

@@ -134,8 +134,10 @@ def solve(
     inst = _load(path, max_rows=max_rows)
     base = None
     if baseline is not None:
+        from .io.schedules import read_baseline
+
         try:
-            base = api.read_schedule(baseline, inst)
+            base = read_baseline(baseline, inst)
         except InputError as exc:
             _fail_input(exc)
     status_line = None if quiet or not err.is_terminal else err.status("building the model ...")
@@ -263,7 +265,9 @@ def _moves_table(moves: list[dict]) -> None:
     for m in moves:
         frm = f"{m['from']['day']} {m['from']['start']} {m['from']['room']}" if m["from"] else "-"
         to = f"{m['to']['day']} {m['to']['start']} {m['to']['room']}" if m["to"] else "-"
-        out.print(f"  {m['talk']:>8} {m['change']:<7} {frm} -> {to}  ({', '.join(m['speakers'])})", soft_wrap=True)
+        who = f" ({', '.join(m['speakers'])})" if m["speakers"] else ""
+        title = f"  {m['title']}" if m["title"] else ""
+        out.print(f"  {m['talk']:>8} {m['change']:<7} {frm} -> {to}{title}{who}", soft_wrap=True)
 
 
 def _score_table(ev) -> None:
