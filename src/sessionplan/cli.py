@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from . import tables
 from .errors import InputError, Problems
 from .terms import TERMS
 
@@ -232,15 +233,11 @@ def _alternatives_table(alts) -> None:
     out.print(f"{len(alts.solutions)} alternatives within {alts.within:.1%} of the best objective "
               f"{_fmt(alts.best)} (cap {_fmt(alts.cap)}), each pair seated differently in at least "
               f"{alts.min_diff} talks")
-    t = Table(show_edge=False)
-    for col in ["#", "status", "objective", "+best", "bound", "gap", "hard", *terms,
-                *(f"vs {j}" for j in dist.columns)]:
-        t.add_column(col, justify="right")
-    for k, row in table.iterrows():
-        t.add_row(str(k), row["status"], _fmt(row["objective"]), _fmt(row["above_best"], True), _fmt(row["bound"]),
-                  _fmt(row["gap"], True), str(row["hard_violations"]), *(f"{row[x]:g}" for x in terms),
-                  *("-" if j == k else str(dist.loc[k, j]) for j in dist.columns))
-    out.print(t)
+    header = ["#", "status", "objective", "+best", "bound", "gap", "hard", *terms, *(f"vs {j}" for j in dist.columns)]
+    rows = [[str(k), row["status"], _fmt(row["objective"]), _fmt(row["above_best"], True), _fmt(row["bound"]),
+             _fmt(row["gap"], True), str(row["hard_violations"]), *(f"{row[x]:g}" for x in terms),
+             *("-" if j == k else str(dist.loc[k, j]) for j in dist.columns)] for k, row in table.iterrows()]
+    out.print(tables.table(out, header, rows, left=2, transpose=True))
     out.print("vs j: talks on another day or with other session-mates than in alternative j")
 
 
@@ -271,13 +268,8 @@ def _moves_table(moves: list[dict]) -> None:
 
 
 def _score_table(ev) -> None:
-    table = Table(title=None, show_edge=False)
-    for col in ("term", "weight", "count", "penalty"):
-        table.add_column(col, justify="left" if col == "term" else "right")
-    for t in ev.terms.values():
-        table.add_row(t.name, f"{t.weight:g}", f"{t.amount:g}", f"{t.penalty:g}")
-    table.add_row("total", "", "", f"{ev.total:g}")
-    out.print(table)
+    rows = [[t.name, f"{t.weight:g}", f"{t.amount:g}", f"{t.penalty:g}"] for t in ev.terms.values()]
+    out.print(tables.table(out, ["term", "weight", "count", "penalty"], [*rows, ["total", "", "", f"{ev.total:g}"]]))
     out.print(f"hard violations: {ev.hard_violations}")
     for v in ev.violations:
         out.print(f"  - {v.message}", soft_wrap=True)
@@ -364,13 +356,12 @@ def compare(
     for w in c.warnings:
         err.print(_styled("warning:", "yellow", str(w)), soft_wrap=True)
     side = c.side_by_side()
-    t = Table(show_edge=False, title="side by side")
-    t.add_column("figure")
-    for name in side.columns:
-        t.add_column(name, justify="right")
-    for figure, row in side.iterrows():
-        t.add_row(figure, *(f"{v:g}" for v in row))
+    t, legend = tables.keyed(out, ["figure", *side.columns],
+                             [[str(figure), *(f"{v:g}" for v in row)] for figure, row in side.iterrows()],
+                             title="side by side")
     out.print(t)
+    for line in legend:
+        out.print(f"  {line}", soft_wrap=True)
     for name, ev in c.evaluations.items():
         for v in ev.violations:
             out.print(_styled("hard", "red", f"{name}: {v.message}"), soft_wrap=True)
@@ -378,12 +369,8 @@ def compare(
                                ("per speaker", c.speakers, ["schedule", "speaker", "moved", "new_problems"])):
         if frame.empty:
             continue
-        t = Table(show_edge=False, title=title)
-        for col in cols:
-            t.add_column(col)
-        for r in frame[cols].itertuples(index=False):
-            t.add_row(*(str(v) for v in r))
-        out.print(t)
+        out.print(tables.table(out, cols, [[str(v) for v in r] for r in frame[cols].itertuples(index=False)],
+                               title=title, left=len(cols)))
     if out_path is not None:
         from .io.comparison_workbook import write_comparison_workbook
 
@@ -520,12 +507,8 @@ def export(
 @app.command()
 def weights() -> None:
     """List the soft objective terms, their default weights and units."""
-    table = Table(show_edge=False)
-    for col in ("term", "default", "unit", "meaning"):
-        table.add_column(col)
-    for t in TERMS.values():
-        table.add_row(t.name, f"{t.default:g}", t.unit, t.description)
-    out.print(table)
+    rows = [[t.name, f"{t.default:g}", t.unit, t.description] for t in TERMS.values()]
+    out.print(tables.table(out, ["term", "default", "unit", "meaning"], rows, left=4))
 
 
 def main() -> None:
