@@ -282,6 +282,7 @@ def check(
 ) -> None:
     """Validate a workbook without solving it (also the cheap feasibility checks)."""
     inst = _load(workbook, strict=True, max_rows=max_rows)
+    _published_warnings(workbook, inst)
     need = sum(inst.min_slots(t) for t in inst.talks)
     have = sum(len(s.rooms) for s in inst.slots)
     out.print(
@@ -289,6 +290,21 @@ def check(
         f"{len(inst.slots)} slots in {len(inst.sessions)} sessions over {len(inst.days)} days; "
         f"{need} of {have} room-slots needed; {len(inst.constraints)} constraint rows"
     )
+
+
+def _published_warnings(workbook: Path, inst) -> None:
+    """A workbook holding a programme (imported, or solved and edited) is warned about
+    the hard rules that programme breaks; talks not placed yet are no such problem."""
+    from .io.programmes import hard_rule_notes
+    from .io.schedules import read_schedule
+
+    warnings = Problems()
+    try:
+        assignments = read_schedule(workbook, inst, warnings)
+    except InputError:
+        return
+    for note in hard_rule_notes(inst, assignments, skip=("placement",)):
+        err.print(_styled("warning:", "yellow", note), soft_wrap=True)
 
 
 @app.command()

@@ -49,6 +49,7 @@ class Event:
     abstract: str = ""
     persons: tuple[str, ...] = ()
     where: str = ""             # 'line 12' or a path in the document, for messages
+    topics: tuple[str, ...] = ()   # several topics, when the format has them (else the track)
 
 
 @dataclass
@@ -247,7 +248,7 @@ def build(events: list[Event], rooms: dict[str, int | None], name: str, loc: _Lo
             loc.warn(e.where, f"the abstract of {e.title!r} is cut to {CELL_LIMIT} characters (an Excel cell's limit)")
             abstract = abstract[:CELL_LIMIT]
         talks.append(Talk(id=e.id, title=e.title, speakers=tuple(names), duration=e.duration,
-                          topics=(e.track,) if e.track else (), abstract=abstract))
+                          topics=e.topics or ((e.track,) if e.track else ()), abstract=abstract))
         assignments.append(Assignment(talk=e.id, room=e.room, day=e.day, start=format_time(e.start),
                                       end=format_time(e.start + e.duration), session=session_of[id(e)]))
     notes = []
@@ -493,8 +494,16 @@ def read_json(path: Path, loc: _Located) -> tuple[list[Event], dict[str, int | N
         return read_widget(doc, loc)
     if isinstance(doc.get("schedule"), dict):
         return read_widget_grid(doc, loc)
+    from .programmes import is_indico, read_indico
+
+    if is_indico(doc):
+        events, rooms, notes = read_indico(doc, loc)
+        for note in notes:
+            loc.warn("", note)
+        return events, rooms
     loc.add("", "not a schedule this importer knows: expected a frab/pretalx schedule.json "
-                "(schedule.conference.days) or pretalx widget data (talks, rooms, speakers)")
+                "(schedule.conference.days), pretalx widget data (talks, rooms, speakers) or an Indico "
+                f"export (results); its keys are {', '.join(list(doc)[:8]) or 'none'}")
     return [], {}
 
 
@@ -536,8 +545,13 @@ def read_xml(path: Path, loc: _Located) -> tuple[list[Event], dict[str, int | No
     root, lines = parse_xml_safely(path, loc)
     if root is None:
         return [], {}
-    if root.tag != "schedule":
-        loc.add(f"line {lines.get(root, 1)}", f"not a frab schedule.xml: the root element is <{root.tag}>, not <schedule>")
+    from .programmes import describe_xml, is_europython, read_europython
+
+    if is_europython(root):
+        return read_europython(root, lines, loc)
+    if root.tag != "schedule" or not any(True for _ in root.iter("event")):
+        loc.add(f"line {lines.get(root, 1)}", f"not a frab schedule.xml (<schedule> with <day><room><event>) nor a "
+                f"EuroPython one (<day> with <entry>): the document is {describe_xml(root)}")
         return [], {}
     events = []
     for day in root.iter("day"):
@@ -581,8 +595,15 @@ def read_published(path: str | Path, problems: Problems | None = None) -> Import
     imported = build(events, rooms, path.stem, loc)
     problems.raise_if_any(str(path))
     imported.source = str(path)
-    imported.notes += [str(w) for w in problems.warnings]
+    imported.notes += [str(w) for w in problems.warnings] + published_hard_rules(imported)
     return imported
+
+
+def published_hard_rules(imported: Imported) -> list[str]:
+    """The hard rules the published programme breaks (two talks in one room are already named)."""
+    from .programmes import IMPORT_RULES_REPORTED_ELSEWHERE, hard_rule_notes
+
+    return hard_rule_notes(imported.instance, imported.assignments, skip=IMPORT_RULES_REPORTED_ELSEWHERE)
 
 
 def write_imported(imported: Imported, path: str | Path) -> None:
