@@ -112,6 +112,8 @@ def solve(
     min_diff: Annotated[Optional[int], typer.Option(min=1, help="alternatives: talks seated differently from each other alternative; default max(4, 15% of the talks)")] = None,
     replace: Annotated[bool, typer.Option(help="write over a schedule.json that is as good or better (it is kept as schedule.prev.*)")] = False,
     max_rows: Annotated[Optional[int], typer.Option(min=1, help="refuse a sheet with more filled rows (default 20,000; or SESSIONPLAN_MAX_ROWS)")] = None,
+    keep_edits: Annotated[bool, typer.Option(
+        help="a solved workbook edited by hand: pin the talks moved by hand where they are and plan the rest around them")] = False,
 ) -> None:
     """Solve a workbook into schedule.xlsx and schedule.json (or K alternatives).
 
@@ -129,10 +131,10 @@ def solve(
             err.print("error: --alternatives and --baseline cannot be combined: re-plan first, then ask for alternatives")
             raise typer.Exit(EXIT_INPUT)
         share = _share(within)
-        inst = _load(path, max_rows=max_rows)
+        inst = _with_hand_edits(path, _load(path, max_rows=max_rows), keep_edits, baseline)
         return _solve_alternatives(inst, str(path) if workbook else "workshop (bundled)", out_dir, alternatives,
                                    share, min_diff, time_limit, workers, seed, quiet)
-    inst = _load(path, max_rows=max_rows)
+    inst = _with_hand_edits(path, _load(path, max_rows=max_rows), keep_edits, baseline)
     base = None
     if baseline is not None:
         from .io.schedules import read_baseline
@@ -177,6 +179,24 @@ def solve(
         out.print(_styled("note:", "yellow", note), soft_wrap=True)
     if not sol.result.has_schedule:
         raise typer.Exit(EXIT_NO_SCHEDULE)
+
+
+def _with_hand_edits(path: Path, inst, keep: bool, baseline: Path | None):
+    """A solved workbook edited by hand: say so, and keep the edits when asked (pinned)."""
+    from .edits import edits_message, hand_edits, keeping
+
+    edits = hand_edits(path, inst)
+    if keep:
+        if not edits:
+            err.print(_styled("note:", "yellow", f"--keep-edits: {path.name} has no hand edits (its programme is "
+                                                 "the one it was solved into, or it was never solved)"), soft_wrap=True)
+            return inst
+        err.print(_styled("note:", "yellow", f"keeping {len(edits)} hand edit(s), pinned: "
+                                             + "; ".join(e.text() for e in edits)), soft_wrap=True)
+        return keeping(inst, edits)
+    if edits and (baseline is None or baseline.resolve() != path.resolve()):
+        err.print(_styled("warning:", "yellow", edits_message(path, edits)), soft_wrap=True)
+    return inst
 
 
 def _share(text: str) -> float:
