@@ -477,14 +477,14 @@ def topics(
     for c in rv.clusters:
         out.print()
         out.print(Text.assemble((f"cluster {c.number}", "bold"),
-                                f" ({len(c.talks)} talks, area {c.area}): {', '.join(c.keywords) or '-'}"))
-        table = Table(show_edge=False, show_header=False, pad_edge=False)
-        for col in ("id", "title", "topics", "nearest"):
-            table.add_column(col, overflow="fold")
-        for tid in c.talks:
-            near = ", ".join(f"{o} {s}%" for o, s in rv.neighbours.get(tid, []))
-            table.add_row(tid, titles[tid].title[:70], "; ".join(titles[tid].topics), near)
-        out.print(table)
+                                f" ({len(c.talks)} talks, area {c.area}): "
+                                f"{', '.join(e.text() for e in c.evidence) or '-'}"), soft_wrap=False)
+        rows = [[tid + (" ≈" if tid in rv.nearest else ""), titles[tid].title[:70], "; ".join(titles[tid].topics),
+                 ", ".join(f"{o} {s}%" for o, s in rv.neighbours.get(tid, []))] for tid in c.talks]
+        out.print(tables.table(out, ["id", "title", "topics", "nearest"], rows, left=4))
+    if rv.nearest:
+        out.print("\n≈ a talk with only a title, put in its nearest cluster: "
+                  + ", ".join(f"{t} {s}% related" for t, s in rv.nearest.items()), soft_wrap=True)
     out.print(f"\n{len(clash_clusters(inst))} subject areas: topic_clash keeps the talks of an area out of parallel")
     if write:
         target, backup, filled = write_topics(workbook, out_path, rv)
