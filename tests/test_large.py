@@ -8,7 +8,7 @@ import pytest
 
 import sessionplan as sp
 from sessionplan.generate import synthetic
-from sessionplan.model import ConstraintRow, Instance, Room, Slot, Speaker, Talk
+from sessionplan.model import Instance, Room, Slot, Speaker, Talk, constraint_row
 from sessionplan.solver import large, placement_filter
 
 MON = date(2027, 3, 8)
@@ -87,7 +87,7 @@ def test_no_fallback_when_the_construction_breaks_a_hard_rule():
     inst = sp.load(sp.bundled_workshop())
     placed = sp.solve(inst, workers=1, time_limit=20, parameters=NOTHING_FOUND).assignments
     first, last = placed[0].talk, placed[-1].talk
-    rows = list(inst.constraints) + [ConstraintRow(kind="before", talk=last, target=first, other=first, row=99)]
+    rows = list(inst.constraints) + [constraint_row(kind="before", talk=last, target=first, other=first, row=99)]
     strict = inst.model_copy(update={"constraints": rows})
     sol = sp.solve(strict, workers=1, time_limit=20, parameters=NOTHING_FOUND)
     assert sol.status == "unknown" and not sol.assignments

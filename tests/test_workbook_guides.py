@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 import sessionplan as sp
 from sessionplan.cli import app
 from sessionplan.io.schema import SHEETS
-from sessionplan.model import CONSTRAINT_KINDS
+from sessionplan.kinds import KINDS as CONSTRAINT_KINDS
 
 from .conftest import write_book
 from .export_cases import multi_room
@@ -112,3 +114,10 @@ def test_day_grids_colour_sessions_when_untagged(workshop, workshop_solution, tm
         day = ws.title.split()[1]
         assert set(entries) == {a.session for a in workshop_solution.assignments if a.day.strftime("%a") == day}
         assert len(set(entries.values())) == len(entries)
+
+
+def test_readme_lists_every_constraint_kind_as_the_table_says():
+    from sessionplan.kinds import markdown_table
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme

@@ -20,10 +20,9 @@ from itertools import product
 from ortools.sat.python import cp_model
 
 from .baseline import Baseline, Place
-from .model import Instance, Placement, Talk
-from .rules import PAIR_KINDS, SINGLE_TALK_KINDS, placement_breaks, unavailable
+from .model import Instance, PairRow, Placement, Talk, TalkRow
+from .rules import unavailable
 from .solver import joint as joint_family
-from .solver import rows as rows_family
 from .solver import speakers as speaker_family
 from .solver.build import Build
 
@@ -103,9 +102,9 @@ def rules_of(instance: Instance, baseline: Baseline | None = None) -> list[Rule]
         if not c.hard:
             continue
         reason = Reason("Constraints", c.row, "target", f"Constraints row {c.row}: {c.describe()}")
-        if c.kind in SINGLE_TALK_KINDS:
-            out.append(Rule(reason, (c.talk,), "single", lambda talk, p, c=c: placement_breaks(c, p)))
-        elif c.kind in PAIR_KINDS:
+        if isinstance(c, TalkRow):
+            out.append(Rule(reason, (c.talk,), "single", lambda talk, p, c=c: c.breaks(p)))
+        else:
             out.append(Rule(reason, (c.talk, c.other), "pair", row=c))
     for label, ids in instance.joint_groups.items():
         if len(ids) > 1:
@@ -215,11 +214,9 @@ def places_left(instance: Instance, talk: Talk, rules: list[Rule]) -> list[Place
 
 def _clash(instance: Instance, pa: Placement, pb: Placement) -> bool:
     a, b = instance.talk_by_id[pa.talk], instance.talk_by_id[pb.talk]
-    if pa.day != pb.day:
-        return False
-    if pa.room == pb.room and pa.start < pb.span_end and pb.start < pa.span_end:
+    if pa.room == pb.room and pa.overlaps(pb, own_time=False):
         return True
-    return bool(set(a.speakers) & set(b.speakers)) and pa.start < pb.end and pb.start < pa.end
+    return bool(set(a.speakers) & set(b.speakers)) and pa.overlaps(pb)
 
 
 # -- CP-SAT core ----------------------------------------------------------------------
@@ -262,7 +259,8 @@ class _CoreModel:
             else:
                 violated = b.model.new_bool_var(f"off[{rule.reason.text}]")
                 b.model.add(violated + a == 1)
-                rows_family.ADDERS[rule.row.kind](b, rule.row.talk, rule.row.other, violated)
+                assert isinstance(rule.row, PairRow)
+                rule.row.spec.add(b, rule.row.talk, rule.row.other, violated)
 
     def infeasible(self, subset: list[int], seconds: float) -> bool | None:
         """True/False when decided within ``seconds``, None when not."""

@@ -80,6 +80,11 @@ class Period:
         return self.text
 
 
+def overlaps(start: int, end: int, other_start: int, other_end: int) -> bool:
+    """Whether the half-open intervals [start, end) and [other_start, other_end) meet."""
+    return start < other_end and other_start < end
+
+
 def parse_time(text: str) -> int:
     """``HH:MM`` to minutes since midnight."""
     m = _TIME_RE.match(text.strip())

@@ -21,11 +21,8 @@ def score(ctx: Context) -> None:
     if len(inst.rooms) < 2:
         return
     for pair, pa, pb in _placed(ctx, parallel_pairs(inst)):
-        if pa.room != pb.room:
-            sa, ea = inst.absolute(pa.day, pa.start), inst.absolute(pa.day, pa.end)
-            sb, eb = inst.absolute(pb.day, pb.start), inst.absolute(pb.day, pb.end)
-            if sa < eb and sb < ea:
-                parallel.charge(pair.strength / 100, f"{pair.a} / {pair.b} ({pair.strength}%)")
+        if pa.room != pb.room and pa.overlaps(pb):
+            parallel.charge(pair.strength / 100, f"{pair.a} / {pair.b} ({pair.strength}%)")
     starts = sorted({(s.day, s.start) for s in inst.slots})
     for n, cluster in enumerate(clash_clusters(inst)):
         placed = [ctx.placed[t] for t in cluster if t in ctx.placed]

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from ..model import Assignment, ConstraintRow, Instance, Room, Slot, Speaker, Talk
+from ..model import Assignment, Instance, Room, Slot, Speaker, Talk, TalkRow
 from ..periods import WEEKDAYS, format_time, parse_period
 
 GRID = 10          # minutes
@@ -210,8 +210,8 @@ def _build(name: str, parsed: list) -> tuple[Instance, list[Assignment]]:
     return instance, assignments
 
 
-def _forbid(talk: str, target: str, period: str | None, room: str | None, labels: dict) -> ConstraintRow:
-    return ConstraintRow(
+def _forbid(talk: str, target: str, period: str | None, room: str | None, labels: dict) -> TalkRow:
+    return TalkRow(
         kind="forbid", talk=talk, target=target if room is None or period is None else f"{period} @ {room}",
         hard=True, room=room, period=parse_period(period, frozenset(labels)) if period else None,
     )

@@ -11,7 +11,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..model import CONSTRAINT_KINDS, Instance
+from ..kinds import KINDS
+from ..model import Instance
 from ..periods import format_time
 from ..terms import TERMS
 from .saving import save_workbook
@@ -117,7 +118,7 @@ CHECKS: dict[tuple[str, str], dict] = {
     ("Talks", "room"): {"type": "list", "formula1": ROOM_LIST},
     ("Talks", "pinned"): {"type": "list", "formula1": YES_NO},
     ("Rooms", "capacity"): {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"},
-    ("Constraints", "kind"): {"type": "list", "formula1": '"' + ",".join(CONSTRAINT_KINDS) + '"'},
+    ("Constraints", "kind"): {"type": "list", "formula1": '"' + ",".join(KINDS) + '"'},
     ("Constraints", "talk"): {"type": "list", "formula1": TALK_LIST},
     ("Constraints", "hard"): {"type": "list", "formula1": YES_NO},
     ("Constraints", "weight"): {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"},
@@ -162,14 +163,7 @@ EXAMPLE_ROWS: dict[str, list[list]] = {
     "Weights": [[name, TERMS[name].default] for name in TERMS],
 }
 
-CONSTRAINT_HELP = [
-    ("pin", "T01", "Mon AM @ Main Hall", "the talk lies within the period (and in the room, after '@')"),
-    ("forbid", "T01", "Fri PM", "the talk does not touch the period (or not in the room)"),
-    ("before", "T01", "T02", "T01 ends before T02 starts"),
-    ("same_session", "T01", "T02", "both talks in one session: same room, same session block"),
-    ("different_day", "T01", "T02", "the two talks on different days"),
-    ("not_parallel", "T01", "T02", "the two talks never at the same time (someone wants to attend both)"),
-]
+CONSTRAINT_HELP = [(k.name, "T01", k.example, k.help) for k in KINDS.values()]
 
 PERIOD_EXAMPLES = [
     ("2027-03-08", "a date"), ("Mon", "a weekday (or Monday)"), ("Mon-Wed", "a range of weekdays or dates"),

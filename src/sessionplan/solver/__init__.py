@@ -595,8 +595,7 @@ def construct(instance: Instance, families: list | None = None,
     """The greedy construction of large.py: every placement it makes keeps the rules on
     rooms, speakers, availability, pins, forbids, required rooms, joint groups and hard
     ``not_parallel`` rows (other hard pair rows are left to the search or a check)."""
-    cliques = rows.clique_cover([(r.talk, r.other) for r in instance.constraints
-                                 if r.hard and r.kind == "not_parallel"])
+    cliques = rows.overlap_cliques(instance)
     return large.construct(instance, placement_filter(instance, families), cliques,
                            group_of or large.clusters(instance))
 

@@ -18,6 +18,12 @@ from ortools.sat.python import cp_model
 from ..model import Instance, Placement, Talk
 
 SessionKey = tuple[date, str, str]
+# how placements are grouped by the rules that ask "the same ... as"
+GROUPS: dict[str, Callable[[Placement], object]] = {
+    "session": lambda p: p.session_key,
+    "day": lambda p: p.day,
+    "block": lambda p: (p.day, p.session),
+}
 
 
 @lru_cache(maxsize=4096)
@@ -118,26 +124,35 @@ class Build:
             self._cache[cache_key] = out
         return self._cache[cache_key]
 
+    def grouped(self, talk: str, group: str) -> dict:
+        """The talk's candidate literals per key of ``group`` (see ``GROUPS``: a session
+        (day, session, room), a day, a session block (day, session))."""
+        return self._grouped(talk, group, GROUPS[group])
+
     def in_session(self, talk: str) -> dict[SessionKey, list[cp_model.IntVar]]:
         """Literals placing ``talk`` in each (day, session, room) it can be in."""
-        return self._grouped(talk, "in_session", lambda p: p.session_key)
+        return self.grouped(talk, "session")
 
     def on_day(self, talk: str) -> dict[date, list[cp_model.IntVar]]:
-        return self._grouped(talk, "on_day", lambda p: p.day)
+        return self.grouped(talk, "day")
 
-    def session_literal(self, talk: str, session: SessionKey) -> cp_model.IntVar | int:
-        """A boolean equal to 'talk is in session' (0 if it cannot be)."""
-        lits = self.in_session(talk).get(session)
+    def group_literal(self, talk: str, group: str, key) -> cp_model.IntVar | int:
+        """A boolean equal to 'talk is in this key of ``group``' (0 if it cannot be)."""
+        lits = self.grouped(talk, group).get(key)
         if not lits:
             return 0
         if len(lits) == 1:
             return lits[0]
-        key = ("session_lit", talk, session)
-        if key not in self._cache:
-            b = self.model.new_bool_var(f"in[{talk},{session[0]},{session[1]},{session[2]}]")
+        cache_key = ("group_lit", group, talk, key)
+        if cache_key not in self._cache:
+            b = self.model.new_bool_var(f"in[{talk},{group},{key}]")
             self.model.add(b == sum(lits))
-            self._cache[key] = b
-        return self._cache[key]
+            self._cache[cache_key] = b
+        return self._cache[cache_key]
+
+    def session_literal(self, talk: str, session: SessionKey) -> cp_model.IntVar | int:
+        """A boolean equal to 'talk is in session' (0 if it cannot be)."""
+        return self.group_literal(talk, "session", session)
 
     def covering(
         self, talks: Iterable[str], *, own_time: bool, room: str | None = None

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import date
 
 from ..model import Instance, Placement, Talk
-from ..rules import PAIR_KINDS
+from ..model import PairRow
 from ..similarity import related_pairs, topic_clusters
 
 PER_TALK = 60          # candidates kept per talk (fewer in very large conferences)
@@ -270,7 +270,7 @@ def _augment(c: Construction, instance: Instance, talk: Talk, max_nodes: int = 3
         u, _, _ = nodes[head]
         for p in (q for room in ([u.room] if u.room else rooms_all) for q in c.sorted_places(u, room)):
             holders = [tid for tid in sorted(c.occupants.get((p.room, p.day), ()))
-                       if tid != u.id and c.placed[tid].start < p.span_end and p.start < c.placed[tid].span_end]
+                       if tid != u.id and c.placed[tid].overlaps(p, own_time=False)]
             if len(holders) > 1 or (holders and (holders[0] in seen or instance.talk_by_id[holders[0]].joint)):
                 continue
             if not c.fits_but_room(u, p):
@@ -401,7 +401,7 @@ def select(instance: Instance, c: Construction, group_of: dict[str, str],
     group_keys: dict[str, set[tuple]] = defaultdict(set)
     for tid, p in c.placed.items():
         group_keys[group_of[tid]].add(p.session_key)
-    pair_rows = [r for r in instance.constraints if r.hard and r.kind in PAIR_KINDS and r.kind != "not_parallel"]
+    pair_rows = [r for r in instance.constraints if r.hard and isinstance(r, PairRow) and not r.spec.overlap_only]
     paired = {r.talk for r in pair_rows} | {r.other for r in pair_rows}
     rooms_all = [r.name for r in instance.rooms]
     all_keys = sorted({(day, label, room) for (day, label), idxs in instance.sessions.items()

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..model import Instance, Placement
+from ..model import Instance, PairRow, Placement
 from ..similarity import clash_clusters, parallel_pairs, related_pairs
 from .build import Build
 from .large import Construction
@@ -67,9 +67,10 @@ def movable_talks(instance: Instance) -> list[str]:
     pair row other than a hard ``not_parallel`` (which the construction's cliques keep)."""
     fixed = {t.id for t in instance.talks if t.joint}
     for row in instance.constraints:
-        if not row.hard or (row.other and row.kind != "not_parallel"):
+        pair = isinstance(row, PairRow)
+        if not row.hard or (pair and not row.spec.overlap_only):
             fixed.add(row.talk)
-            if row.other:
+            if pair:
                 fixed.add(row.other)
     return [t.id for t in instance.talks if t.id not in fixed]
 
@@ -144,7 +145,7 @@ class Score:
         elif kind == 1:
             apart = pa.day != pb.day
         else:
-            apart = (pa.room != pb.room and pa.day == pb.day and pa.start < pb.end and pb.start < pa.end)
+            apart = pa.room != pb.room and pa.overlaps(pb)
         return coef if apart else 0
 
     def delta(self, moves: dict[str, Placement]) -> int:
