@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import InputError, Problems
-from .model import ConstraintRow, Instance
+from .model import Instance, constraint_row
 from .periods import parse_period
 
 Place = tuple[date, str, str]   # day, start "HH:MM", room
@@ -86,9 +86,9 @@ def keeping(instance: Instance, edits: list[Edit]) -> Instance:
             continue
         day, start, room = e.now
         target = f"{day.isoformat()} {start} @ {room}"
-        pins.append(ConstraintRow(kind="pin", talk=e.talk, target=target, hard=True,
-                                  period=parse_period(f"{day.isoformat()} {start}", instance.session_labels),
-                                  room=room))
+        pins.append(constraint_row("pin", e.talk, target=target, hard=True,
+                                   period=parse_period(f"{day.isoformat()} {start}", instance.session_labels),
+                                   room=room))
     fields = {name: getattr(instance, name) for name in type(instance).model_fields}
     fields["constraints"] = [*instance.constraints, *pins]
     return type(instance)(**fields)

@@ -108,7 +108,7 @@ def _place_title_only(instance: Instance, groups: list[list[str]], sim: np.ndarr
         affinity = [float(np.mean(sorted((sim[i, index[o]] for o in g), reverse=True)[:NEAREST_MATCHES]))
                     for g in shared]
         best = int(np.argmax(affinity))
-        strength = int(round(100 * affinity[best]))
+        strength = round(100 * affinity[best])
         if strength <= 0:
             continue   # related to nothing: it stays alone (and unlabelled)
         shared[best].append(tid)

@@ -614,7 +614,12 @@ def write_imported(imported: Imported, path: str | Path) -> None:
 
     from .atomic import write_with
     from .schema import SCHEDULE_COLUMNS
-    from .template import command_name, input_rows, rows_with_schedule, write_input_sheets
+    from .template import (
+        command_name,
+        input_rows,
+        rows_with_schedule,
+        write_input_sheets,
+    )
 
     inst = imported.instance
     wb = Workbook()

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -108,7 +107,7 @@ def read_europython(root, lines: dict, loc: _Located) -> tuple[list[Event], dict
             start_text = _text(entry, "start", "time", "start_time")
             try:
                 if "T" in start_text:
-                    moment = datetime.fromisoformat(start_text.replace("Z", "+00:00"))
+                    moment = datetime.fromisoformat(start_text)
                     d, s = moment.date(), moment.hour * 60 + moment.minute
                 else:
                     d, s = date.fromisoformat((entry.get("date") or day_text or "")[:10]), minutes(start_text)

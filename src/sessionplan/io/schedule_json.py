@@ -35,8 +35,8 @@ def sort_assignments(assignments: list[Assignment], rooms: list[str] | None = No
 def assignment_json(a: Assignment, talk: Talk | None = None) -> dict:
     """One assignment; with its talk, also the title and speakers (so that a later re-plan
     can still name a talk the workbook has dropped since)."""
-    out = {"talk": a.talk, "room": a.room, "day": a.day.isoformat(), "start": a.start, "end": a.end,
-           "session": a.session}
+    out: dict[str, object] = {"talk": a.talk, "room": a.room, "day": a.day.isoformat(), "start": a.start,
+                              "end": a.end, "session": a.session}
     if talk is not None:
         out.update(title=talk.title, speakers=list(talk.speakers))
     return out

@@ -19,7 +19,16 @@ from pathlib import Path
 from ..errors import Problems
 from ..model import Instance, Speaker, Talk
 from .cells import split_list
-from .frab import Imported, _Located, build, clean_text, minutes, name_text, published_hard_rules, title_text
+from .frab import (
+    Imported,
+    _Located,
+    build,
+    clean_text,
+    minutes,
+    name_text,
+    published_hard_rules,
+    title_text,
+)
 from .programmes import events_from_rows, split_speakers
 
 ALIASES = {
