@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 import sessionplan as sp
 from sessionplan.cli import app
 from sessionplan.errors import Problems
-from sessionplan.io.comparison_workbook import MOVED, RESEATED
+from sessionplan.committee.workbook import MOVED, RESEATED
 from sessionplan.io.output_workbook import GRID_PREFIX
 from sessionplan.periods import parse_time
 from sessionplan.rules import unavailable

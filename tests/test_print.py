@@ -13,7 +13,7 @@ import pytest
 import sessionplan as sp
 from sessionplan import export
 from sessionplan.committee.comparison import compare
-from sessionplan.io.comparison_workbook import write_comparison_workbook
+from sessionplan.committee.workbook import write_comparison_workbook
 
 from .conftest import SHARED, write_book
 from .print_cases import camp_sheets

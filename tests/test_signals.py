@@ -97,8 +97,7 @@ from sessionplan.evaluate import evaluate
 from sessionplan.solver import Options, Result
 inst = sp.load(sys.argv[1])
 assignments = sp.read_schedule(sys.argv[2], inst)
-res = Result.without_search("feasible", Options())
-res.assignments = assignments
+res = Result.without_search("feasible", Options()).with_(assignments=assignments)
 ev = evaluate(inst, assignments)
 sol = Solution(inst, res, ev, sys.argv[1])
 for i in range(1, 1000):
@@ -112,12 +111,12 @@ for i in range(1, 1000):
 def big_schedule(tmp_path_factory) -> tuple[Path, Path]:
     """A workbook of 1,000 talks and a complete schedule of it (constructed, not searched)."""
     from sessionplan.io.schedule_json import assignment_json
-    from sessionplan.solver import large, placement_filter, to_assignment
+    from sessionplan.solver import construction, placement_filter, to_assignment
 
     d = tmp_path_factory.mktemp("big")
     inst = synthetic(1000, 20, seed=2)
     write_workbook(d / "conference.xlsx", inst)
-    made = large.construct(inst, placement_filter(inst), [], large.clusters(inst))
+    made = construction.greedy(inst, placement_filter(inst), [], construction.clusters(inst))
     assert len(made.placed) == len(inst.talks)
     doc = {"assignments": [assignment_json(to_assignment(p)) for p in made.placed.values()]}
     (d / "given.json").write_text(json.dumps(doc, default=str))

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 import sessionplan as sp  # noqa: E402
 from sessionplan import export  # noqa: E402
 from sessionplan.committee.comparison import compare  # noqa: E402
-from sessionplan.io.comparison_workbook import write_comparison_workbook  # noqa: E402
+from sessionplan.committee.workbook import write_comparison_workbook  # noqa: E402
 from tests.conftest import SHARED, write_book  # noqa: E402
 from tests.print_cases import camp_sheets  # noqa: E402
 from tests.printing import html_pdf, page_png, pages, workbook_pdf  # noqa: E402

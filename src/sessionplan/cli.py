@@ -119,7 +119,7 @@ def solve(
     An existing schedule.json that is better than (or as good as) this run's is kept, and
     this run's schedule is written beside it as schedule.new.*; see --replace.
     """
-    from .budget import command_started, write_reserve
+    from .budget import Budget, command_started, now, write_reserve
     from .io.outputs import write_protected
     from .signals import deferred_signals, stop_on_signals
 
@@ -133,7 +133,11 @@ def solve(
         inst = _with_hand_edits(path, _load(path, max_rows=max_rows), keep_edits, baseline)
         return _solve_alternatives(inst, str(path) if workbook else "workshop (bundled)", out_dir, alternatives,
                                    share, min_diff, time_limit, workers, seed, quiet)
-    inst = _with_hand_edits(path, _load(path, max_rows=max_rows), keep_edits, baseline)
+    reading = now()
+    inst = _load(path, max_rows=max_rows)
+    # the whole command within the limit: what is written is sized at the rate it was read
+    budget = Budget.of(time_limit, started).reserve(write_reserve(inst, now() - reading))
+    inst = _with_hand_edits(path, inst, keep_edits, baseline)
     base = None
     if baseline is not None:
         from .io.schedules import read_baseline
@@ -159,7 +163,7 @@ def solve(
     try:
         with stop_on_signals():  # Ctrl-C and SIGTERM end the search; the best schedule is written
             sol = api.solve(inst, time_limit=time_limit, workers=workers, seed=seed, progress=progress, baseline=base,
-                            deadline=started + time_limit - write_reserve(len(inst.talks)))
+                            budget=budget)
     except KeyboardInterrupt:  # before the search began: there is nothing to write
         if status_line is not None:
             status_line.stop()
@@ -407,7 +411,7 @@ def compare(
         out.print(tables.table(out, cols, [[str(v) for v in r] for r in frame[cols].itertuples(index=False)],
                                title=title, left=len(cols)))
     if out_path is not None:
-        from .io.comparison_workbook import write_comparison_workbook
+        from .committee.workbook import write_comparison_workbook
 
         write_comparison_workbook(out_path, c)
         out.print(f"wrote {out_path}")

@@ -22,8 +22,8 @@ from ortools.sat.python import cp_model
 from .baseline import Baseline, Place
 from .model import Instance, PairRow, Placement, Talk, TalkRow
 from .rules import unavailable
-from .solver import joint as joint_family
-from .solver import speakers as speaker_family
+from .solver.families import joint as joint_family
+from .solver.families import speakers as speaker_family
 from .solver.build import Build
 
 PAIR_CHECK_MAX_PLACES = 4

@@ -5,7 +5,7 @@ next one is the best programme whose objective stays within ``within`` of the fi
 and in which at least ``min_diff`` talks sit differently (another day, or other
 session-mates: see ``view``) from EVERY earlier alternative.
 
-The difference is asked for as an exact penalty (see ``solver.diversity``): the
+The difference is asked for as an exact penalty (see ``solver.families.diversity``): the
 previous alternative, given as the hint, is then a valid start, and the search moves
 away from it; an answer that still falls short means there is no such programme (when
 proven optimal) or none was found in the time limit.
@@ -22,9 +22,9 @@ import pandas as pd
 from .. import api
 from ..model import Instance
 from ..solver import Progress, objective_scale
-from ..solver.diversity import SHORTFALL, Diversity
+from ..solver.families.diversity import SHORTFALL, Diversity
 from ..terms import TERMS
-from .view import distance, seats
+from ..seats import distance, seats
 
 DEFAULT_WITHIN = 0.05
 STOP_GAP = 0.01             # an alternative's search stops within 1% of the best bound
@@ -160,9 +160,10 @@ def alternatives(
     for n in range(2, k + 1):
         diversity = Diversity([seats(s.assignments) for s in out.solutions], min_diff, cap, floor, soft=True)
         sol = solve(n, extra_families=[diversity], hint=out.solutions[-1].result.placements)
-        short = sol.result.terms.pop(SHORTFALL, 0.0)
-        if sol.status == "optimal" and sol.result.gap:   # stopped by stop_gap, not proven
-            sol.result.status = "feasible"
+        short = sol.result.terms.get(SHORTFALL, 0.0)
+        terms = {name: v for name, v in sol.result.terms.items() if name != SHORTFALL}
+        stopped = sol.status == "optimal" and sol.result.gap   # stopped by stop_gap, not proven
+        sol.result = sol.result.with_(terms=terms, status="feasible" if stopped else sol.status)
         if sol.result.has_schedule and not short:
             out.solutions.append(sol)
             continue

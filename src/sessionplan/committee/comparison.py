@@ -19,7 +19,7 @@ from ..evaluate import Evaluation, evaluate
 from ..model import Assignment, Instance
 from ..periods import format_time
 from ..terms import TERMS
-from .view import differing, seats
+from ..seats import differing, seats
 
 ScheduleSource = str | Path | list[Assignment] | api.Solution
 PLACE_COLUMNS = ["day", "start", "room", "session"]

@@ -1,4 +1,5 @@
-"""Write a solve's outputs without losing a better schedule that is already there.
+"""Write a solve's outputs (``<stem>.json`` and ``<stem>.xlsx``) without losing a better
+schedule that is already there.
 
 The rule, for ``schedule.json`` / ``schedule.xlsx`` in the output folder:
 
@@ -21,9 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..evaluate import evaluate
-from .atomic import write_with
-from .schedule_json import assignment_json, read_schedule_json
+from ..evaluate import Evaluation, evaluate
+from ..solution import Solution
+from .atomic import write_text, write_with
+from .output_workbook import write_solved_workbook
+from .schedule_json import assignment_json, dumps, read_schedule_json, schedule_document, versions
 
 
 @dataclass
@@ -33,7 +36,7 @@ class Written:
     kept_previous: bool = False
 
 
-def previous_total(sol, path: Path) -> float | None:
+def previous_total(sol: Solution, path: Path) -> float | None:
     """The evaluator's total of the schedule in ``path`` for this solve's workbook and
     baseline; None when it is no valid schedule of it."""
     try:
@@ -46,9 +49,7 @@ def previous_total(sol, path: Path) -> float | None:
     return None if ev.hard_violations else ev.total
 
 
-def write_protected(sol, out_dir: str | Path, stem: str = "schedule", replace: bool = False) -> Written:
-    from ..api import write_outputs
-
+def write_protected(sol: Solution, out_dir: str | Path, stem: str = "schedule", replace: bool = False) -> Written:
     out_dir = Path(out_dir)
     current = out_dir / f"{stem}.json"
     done = Written()
@@ -98,3 +99,99 @@ def _back_up(out_dir: Path, stem: str) -> list[Path]:
             write_with(dst, lambda tmp, src=src: shutil.copyfile(src, tmp))
             out.append(dst)
     return out
+
+
+def solution_document(sol: Solution) -> dict:
+    r = sol.result
+    return schedule_document(
+        instance=sol.source,
+        status=r.status,
+        objective=r.objective,
+        bound=r.bound,
+        assignments=list(r.assignments),
+        score=score_document(sol.evaluation),
+        solve={
+            "seconds": round(r.seconds, 3),
+            "workers": r.workers,
+            "seed": r.seed,
+            "time_limit": r.time_limit,
+            "gap": r.gap,
+            "first_solution_seconds": r.first_solution_seconds,
+            "interrupted": r.interrupted,
+            "parameters": dict(r.parameters),
+            "input_sha256": _digest(sol.source),
+            "model": dict(r.model_size),
+            "solver_terms": dict(r.terms),
+            "versions": versions(),
+        },
+        extra=_extra(sol),
+        talks=sol.instance.talk_by_id,
+    )
+
+
+def _digest(source: str) -> str | None:
+    """sha256 of the input file, so that a schedule names exactly what it was solved from."""
+    import hashlib
+
+    path = Path(source)
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    except OSError:
+        return None
+
+
+def _extra(sol: Solution) -> dict:
+    extra: dict = {}
+    if sol.explanation is not None:
+        extra["explanation"] = sol.explanation.to_json()
+        extra["explanation_summary"] = sol.explanation.summary
+    if sol.baseline is not None:
+        extra["moves"] = sol.moves
+    if sol.result.stages:
+        extra["stages"] = dict(sol.result.stages)
+    if sol.notes:
+        extra["notes"] = sol.notes
+    return extra
+
+
+def score_document(ev: Evaluation | None) -> dict:
+    if ev is None:
+        return {"hard_violations": 0, "soft": {}}
+    doc = ev.score_json()
+    doc["terms"] = [
+        {"term": t.name, "weight": t.weight, "count": round(t.amount, 6), "penalty": round(t.penalty, 6),
+         "involved": t.items}
+        for t in ev.terms.values()
+    ]
+    return doc
+
+
+def write_outputs(sol: Solution, out_dir: str | Path, stem: str = "schedule") -> list[Path]:
+    """Write ``<stem>.json`` (always) and ``<stem>.xlsx`` (when there is a schedule)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    if sol.result.has_schedule:
+        xlsx = out_dir / f"{stem}.xlsx"
+        r = sol.result
+        summary = {
+            "instance": sol.source, "status": r.status, "objective": r.objective, "bound": r.bound,
+            "gap": r.gap, "seconds": round(r.seconds, 3), "workers": r.workers, "seed": r.seed,
+        }
+        extra = {}
+        if sol.baseline is not None:
+            extra["Moves"] = (
+                ["talk", "title", "change", "from", "to", "speakers"],
+                [[m["talk"], m["title"], m["change"], _place_text(m["from"]), _place_text(m["to"]),
+                  ", ".join(m["speakers"])] for m in sol.moves],
+            )
+        write_solved_workbook(xlsx, sol.instance, list(r.assignments), sol.evaluation, summary, extra)
+        written.append(xlsx)
+    js = out_dir / f"{stem}.json"
+    write_text(js, dumps(solution_document(sol)))
+    written.append(js)
+    return written
+
+
+def _place_text(p: dict | None) -> str:
+    return f"{p['day']} {p['start']} {p['room']}" if p else ""

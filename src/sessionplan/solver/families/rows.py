@@ -8,23 +8,13 @@ as cliques.
 
 from __future__ import annotations
 
-from ..model import ConstraintRow, Instance, PairRow, Talk, TalkRow
-from .build import Build
+from ...model import ConstraintRow, Instance, PairRow, Talk, TalkRow
+from ..build import Build
+from .base import Base, Check
 
 
 def row_weight(b: Build, row: ConstraintRow) -> float:
     return row.weight if row.weight is not None else b.instance.weights["soft_constraints"]
-
-
-def allowed(b: Build, talk: Talk):
-    """The talk's hard single-talk rows as a check, placement -> bool; None without any."""
-    rows = b._cache.get("hard_single_rows")
-    if rows is None:
-        rows = b._cache["hard_single_rows"] = hard_single_rows(b.instance)
-    mine = rows.get(talk.id)
-    if not mine:
-        return None
-    return lambda p: not any(row.breaks(p) for row in mine)
 
 
 def hard_single_rows(instance: Instance) -> dict[str, list[TalkRow]]:
@@ -41,24 +31,33 @@ def clique_rows(instance: Instance) -> list[PairRow]:
     return [r for r in instance.constraints if r.hard and isinstance(r, PairRow) and r.spec.overlap_only]
 
 
-def add(b: Build) -> None:
-    cliqued = clique_rows(b.instance)
-    _overlap_cliques(b, cliqued)
-    posted = {id(r) for r in cliqued}
-    for row in b.instance.constraints:
-        if id(row) in posted:
-            continue
-        label = f"Constraints row {row.row}"
-        if isinstance(row, TalkRow):
-            if not row.hard:
-                broken = [x for p, x in b.candidates[row.talk] if row.breaks(p)]
-                if broken:
-                    b.penalize("soft_constraints", row_weight(b, row), sum(broken), label=label)
-            continue
-        violated = None if row.hard else b.model.new_bool_var(f"violated[{label}]")
-        row.spec.add(b, row.talk, row.other, violated)
-        if violated is not None:
-            b.penalize("soft_constraints", row_weight(b, row), violated, label=label)
+class Rows(Base):
+    def allowed(self, b: Build, talk: Talk) -> Check | None:
+        """The talk's hard single-talk rows as a check; None without any."""
+        rows = b.derived("hard_single_rows", lambda: hard_single_rows(b.instance))
+        mine = rows.get(talk.id)
+        if not mine:
+            return None
+        return lambda p: not any(row.breaks(p) for row in mine)
+
+    def add(self, b: Build) -> None:
+        cliqued = clique_rows(b.instance)
+        _overlap_cliques(b, cliqued)
+        posted = {id(r) for r in cliqued}
+        for row in b.instance.constraints:
+            if id(row) in posted:
+                continue
+            label = f"Constraints row {row.row}"
+            if isinstance(row, TalkRow):
+                if not row.hard:
+                    broken = [x for p, x in b.candidates[row.talk] if row.breaks(p)]
+                    if broken:
+                        b.penalize("soft_constraints", row_weight(b, row), sum(broken))
+                continue
+            violated = None if row.hard else b.model.new_bool_var(f"violated[{label}]")
+            row.spec.add(b, row.talk, row.other, violated)
+            if violated is not None:
+                b.penalize("soft_constraints", row_weight(b, row), violated)
 
 
 def clique_cover(edges: list[tuple[str, str]]) -> list[list[str]]:

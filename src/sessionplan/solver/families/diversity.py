@@ -2,7 +2,7 @@
 
 Passed to the solver through ``Options.extra_families`` (after every family that adds
 penalties, since it caps their sum). For each earlier programme and each talk, a
-literal ``differ`` may be 1 only when the talk's seat (see ``committee.view``) really
+literal ``differ`` may be 1 only when the talk's seat (see ``seats``) really
 differs: it is on another day, or a session-mate of before is not with it
 (``apart[t, m]`` forbids the two in any one session), or its session holds more talks
 than before while keeping the old mates (``extra[t]`` asks the session's occupancy to
@@ -21,15 +21,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..committee.view import Seat
-from .build import Build, Penalty
+from ...seats import Seat
+from ..build import Build, Penalty
+from .base import Base
 
-NAME = "diversity"
 SHORTFALL = "diversity_shortfall"
 
 
 @dataclass
-class Diversity:
+class Diversity(Base):
     previous: list[dict[str, Seat]]
     min_diff: int
     cap: int | None = None        # objective <= cap (objective units, see Build.scale)
