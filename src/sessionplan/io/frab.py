@@ -448,7 +448,10 @@ def read_widget_grid(doc: dict, loc: _Located) -> tuple[list[Event], dict[str, i
             loc.add(f"schedule[{day!r}]", "not an object of start minutes")
             continue
         for minute, by_room in by_minute.items():
-            for room_id, talk in (by_room or {}).items():
+            if not isinstance(by_room, dict):
+                loc.add(f"schedule[{day!r}][{minute!r}]", "not an object of rooms")
+                continue
+            for room_id, talk in by_room.items():
                 where = f"schedule[{day!r}][{minute!r}][{room_id!r}]"
                 if not isinstance(talk, dict):
                     loc.add(where, "not a talk object")
