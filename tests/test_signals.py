@@ -27,6 +27,8 @@ import sessionplan as sp
 from sessionplan.generate import synthetic
 from sessionplan.io.template import write_workbook
 
+from .helpers import WALL_MARGIN
+
 CLI = [sys.executable, "-m", "sessionplan.cli"]
 
 
@@ -69,7 +71,7 @@ def test_signal_mid_solve_writes_the_best_schedule_so_far(signum, slow_book, tmp
     assert proc.returncode == 0, stderr
     assert "Traceback" not in stdout + stderr
     assert "status feasible (interrupted)" in stdout
-    assert stopped < 10, f"{stopped:.1f}s from the signal to the end"
+    assert stopped < 10 * WALL_MARGIN, f"{stopped:.1f}s from the signal to the end"
     doc = assert_complete_schedule(out, slow_book)
     assert doc["status"] == "feasible" and doc["solve"]["interrupted"] is True
     assert doc["solve"]["seconds"] < 50
@@ -192,7 +194,8 @@ def test_time_limit_bounds_the_whole_command(tmp_path):
                            "--workers", "2", "--quiet"], capture_output=True, text=True)
     wall = time.monotonic() - t0
     assert proc.returncode in (0, 1), proc.stderr
-    assert wall <= limit + 2, f"{wall:.2f}s for --time-limit {limit}"
+    # the promise is limit + 2 s, under load too: benchmarks/time_limit.py measures it
+    assert wall <= (limit + 2) * WALL_MARGIN, f"{wall:.2f}s for --time-limit {limit}"
     doc = json.loads((tmp_path / "out" / "schedule.json").read_text())
     assert doc["solve"]["time_limit"] == limit
 

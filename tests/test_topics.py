@@ -347,3 +347,26 @@ def test_a_title_only_talk_joins_its_nearest_cluster_with_a_confidence_mark(book
     ws = load_workbook(path)["Talks"]
     assert ws["E6"].value == "radio" and "nearest cluster (25% related)" in ws["E6"].comment.text
     assert ws["E2"].comment is None
+
+
+def test_tf_idf_is_scikit_learns():
+    """The similarity's own TF-IDF (it spares loading scikit-learn) gives the figures of
+    TfidfVectorizer(sublinear_tf=True) on words and on char_wb 4-5-grams."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from sessionplan.similarity import analyse, char_ngrams, talk_text, tfidf
+
+    inst = sp.load(sp.bundled_workshop())
+    docs = [analyse(talk_text(t)).stems for t in inst.talks] + [["ab"], []]
+    ours, vocabulary = tfidf(docs)
+    theirs = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
+    expected = theirs.fit_transform(docs)
+    assert vocabulary == list(theirs.get_feature_names_out())
+    assert np.allclose(ours.toarray(), expected.toarray(), atol=1e-12)
+    texts = [" ".join(d) for d in docs]
+    ours, vocabulary = tfidf([char_ngrams(t) for t in texts])
+    theirs = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 5), sublinear_tf=True)
+    expected = theirs.fit_transform(texts)
+    assert vocabulary == list(theirs.get_feature_names_out())
+    assert np.allclose(ours.toarray(), expected.toarray(), atol=1e-12)

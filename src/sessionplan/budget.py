@@ -34,20 +34,21 @@ def now() -> float:
 
 @dataclass(frozen=True)
 class Budget:
-    """Seconds until ``deadline`` (a ``now()`` instant; None: unlimited), since ``started``."""
+    """Seconds until ``deadline`` (a ``now()`` instant; None: unlimited), since ``started``.
+
+    ``slowdown``: how much slower than a quiet machine this one runs now (measured by
+    the command while it read its input; 1 when unknown), for stages that estimate
+    their cost before they start."""
 
     deadline: float | None
     started: float
+    slowdown: float = 1.0
 
     @classmethod
-    def of(cls, seconds: float | None, started: float | None = None) -> Budget:
+    def of(cls, seconds: float | None, started: float | None = None, slowdown: float = 1.0) -> Budget:
         """A budget of ``seconds`` from ``started`` (default: now)."""
         t0 = now() if started is None else started
-        return cls(None if seconds is None else t0 + max(0.0, float(seconds)), t0)
-
-    @property
-    def unlimited(self) -> bool:
-        return self.deadline is None
+        return cls(None if seconds is None else t0 + max(0.0, float(seconds)), t0, slowdown)
 
     def left(self) -> float | None:
         """Seconds left (never below 0), None when unlimited."""
@@ -69,15 +70,15 @@ class Budget:
         (for an unlimited budget, ``at_most`` seconds, or unlimited without it)."""
         left = self.left()
         if left is None:
-            return Budget(None if at_most is None else now() + at_most, now())
+            return Budget(None if at_most is None else now() + at_most, now(), self.slowdown)
         part = fraction * left if at_most is None else min(fraction * left, at_most)
-        return Budget(now() + max(0.0, part), now())
+        return Budget(now() + max(0.0, part), now(), self.slowdown)
 
     def reserve(self, seconds: float) -> Budget:
         """The same budget ending ``seconds`` earlier (kept back for what follows)."""
         if self.deadline is None:
             return self
-        return Budget(max(self.started, self.deadline - max(0.0, seconds)), self.started)
+        return Budget(max(self.started, self.deadline - max(0.0, seconds)), self.started, self.slowdown)
 
     def seconds(self, floor: float = 0.0) -> float | None:
         """What is left as a solver's time limit: at least ``floor``, None when unlimited."""
@@ -135,13 +136,15 @@ def output_cells(instance: Instance) -> int:
     return input_cells(instance) + 5 * talks + 15 * talks + grids + 200
 
 
-def write_reserve(instance: Instance, read_seconds: float | None = None) -> float:
-    """Seconds kept back for scoring the schedule and writing the workbook and JSON.
+def slowdown(instance: Instance, read_seconds: float | None) -> float:
+    """How much slower than the quiet machine the workbook was read (at least 1)."""
+    if not read_seconds:
+        return 1.0
+    return max(1.0, read_seconds / (READ_FIXED + READ_PER_CELL * input_cells(instance)))
 
-    ``read_seconds``: how long this command took to read the workbook, when known: a
-    loaded machine reads and writes slower alike, so the reserve grows with it.
-    """
-    slowdown = 1.0
-    if read_seconds:
-        slowdown = max(1.0, read_seconds / (READ_FIXED + READ_PER_CELL * input_cells(instance)))
-    return slowdown * (WRITE_FIXED + SAFETY * WRITE_PER_CELL * output_cells(instance))
+
+def write_reserve(instance: Instance, slow: float = 1.0) -> float:
+    """Seconds kept back for scoring the schedule and writing the workbook and JSON, on
+    a machine ``slow`` times slower than a quiet one (see ``slowdown``): a loaded machine
+    reads and writes slower alike, so the reserve grows with it."""
+    return slow * (WRITE_FIXED + SAFETY * WRITE_PER_CELL * output_cells(instance))

@@ -119,7 +119,7 @@ def solve(
     An existing schedule.json that is better than (or as good as) this run's is kept, and
     this run's schedule is written beside it as schedule.new.*; see --replace.
     """
-    from .budget import Budget, command_started, now, write_reserve
+    from .budget import Budget, command_started, now, slowdown, write_reserve
     from .io.outputs import write_protected
     from .signals import deferred_signals, stop_on_signals
 
@@ -136,7 +136,8 @@ def solve(
     reading = now()
     inst = _load(path, max_rows=max_rows)
     # the whole command within the limit: what is written is sized at the rate it was read
-    budget = Budget.of(time_limit, started).reserve(write_reserve(inst, now() - reading))
+    slow = slowdown(inst, now() - reading)
+    budget = Budget.of(time_limit, started, slow).reserve(write_reserve(inst, slow))
     inst = _with_hand_edits(path, inst, keep_edits, baseline)
     base = None
     if baseline is not None:
@@ -231,7 +232,7 @@ def _solve_alternatives(inst, source, out_dir, k, within, min_diff, time_limit, 
         if status_line is not None:
             status_line.stop()
     written, files = [], {}
-    for n, sol in enumerate(alts.solutions or [alts.failed], start=1):
+    for n, sol in enumerate(alts.solutions or ([alts.failed] if alts.failed else []), start=1):
         sol.source = source
         written += api.write_outputs(sol, out_dir, stem=f"schedule-{n}")
         files[n] = f"schedule-{n}.json"
@@ -500,8 +501,8 @@ def topics(
 @app.command()
 def export(
     workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx), or a solved workbook")],
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="the file to write")],
     schedule: Annotated[Optional[Path], typer.Argument(help="schedule.json or a solved workbook; default: WORKBOOK itself")] = None,
-    out_path: Annotated[Path, typer.Option("--out", "-o", help="the file to write")] = ...,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="frab-json, frab-xml, ics or html; default: from the --out suffix")] = None,
     speaker: Annotated[Optional[str], typer.Option(help="only this speaker's talks (e.g. a personal calendar)")] = None,
     timezone: Annotated[str, typer.Option("--timezone", help="IANA time zone of the workbook's times, e.g. Europe/Berlin")] = "UTC",

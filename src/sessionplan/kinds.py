@@ -111,27 +111,25 @@ def _add_not_parallel(b: Build, a: str, c: str, violated) -> None:
             b.model.add(sum(xa) + sum(xc) <= 1 + (0 if violated is None else violated))
 
 
-KINDS: dict[str, Kind] = {
-    k.name: k
-    for k in [
-        TalkKind("pin", "pinned to", "the talk lies within the period (and in the room, after '@')",
-                 "Mon AM @ Main Hall", _pin_breaks),
-        TalkKind("forbid", "not in", "the talk does not touch the period (or not in the room)", "Fri PM",
-                 _forbid_breaks),
-        PairKind("before", "before", "the talk ends before the target talk starts",
-                 lambda a, b, inst: inst.absolute(a.day, a.end) > inst.absolute(b.day, b.start), _add_before),
-        PairKind("same_session", "in the same session as",
-                 "both talks in one session: same room, same session block",
-                 lambda a, b, inst: a.session_key != b.session_key, _add_same("session")),
-        PairKind("same_day", "on the same day as", "both talks on the same day",
-                 lambda a, b, inst: a.day != b.day, _add_same("day")),
-        PairKind("different_day", "on a different day from", "the two talks on different days",
-                 lambda a, b, inst: a.day == b.day, _add_different_day),
-        PairKind("not_parallel", "not at the same time as",
-                 "the two talks never at the same time (someone wants to attend both)",
-                 lambda a, b, inst: a.overlaps(b), _add_not_parallel, overlap_only=True),
-    ]
-}
+_ALL: list[Kind] = [
+    TalkKind("pin", "pinned to", "the talk lies within the period (and in the room, after '@')",
+             "Mon AM @ Main Hall", _pin_breaks),
+    TalkKind("forbid", "not in", "the talk does not touch the period (or not in the room)", "Fri PM",
+             _forbid_breaks),
+    PairKind("before", "before", "the talk ends before the target talk starts",
+             lambda a, b, inst: inst.absolute(a.day, a.end) > inst.absolute(b.day, b.start), _add_before),
+    PairKind("same_session", "in the same session as",
+             "both talks in one session: same room, same session block",
+             lambda a, b, inst: a.session_key != b.session_key, _add_same("session")),
+    PairKind("same_day", "on the same day as", "both talks on the same day",
+             lambda a, b, inst: a.day != b.day, _add_same("day")),
+    PairKind("different_day", "on a different day from", "the two talks on different days",
+             lambda a, b, inst: a.day == b.day, _add_different_day),
+    PairKind("not_parallel", "not at the same time as",
+             "the two talks never at the same time (someone wants to attend both)",
+             lambda a, b, inst: a.overlaps(b), _add_not_parallel, overlap_only=True),
+]
+KINDS: dict[str, Kind] = {k.name: k for k in _ALL}
 
 TALK_KINDS = tuple(name for name, k in KINDS.items() if k.arity == "talk")
 PAIR_KINDS = tuple(name for name, k in KINDS.items() if k.arity == "pair")

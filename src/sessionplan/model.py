@@ -13,7 +13,6 @@ from typing import Annotated, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from .kinds import KINDS, PAIR_KINDS, TALK_KINDS, Kind, PairKind, TalkKind
-
 from .periods import Period, format_time, overlaps
 from .terms import resolve_weights
 
@@ -102,6 +101,12 @@ class TalkRow(_Row):
         return self
 
     @property
+    def spec(self) -> TalkKind:
+        spec = KINDS[self.kind]
+        assert isinstance(spec, TalkKind)
+        return spec
+
+    @property
     def target_text(self) -> str:
         if self.room and self.period is not None:
             return f"{self.period.text} in {self.room}"
@@ -109,9 +114,7 @@ class TalkRow(_Row):
 
     def breaks(self, p: Placement) -> bool:
         """Whether placing the talk at ``p`` breaks this row."""
-        spec = self.spec
-        assert isinstance(spec, TalkKind)
-        return spec.breaks(self, p)
+        return self.spec.breaks(self, p)
 
 
 class PairRow(_Row):
@@ -130,14 +133,18 @@ class PairRow(_Row):
         return self
 
     @property
+    def spec(self) -> PairKind:
+        spec = KINDS[self.kind]
+        assert isinstance(spec, PairKind)
+        return spec
+
+    @property
     def target_text(self) -> str:
         return self.other
 
     def breaks(self, a: Placement, b: Placement, instance: Instance) -> bool:
         """Whether the row is broken with its talks at ``a`` and ``b``."""
-        spec = self.spec
-        assert isinstance(spec, PairKind)
-        return spec.breaks(a, b, instance)
+        return self.spec.breaks(a, b, instance)
 
 
 ConstraintRow = TalkRow | PairRow
@@ -159,7 +166,7 @@ def constraint_row(kind: str, talk: str, **fields) -> ConstraintRow:
     try:
         return (PairRow if pair else TalkRow)(kind=kind, talk=talk, **fields)
     except ValidationError as exc:
-        raise InputError([Problem("Constraints", fields.get("row"), e["loc"][0] if e["loc"] else None,
+        raise InputError([Problem("Constraints", fields.get("row"), str(e["loc"][0]) if e["loc"] else None,
                                   e["msg"].removeprefix("Value error, ")) for e in exc.errors()]) from None
 
 
@@ -271,6 +278,9 @@ class Instance(BaseModel):
         other = type(self)(**fields)
         other._derived = self._derived
         return other
+
+    def has_derived(self, key: str) -> bool:
+        return key in self._derived
 
     def derived(self, key: str, compute):
         """A value computed once from this instance (e.g. the related-pair graph)."""

@@ -52,9 +52,7 @@ class Period:
     def day_matches(self, day: date) -> bool:
         if self.weekdays is not None and day.weekday() not in self.weekdays:
             return False
-        if self.first is not None and not (self.first <= day <= self.last):
-            return False
-        return True
+        return self.first is None or self.last is None or self.first <= day <= self.last
 
     def touches(self, day: date, start: int, end: int, session: str) -> bool:
         """True when a talk on ``day`` from ``start`` to ``end`` (minutes) overlaps."""

@@ -21,10 +21,10 @@ import pandas as pd
 
 from .. import api
 from ..model import Instance
+from ..seats import distance, seats
 from ..solver import Progress, objective_scale
 from ..solver.families.diversity import SHORTFALL, Diversity
 from ..terms import TERMS
-from ..seats import distance, seats
 
 DEFAULT_WITHIN = 0.05
 STOP_GAP = 0.01             # an alternative's search stops within 1% of the best bound
@@ -75,18 +75,19 @@ class Alternatives:
 
     def table(self) -> pd.DataFrame:
         """One row per alternative: solver figures, the evaluator's score per term, distances."""
-        dist = self.distances()
+        dist = self.distances().to_numpy()
         rows = []
         for k, sol in enumerate(self.solutions, start=1):
             r, ev = sol.result, sol.evaluation
-            row = {
+            assert ev is not None and r.objective is not None and self.best is not None
+            row: dict = {
                 "alternative": k, "status": r.status, "objective": r.objective, "bound": r.bound, "gap": r.gap,
                 "above_best": (r.objective - self.best) / self.best if self.best else 0.0,
                 "seconds": round(r.seconds, 3), "hard_violations": ev.hard_violations,
             }
             row.update({name: round(ev.terms[name].penalty, 6) for name in TERMS})
             row["total"] = ev.total
-            others = [dist.loc[k, j] for j in dist.columns if j != k]
+            others = [int(d) for j, d in enumerate(dist[k - 1], start=1) if j != k]
             row["min_distance"] = min(others) if others else None
             rows.append(row)
         return pd.DataFrame(rows).set_index("alternative")
@@ -153,6 +154,7 @@ def alternatives(
         return out
     out.solutions.append(first)
     scale = objective_scale(instance)
+    assert first.result.objective is not None
     best = round(first.result.objective * scale)
     cap = math.floor(best * (1 + within) + 1e-9)
     floor = math.ceil(first.result.bound * scale - 1e-6) if first.result.bound is not None else None

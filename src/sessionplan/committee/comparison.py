@@ -18,8 +18,8 @@ from ..errors import InputError, Problem, Problems
 from ..evaluate import Evaluation, evaluate
 from ..model import Assignment, Instance
 from ..periods import format_time
-from ..terms import TERMS
 from ..seats import differing, seats
+from ..terms import TERMS
 
 ScheduleSource = str | Path | list[Assignment] | api.Solution
 PLACE_COLUMNS = ["day", "start", "room", "session"]
@@ -61,7 +61,7 @@ class Comparison:
         (per day and room when there are several rooms: two header levels), talk ids in
         the cells; with ``titles`` > 0, "id · title" with the title cut to that many characters."""
         several = len(self.instance.rooms) > 1
-        cells: dict[tuple, dict] = {}
+        cells: dict[tuple[str, str] | str, dict] = {}
         talks = self.instance.talk_by_id
         for a in self.schedules[name]:
             column = (f"{a.day:%a %d}", a.room) if several else f"{a.day:%a %d}"
@@ -221,7 +221,8 @@ def _speakers(instance: Instance, moves: pd.DataFrame, evaluations: dict[str, Ev
     """Per schedule, each speaker with a moved talk: what moved, and the hard problems it meets."""
     old = {v.message for v in evaluations[first].violations}
     rows = []
-    for name, group in moves.groupby("schedule", sort=False):
+    for key, group in moves.groupby("schedule", sort=False):
+        name = str(key)
         by_speaker: dict[str, list] = {}
         for m in group.to_dict("records"):
             t = instance.talk_by_id.get(m["talk"])

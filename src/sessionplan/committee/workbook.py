@@ -16,12 +16,12 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
-from .comparison import Comparison
-from ..periods import format_time, parse_time
 from ..io.output_workbook import BOX, ROOM_WIDTH, WRAP, _table, grid_row_heights, landscape_page, talk_cell_text
 from ..io.print_layout import column_points, fit_scale
 from ..io.saving import save_workbook
 from ..io.template import style_header
+from ..periods import format_time, parse_time
+from .comparison import Comparison
 
 MOVED = PatternFill("solid", fgColor="FFF2CC")      # same day and session-mates, other time or room
 RESEATED = PatternFill("solid", fgColor="FFC000")   # another day or other session-mates

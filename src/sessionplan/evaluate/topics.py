@@ -28,10 +28,10 @@ def score(ctx: Context) -> None:
         placed = [ctx.placed[t] for t in cluster if t in ctx.placed]
         if len(placed) < 2:
             continue
-        for day, t in starts:
-            running = [p.talk for p in placed if p.day == day and p.start <= t < p.end]
+        for when, t in starts:
+            running = [p.talk for p in placed if p.day == when and p.start <= t < p.end]
             if len(running) > 1:
-                clash.charge(len(running) - 1, f"cluster {n + 1} at {day} {format_time(t)}: {', '.join(running)}")
+                clash.charge(len(running) - 1, f"cluster {n + 1} at {when} {format_time(t)}: {', '.join(running)}")
 
 
 def _placed(ctx: Context, pairs):

@@ -61,10 +61,10 @@ def _complement(windows: list[tuple[datetime, datetime]], frame: dict[date, tupl
             out.append(day.isoformat())
             continue
         t = first
-        for a, b in spans:
-            if a > t:
-                out.append(f"{day.isoformat()} {format_time(t)}-{format_time(a)}")
-            t = max(t, b)
+        for lo, hi in spans:
+            if lo > t:
+                out.append(f"{day.isoformat()} {format_time(t)}-{format_time(lo)}")
+            t = max(t, hi)
         if t < last:
             out.append(f"{day.isoformat()} {format_time(t)}-{format_time(last)}")
     return out
@@ -159,7 +159,8 @@ def _build(name: str, parsed: list) -> tuple[Instance, list[Assignment]]:
         for a, b in spans:
             lo, hi = frame.get(a.date(), (24 * 60, 0))
             frame[a.date()] = (min(lo, _minutes(a)), max(hi, _minutes(b) if b.date() == a.date() else 24 * 60))
-    slots, labels = [], {}
+    slots: list[tuple] = []
+    labels: dict = {}
     for day, (first, last) in sorted(frame.items()):
         block, t = 0, first
         while t < last:

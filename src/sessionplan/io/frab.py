@@ -17,6 +17,7 @@ path inside the document (JSON). XML is parsed with defusedxml: entity declarati
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -220,7 +221,7 @@ def build(events: list[Event], rooms: dict[str, int | None], name: str, loc: _Lo
                 raw_slots.append((day, s, end, label, room))
             for e in run:
                 session_of[id(e)] = label
-            overlaps = [(a, b) for a, b in zip(run, run[1:]) if b.start < a.start + a.duration]
+            overlaps = [(a, b) for a, b in zip(run, run[1:], strict=False) if b.start < a.start + a.duration]
             for a, b in overlaps:
                 loc.warn(b.where, f"{b.title!r} starts in {room} before {a.title!r} ends: the published "
                                   f"programme has two talks in one room at once")
@@ -381,7 +382,7 @@ def read_c3voc(doc: dict, loc: _Located) -> tuple[list[Event], dict[str, int | N
 # -- pretalx widget JSON -------------------------------------------------------------
 
 def _widget_event(loc: _Located, where: str, talk: dict, room: str, track, speakers: list[str]) -> Event | None:
-    slot = talk.get("slot") if isinstance(talk.get("slot"), dict) else {}
+    slot: dict = talk["slot"] if isinstance(talk.get("slot"), dict) else {}
     start_text = talk.get("start") or slot.get("start")
     d = s = None
     try:
@@ -392,10 +393,8 @@ def _widget_event(loc: _Located, where: str, talk: dict, room: str, track, speak
     duration = talk.get("duration")
     end_text = talk.get("end") or slot.get("end")
     if duration in (None, "") and end_text and d is not None:
-        try:
+        with contextlib.suppress(TypeError, ValueError):
             duration = int((parse_moment(end_text) - parse_moment(start_text)).total_seconds() // 60)
-        except (TypeError, ValueError):
-            pass
     return _event(loc, where, id=talk.get("code") or talk.get("id"), title=talk.get("title"), day=d, start=s,
                   duration=duration, room=room, track=track or "", abstract=talk.get("abstract"),
                   description=talk.get("description"), persons=speakers)
@@ -456,7 +455,7 @@ def read_widget_grid(doc: dict, loc: _Located) -> tuple[list[Event], dict[str, i
                 if not isinstance(talk, dict):
                     loc.add(where, "not a talk object")
                     continue
-                slot = talk.get("slot") if isinstance(talk.get("slot"), dict) else {}
+                slot: dict = talk["slot"] if isinstance(talk.get("slot"), dict) else {}
                 room = name_text(slot.get("room")) or rooms.get(_int_or(room_id))
                 if not room:
                     loc.add(where, f"room {room_id!r} is not in 'rooms'")

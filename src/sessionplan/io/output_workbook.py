@@ -16,9 +16,9 @@ from openpyxl.utils import get_column_letter
 from ..evaluate import Evaluation
 from ..model import Assignment, Instance
 from ..periods import format_time, parse_time
-from .saving import save_workbook
 from .colours import NO_TOPIC, colouring
 from .print_layout import row_height
+from .saving import save_workbook
 from .schema import SCHEDULE_COLUMNS
 from .template import rows_with_schedule, style_header, write_input_sheets
 

@@ -19,6 +19,7 @@ Every file is written atomically; what was decided is returned as sentences for 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ..errors import InputError
@@ -87,16 +88,20 @@ def _assignments(path: Path) -> list[dict]:
     return [assignment_json(a) for a in assignments]
 
 
-def _back_up(out_dir: Path, stem: str) -> list[Path]:
-    """Copy the folder's outputs to ``<stem>.prev.*`` (atomically; the originals stay until replaced)."""
+def _copy(src: Path, dst: Path) -> None:
     import shutil
 
+    shutil.copyfile(src, dst)
+
+
+def _back_up(out_dir: Path, stem: str) -> list[Path]:
+    """Copy the folder's outputs to ``<stem>.prev.*`` (atomically; the originals stay until replaced)."""
     out = []
     for suffix in (".json", ".xlsx"):
         src = out_dir / f"{stem}{suffix}"
         if src.exists():
             dst = out_dir / f"{stem}.prev{suffix}"
-            write_with(dst, lambda tmp, src=src: shutil.copyfile(src, tmp))
+            write_with(dst, partial(_copy, src))
             out.append(dst)
     return out
 

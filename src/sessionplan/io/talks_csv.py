@@ -65,9 +65,9 @@ def read_talks_csv(path: str | Path, problems: Problems | None = None) -> Import
     reader = csv.reader(text.splitlines(), dialect)
     header = [h.strip().casefold() for h in next(reader, [])]
     column: dict[str, int] = {}
-    for key, names in ALIASES.items():
+    for key, aliases in ALIASES.items():
         for i, h in enumerate(header):
-            if h in names and key not in column:
+            if h in aliases and key not in column:
                 column[key] = i
     for i, h in enumerate(header):
         if h and i not in column.values():

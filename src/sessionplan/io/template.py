@@ -183,7 +183,7 @@ def write_readme(wb: Workbook, name: str = "conference.xlsx") -> None:
     """The first sheet: how to fill in the workbook (its commands naming the file
     ``name``), every sheet and column explained."""
     ws = wb.create_sheet("README", 0)
-    for letter, width in zip("ABCD", (16, 18, 10, 100)):
+    for letter, width in zip("ABCD", (16, 18, 10, 100), strict=True):
         ws.column_dimensions[letter].width = width
     bold = Font(bold=True)
 

@@ -15,7 +15,7 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ..errors import InputError, Problems
+from ..errors import Problems
 from ..kinds import KINDS, normalise
 from ..model import ConstraintRow, Instance, PairRow, Room, Slot, Speaker, Talk, constraint_row
 from ..periods import PeriodError, format_time, parse_period, parse_periods
@@ -24,7 +24,6 @@ from . import cells
 from .archive import DAMAGED, Limits, check_archive, formulas_without_value
 from .cells import CellError
 from .schema import SCHEDULE_COLUMNS, SHEETS
-
 
 # Bounds that keep every objective coefficient exact and far inside 64-bit integers:
 # weights have at most three decimals (the solver's objective scale), people are counted
@@ -238,7 +237,7 @@ def read_table(wb, name: str, problems: Problems, limits: Limits | None = None) 
         return table
     for n, values in sheet_rows(wb, ws, name, problems, limits, width=len(header), min_row=2):
         row = {}
-        for h, v in zip(header, values):
+        for h, v in zip(header, values, strict=False):
             if h is None:
                 continue
             if isinstance(v, Unreadable):
@@ -606,6 +605,7 @@ def read_workbook(path: str | Path, *, problems: Problems | None = None, limits:
     problems.raise_if_any(str(path))
     instance = build_instance(tables, path.stem, problems)
     problems.raise_if_any(str(path))
+    assert instance is not None
     return instance
 
 

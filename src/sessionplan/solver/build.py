@@ -210,13 +210,13 @@ class Build:
         out: dict[int, list] = {}
         active: list = []
         i = 0
-        for t in sorted({s for s, _, _ in items}):
-            while i < len(items) and items[i][0] <= t:
+        for start in sorted({s for s, _, _ in items}):
+            while i < len(items) and items[i][0] <= start:
                 active.append(items[i])
                 i += 1
-            active = [it for it in active if it[1] > t]
+            active = [it for it in active if it[1] > start]
             if len(active) > 1:
-                out[t] = [x for _, _, x in active]
+                out[start] = [x for _, _, x in active]
         return out
 
     def chosen(self, solver: cp_model.CpSolver) -> dict[str, Placement]:

@@ -15,12 +15,11 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..budget import Budget
 from ..model import Instance, Placement, Talk
-from ..similarity import topic_clusters
+from ..similarity import related_pairs, topic_clusters
 
 if TYPE_CHECKING:
     from .families import Family
@@ -29,15 +28,59 @@ SESSIONS_TRIED = 100   # sessions tried for each topic group
 IDLE_TOLERANCE = 10    # minutes a group may leave idle beyond the talk's tightest fit
 
 
-def clusters(instance: Instance) -> dict[str, str]:
+def clusters(instance: Instance, budget: Budget | None = None) -> dict[str, str]:
     """Talk id -> group key: its first topic, else its cluster of related talks (the
-    language-neutral clusters ``sessionplan topics`` shows)."""
+    language-neutral clusters ``sessionplan topics`` shows). When ``budget`` could not
+    pay for that clustering, the related pairs grouped greedily stand in (a start for
+    the swap search and the search, which price the exact terms either way)."""
     out = {t.id: f"topic:{t.topics[0].casefold()}" for t in instance.talks if t.topics}
     if len(out) < len(instance.talks):
-        for k, members in enumerate(topic_clusters(instance)):
+        groups = topic_clusters(instance) if clustering_affordable(instance, budget) else pair_groups(instance)
+        for k, members in enumerate(groups):
             for tid in members:
                 out.setdefault(tid, f"cluster:{k}")
     return out
+
+
+# Spectral clustering loads scikit-learn (about 1.5 s of CPU) and costs about 1 us per
+# pair of talks; it is worth a fraction of the budget at most
+CLUSTERING_LOAD = 1.5
+CLUSTERING_PER_PAIR = 1e-6
+CLUSTERING_SHARE = 0.15
+
+
+def clustering_affordable(instance: Instance, budget: Budget | None) -> bool:
+    if budget is None or budget.deadline is None or instance.has_derived("topic_clusters"):
+        return True
+    import sys
+
+    n = len(instance.talks)
+    cost = (0.0 if "sklearn.cluster" in sys.modules else CLUSTERING_LOAD) + CLUSTERING_PER_PAIR * n * n
+    return cost * budget.slowdown <= CLUSTERING_SHARE * budget.left_or(0.0)
+
+
+def pair_groups(instance: Instance) -> list[list[str]]:
+    """Related talks joined strongest pair first, each group no larger than the longest
+    session (in slots): a cheap stand-in for the clusters, largest group first."""
+    cap = max((len(idxs) for idxs in instance.sessions.values()), default=1)
+    parent = {t.id: t.id for t in instance.talks}
+    size = dict.fromkeys(parent, 1)
+
+    def root(t: str) -> str:
+        while parent[t] != t:
+            parent[t] = parent[parent[t]]
+            t = parent[t]
+        return t
+
+    for pair in sorted(related_pairs(instance), key=lambda p: (-p.strength, p.a, p.b)):
+        a, b = root(pair.a), root(pair.b)
+        if a != b and size[a] + size[b] <= cap:
+            parent[b] = a
+            size[a] += size[b]
+    groups: dict[str, list[str]] = {}
+    for t in instance.talks:
+        groups.setdefault(root(t.id), []).append(t.id)
+    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
 
 
 class _Busy:
@@ -81,7 +124,7 @@ class Construction:
         self.occupants: dict[tuple, set[str]] = defaultdict(set)  # (room, day) -> talks
         self.session_talks: dict[tuple, list[str]] = defaultdict(list)
         self.session_used: dict[tuple, int] = defaultdict(int)
-        self._places: dict[tuple, object] = {}  # caches by duration and room
+        self._places: dict[tuple, Any] = {}  # caches by duration and room
 
     def by_session(self, talk: Talk, room: str) -> dict[tuple, list[Placement]]:
         key = (talk.duration, room)
@@ -152,7 +195,7 @@ class Construction:
             self._places[key] = min(firsts, key=_idle, default=None)
         return self._places[key]
 
-    def first_fit(self, talk: Talk, rooms: list[str], below: int | None) -> Placement | None:
+    def first_fit(self, talk: Talk, rooms: list[str], below: tuple[int, int] | None) -> Placement | None:
         """The least idle fitting place over ``rooms``; only one strictly tighter than
         ``below`` when that is given (the group's own place is kept otherwise)."""
         best = None
@@ -193,7 +236,7 @@ def construct(instance: Instance, families: list[Family] | None = None, group_of
     from .families.rows import overlap_cliques
 
     return greedy(instance, placement_filter(instance, families or FAMILIES), overlap_cliques(instance),
-                  group_of or clusters(instance), budget)
+                  group_of or clusters(instance, budget), budget)
 
 
 def greedy(instance: Instance, allowed: Callable[[Talk, Placement], bool], cliques: list[list[str]],
@@ -372,7 +415,7 @@ def _place_joint(c: Construction, instance: Instance, label: str) -> None:
     talks = [instance.talk_by_id[i] for i in ids]
     for chain in instance.joint_chains(ids):
         ok, taken = True, []
-        for talk, p in zip(talks, chain):
+        for talk, p in zip(talks, chain, strict=True):
             if not c.fits(talk, p):
                 ok = False
                 break

@@ -53,7 +53,7 @@ def solve_large(instance: Instance, families: list[Family], opts: Options, budge
     """Construct, restrict the candidates around the construction, then CP-SAT."""
     t0 = now()
     instance = large_instance(instance)
-    group_of = clusters(instance)
+    group_of = clusters(instance, budget)
     made = construct(instance, families, group_of, budget=budget.share(0.5))
     construct_seconds = now() - t0
     complete = len(made.placed) == len(instance.talks)
@@ -122,7 +122,7 @@ def select(instance: Instance, c: Construction, group_of: dict[str, str],
         chosen: list[Placement] = [mine] if mine else []
         seen = {(mine.room, mine.slots)} if mine else set()
 
-        def add(places: list[Placement], n: int) -> None:
+        def add(places: list[Placement], n: int, seen=seen, chosen=chosen, talk=talk) -> None:
             for p in sorted(places, key=lambda p: (p.span_end - p.end, p.start))[:n]:
                 if (p.room, p.slots) not in seen:
                     seen.add((p.room, p.slots))

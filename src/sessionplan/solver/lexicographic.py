@@ -22,6 +22,7 @@ def solve_lexicographic(b: Build, opts: Options, budget: Budget, first: tuple[st
     r1 = solve_model(b, opts, budget.share(0.5), hint=hint)
     if not r1.has_schedule or r1.interrupted:
         return r1
+    assert r1.objective is not None
     best_head = round(r1.objective * b.scale)
     b.model.add(head <= best_head)
     b.model.clear_objective()

@@ -115,7 +115,7 @@ class Stages:
         relaxed = self.relaxation(prepared, booleans)
         if isinstance(relaxed, Result):
             return relaxed
-        swapped = self.swaps(prepared)
+        swapped = self.swap_search(prepared)
         if swapped is not None and swapped.interrupted:
             return self.from_swaps(swapped, interrupted=True)
         hint = opts.hint or (swapped.placements if swapped is not None else None)
@@ -181,7 +181,7 @@ class Stages:
         self.report("relaxation", result.objective, result.bound)
         return result
 
-    def swaps(self, prepared: tuple[Build, dict]) -> swaps.Swapped | None:
+    def swap_search(self, prepared: tuple[Build, dict]) -> swaps.Swapped | None:
         """The construction improved by the swap search, or None (not worthwhile, or incomplete)."""
         opts = self.opts
         if not (opts.swaps and opts.hint is None and self.plain and swaps.worthwhile(self.inst)):
@@ -195,7 +195,8 @@ class Stages:
         if opts.progress is not None:
             built = evaluate(self.inst, [to_assignment(p) for p in made.placed.values()])
             if not built.hard_violations:
-                scale, offset = prepared[0].scale, {}
+                scale = prepared[0].scale
+                offset: dict[str, float] = {}
 
                 def report(units: int) -> None:
                     stage = "swaps" if offset else "construction"   # the first report is the construction

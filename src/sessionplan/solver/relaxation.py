@@ -63,7 +63,7 @@ class Matching:
         self.talks = list(places)
         self.arc_place: list[tuple[str, Placement]] = []
         for i, talk in enumerate(self.talks):
-            for p, c in zip(places[talk], costs[talk]):
+            for p, c in zip(places[talk], costs[talk], strict=True):
                 tails.append(i)
                 heads.append(cells.setdefault((p.room, p.day, p.start), len(cells)))
                 unit.append(c)
@@ -160,6 +160,6 @@ def _prove(b: Build, matching: Matching, chosen: dict[str, Placement], out: Rela
         if not taken:
             return
         again = matching.solve(keep=chosen)
-        if again is None or again[0] > out.bound:
+        if again is None or out.bound is None or again[0] > out.bound:
             return
         chosen = again[1]

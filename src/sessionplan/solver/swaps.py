@@ -67,11 +67,11 @@ def movable_talks(instance: Instance) -> list[str]:
     pair row other than a hard ``not_parallel`` (which the construction's cliques keep)."""
     fixed = {t.id for t in instance.talks if t.joint}
     for row in instance.constraints:
-        pair = isinstance(row, PairRow)
-        if not row.hard or (pair and not row.spec.overlap_only):
+        pair = row if isinstance(row, PairRow) else None
+        if not row.hard or (pair is not None and not pair.spec.overlap_only):
             fixed.add(row.talk)
-            if pair:
-                fixed.add(row.other)
+            if pair is not None:
+                fixed.add(pair.other)
     return [t.id for t in instance.talks if t.id not in fixed]
 
 
@@ -295,12 +295,12 @@ def improve(b: Build, places: dict[str, list[Placement]], families: list, c: Con
             report(start)
         for tried in range(1, n_moves + 1):
             if tried % 1000 == 0:
-                t = now()
+                clock = now()
                 if cap.expired():
                     break
-                if report and best < reported and t - last_report >= REPORT_EVERY:
+                if report and best < reported and clock - last_report >= REPORT_EVERY:
                     report(best)
-                    reported, last_report = best, t
+                    reported, last_report = best, clock
             temperature *= factor
             moves = propose()
             if moves is None:

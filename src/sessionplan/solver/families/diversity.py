@@ -20,6 +20,7 @@ The penalty is the term ``diversity_shortfall``: 0 in an answer that differs eno
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ...seats import Seat
 from ..build import Build, Penalty
@@ -35,7 +36,7 @@ class Diversity(Base):
     cap: int | None = None        # objective <= cap (objective units, see Build.scale)
     floor: int | None = None      # objective >= floor (a proven bound of the unrestricted model)
     soft: bool = False
-    differ: list[dict[str, object]] = field(default_factory=list)   # per earlier programme, for inspection
+    differ: list[dict[str, Any]] = field(default_factory=list)   # per earlier programme, for inspection
 
     def add(self, b: Build) -> None:
         objective = b.objective()
@@ -65,9 +66,9 @@ def _occupancy(b: Build, key: tuple, cache: dict):
     return cache[key]
 
 
-def _differ_from(b: Build, n: int, seats: dict[str, Seat], occupancy: dict) -> dict[str, object]:
-    apart: dict[tuple[str, str], object] = {}
-    out: dict[str, object] = {}
+def _differ_from(b: Build, n: int, seats: dict[str, Seat], occupancy: dict) -> dict[str, Any]:
+    apart: dict[tuple[str, str], Any] = {}
+    out: dict[str, Any] = {}
     for talk in b.talks:
         t = talk.id
         if t not in seats:

@@ -8,6 +8,8 @@ as cliques.
 
 from __future__ import annotations
 
+from functools import partial
+
 from ...model import ConstraintRow, Instance, PairRow, Talk, TalkRow
 from ..build import Build
 from .base import Base, Check
@@ -60,6 +62,11 @@ class Rows(Base):
                 b.penalize("soft_constraints", row_weight(b, row), violated)
 
 
+def _covered_by(clique: list[str], uncovered: set[tuple[str, ...]], v: str) -> tuple[int, str]:
+    """How many uncovered edges joining ``v`` to the clique would cover (then ``v``)."""
+    return sum(tuple(sorted((v, u))) in uncovered for u in clique), v
+
+
 def clique_cover(edges: list[tuple[str, str]]) -> list[list[str]]:
     """Cover the edges by cliques, greedily: each clique grows from an uncovered edge by
     the vertices adjacent to all its members (most uncovered edges first)."""
@@ -75,8 +82,7 @@ def clique_cover(edges: list[tuple[str, str]]) -> list[list[str]]:
         clique = [a, c]
         candidates = sorted(adj[a] & adj[c])
         while candidates:
-            best = max(candidates, key=lambda v, clique=clique: (
-                sum(tuple(sorted((v, u))) in uncovered for u in clique), v))
+            best = max(candidates, key=partial(_covered_by, clique, uncovered))
             clique.append(best)
             candidates = [v for v in candidates if v != best and v in adj[best]]
         for i, u in enumerate(clique):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from fractions import Fraction
+from typing import Any
 
 from ...similarity import clash_clusters, parallel_pairs, related_pairs
 from ..build import Build
@@ -94,14 +95,14 @@ def _cluster_parallel(b: Build, running: dict) -> None:
             b.penalize("topic_clash", weight, excess)
 
 
-def _running_of(b: Build, running: dict, talk: str) -> dict[int, object]:
+def _running_of(b: Build, running: dict, talk: str) -> dict[int, Any]:
     """The talk's 'runs at' literals, made once per talk and shared by all its pairs."""
     if talk not in running:
         running[talk] = _running(b, talk)
     return running[talk]
 
 
-def _running(b: Build, talk: str) -> dict[int, object]:
+def _running(b: Build, talk: str) -> dict[int, Any]:
     """Per candidate start time (absolute minutes), a literal 'the talk runs then' (own time).
 
     Two talks overlap exactly when, at some start time of either, both run; one literal
