@@ -310,3 +310,9 @@ def test_emf_imports_with_its_published_baseline(tmp_path):
     assert len(published) == 98
     # the published programme breaks some of the changed windows: re-planning repairs it
     assert sp.score(inst, published).hard_violations > 0
+
+
+def test_a_widget_grid_whose_minute_holds_no_rooms_is_refused_with_its_path(tmp_path):
+    # found by the fuzz campaign: a frab key renamed to a date made a string look like a room map
+    said = refused(tmp_path, "grid.json", json.dumps({"schedule": {"9999-99-99": {"acronym": "Camp2019"}}}))
+    assert "schedule['9999-99-99']['acronym']: not an object of rooms" in said

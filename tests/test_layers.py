@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "sessionplan"
 
 # bottom first; a module may import its own top-level module and anything ranked lower
 LAYERS = [
-    {"errors", "periods", "terms", "signals", "kinds", "budget"},
+    {"errors", "periods", "terms", "signals", "kinds", "budget", "tables"},
     {"model"},
     {"rules", "seats", "similarity", "baseline", "generate"},
     {"evaluate"},
@@ -18,7 +18,7 @@ LAYERS = [
     {"explanation"},
     {"solution"},
     {"io"},
-    {"export", "topics_review"},
+    {"export", "topics_review", "edits"},
     {"api"},
     {"committee"},
     {"cli", "__init__"},

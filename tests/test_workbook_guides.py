@@ -88,7 +88,7 @@ def test_day_grids_print_landscape_and_are_coloured_by_topic(tmp_path):
     wb = load_workbook(tmp_path / "out" / "schedule.xlsx")
     (ws,) = day_sheets(wb)
     assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 1   # one page per day
     assert ws.print_title_rows == "$1:$1" and ws.freeze_panes == "A2"
     assert "Monday 8 March 2027" in ws.oddHeader.center.text
     note, entries = legend(ws)

@@ -18,7 +18,8 @@ from .evaluate import Evaluation, evaluate
 from .explanation import Explanation, counting_checks, explain, findings
 from .io.archive import Limits
 from .io.outputs import write_outputs
-from .io.schedule_json import read_schedule_json, sort_assignments
+from .io.schedule_json import sort_assignments
+from .io.schedules import read_schedule
 from .io.workbook import read_workbook
 from .model import Assignment, Instance
 from .solution import Solution
@@ -47,11 +48,21 @@ def load(path: str | Path, *, warnings: Problems | None = None, limits: Limits |
 def check(path: str | Path, *, warnings: Problems | None = None, limits: Limits | None = None) -> Instance:
     """Load a workbook and run the cheap feasibility checks; InputError lists every problem."""
     inst = load(path, warnings=warnings, limits=limits)
-    problems = [Problem(r.sheet, r.row, r.column, f"{f.summary} ({r.text})")
-                for f in findings(inst) for r in f.reasons]
+    problems = [_finding_problem(f) for f in findings(inst)]
     if problems:
         raise InputError(problems, str(path))
     return inst
+
+
+def _finding_problem(found: Explanation) -> Problem:
+    """One conflict, one problem, every row it involves named in the message; located at
+    its first row when its rows are on one sheet (else at none: it is between sheets)."""
+    first = found.reasons[0] if found.reasons else None
+    rows = "; ".join(r.text for r in found.reasons)
+    message = f"{found.summary}" + (f" ({rows})" if rows else "")
+    if first is None or len({r.sheet for r in found.reasons}) > 1:
+        return Problem(None, None, None, message)
+    return Problem(first.sheet, first.row, first.column, message)
 
 
 def solve(
@@ -63,7 +74,7 @@ def solve(
     progress: Callable[[Progress], None] | None = None,
     stage: Callable[[str], None] | None = None,
     parameters: dict | None = None,
-    baseline: list[Assignment] | str | Path | None = None,
+    baseline: Baseline | list[Assignment] | str | Path | None = None,
     explain_limit: float = 30.0,
     hint: dict | None = None,
     extra_families: list | None = None,
@@ -87,7 +98,9 @@ def solve(
     source = str(instance) if isinstance(instance, (str, Path)) else instance.name
     inst = load(instance) if isinstance(instance, (str, Path)) else instance
     base = None
-    if baseline is not None:
+    if isinstance(baseline, Baseline):
+        base = baseline
+    elif baseline is not None:
         given = baseline if isinstance(baseline, list) else read_schedule(baseline, inst)
         base = Baseline.from_assignments(inst, given)
     opts = Options(time_limit=time_limit, workers=workers, seed=seed, progress=progress, stage=stage,
@@ -137,21 +150,6 @@ def _notes(result: Result) -> list[str]:
                    f"and times by the penalties of single placements{f' (repaired {repaired} times)' if repaired else ''} "
                    "keeps every rule and costs nothing more; no search was needed.")
     return out
-
-
-def read_schedule(path: str | Path, instance: Instance, warnings: Problems | None = None) -> list[Assignment]:
-    """Assignments from a schedule JSON or from a solved (possibly hand-edited) workbook.
-
-    In a workbook, the day grids and the Talks sheet's ``scheduled_*`` columns are
-    reconciled (see ``io.edited_workbook``); disagreements go to ``warnings``.
-    """
-    path = Path(path)
-    if path.suffix.casefold() in (".xlsx", ".xlsm"):
-        from .io.edited_workbook import read_edited_workbook
-
-        return read_edited_workbook(path, instance, warnings)
-    assignments, _doc = read_schedule_json(path)
-    return assignments
 
 
 def score(instance: Instance, schedule: str | Path | list[Assignment],

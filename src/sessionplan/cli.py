@@ -1,24 +1,45 @@
 """The ``sessionplan`` command: a thin layer over the library API.
 
-Exit codes: 0 a schedule was produced (or the check passed), 1 no schedule exists
-(infeasible, or none found in the time limit), 2 the input has problems.
+Exit codes: 0 a schedule was produced (or the check passed, or every schedule judged by
+``score``/``compare`` keeps the hard rules), 1 no schedule exists (infeasible, or none
+found in the time limit) or a judged schedule breaks a hard rule, 2 the input has problems.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from . import api
+from . import tables
 from .errors import InputError, Problems
-from .io.archive import Limits
 from .terms import TERMS
+
+
+def _lazy(name: str):
+    """A module loaded on its first attribute access: ``--help`` and the light commands
+    (export, check, init) never load OR-Tools, pandas or scikit-learn for nothing."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None, name
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    from . import api
+else:
+    api = _lazy(f"{__package__}.api")
 
 app = typer.Typer(
     add_completion=False,
@@ -35,6 +56,7 @@ def _styled(label: str, style: str, text: str) -> Text:
     return Text.assemble((label, style), " ", text)
 
 EXIT_NO_SCHEDULE = 1
+EXIT_HARD_VIOLATIONS = 1   # score and compare: a schedule judged breaks a hard rule
 EXIT_INPUT = 2
 
 
@@ -50,10 +72,16 @@ def _warn(problems: Problems) -> None:
 
 def _load(path: Path, strict: bool = False, max_rows: int | None = None):
     """Load a workbook (``strict``: also the cheap feasibility checks), or exit 2."""
+    from .io.archive import Limits
+    from .io.workbook import read_workbook
+
     warnings = Problems()
     try:
         limits = Limits.from_env(max_rows=max_rows)
-        inst = (api.check if strict else api.load)(path, warnings=warnings, limits=limits)
+        if strict:
+            inst = api.check(path, warnings=warnings, limits=limits)
+        else:
+            inst = read_workbook(path, problems=warnings, limits=limits)
     except InputError as exc:
         _warn(warnings)
         _fail_input(exc)
@@ -83,6 +111,8 @@ def solve(
     min_diff: Annotated[Optional[int], typer.Option(min=1, help="alternatives: talks seated differently from each other alternative; default max(4, 15% of the talks)")] = None,
     replace: Annotated[bool, typer.Option(help="write over a schedule.json that is as good or better (it is kept as schedule.prev.*)")] = False,
     max_rows: Annotated[Optional[int], typer.Option(min=1, help="refuse a sheet with more filled rows (default 20,000; or SESSIONPLAN_MAX_ROWS)")] = None,
+    keep_edits: Annotated[bool, typer.Option(
+        help="a solved workbook edited by hand: pin the talks moved by hand where they are and plan the rest around them")] = False,
 ) -> None:
     """Solve a workbook into schedule.xlsx and schedule.json (or K alternatives).
 
@@ -100,7 +130,7 @@ def solve(
             err.print("error: --alternatives and --baseline cannot be combined: re-plan first, then ask for alternatives")
             raise typer.Exit(EXIT_INPUT)
         share = _share(within)
-        inst = _load(path, max_rows=max_rows)
+        inst = _with_hand_edits(path, _load(path, max_rows=max_rows), keep_edits, baseline)
         return _solve_alternatives(inst, str(path) if workbook else "workshop (bundled)", out_dir, alternatives,
                                    share, min_diff, time_limit, workers, seed, quiet)
     reading = now()
@@ -108,10 +138,13 @@ def solve(
     # the whole command within the limit: what is written is sized at the rate it was read
     slow = slowdown(inst, now() - reading)
     budget = Budget.of(time_limit, started, slow).reserve(write_reserve(inst, slow))
+    inst = _with_hand_edits(path, inst, keep_edits, baseline)
     base = None
     if baseline is not None:
+        from .io.schedules import read_baseline
+
         try:
-            base = api.read_schedule(baseline, inst)
+            base = read_baseline(baseline, inst)
         except InputError as exc:
             _fail_input(exc)
     status_line = None if quiet or not err.is_terminal else err.status("building the model ...")
@@ -150,6 +183,24 @@ def solve(
         out.print(_styled("note:", "yellow", note), soft_wrap=True)
     if not sol.result.has_schedule:
         raise typer.Exit(EXIT_NO_SCHEDULE)
+
+
+def _with_hand_edits(path: Path, inst, keep: bool, baseline: Path | None):
+    """A solved workbook edited by hand: say so, and keep the edits when asked (pinned)."""
+    from .edits import edits_message, hand_edits, keeping
+
+    edits = hand_edits(path, inst)
+    if keep:
+        if not edits:
+            err.print(_styled("note:", "yellow", f"--keep-edits: {path.name} has no hand edits (its programme is "
+                                                 "the one it was solved into, or it was never solved)"), soft_wrap=True)
+            return inst
+        err.print(_styled("note:", "yellow", f"keeping {len(edits)} hand edit(s), pinned: "
+                                             + "; ".join(e.text() for e in edits)), soft_wrap=True)
+        return keeping(inst, edits)
+    if edits and (baseline is None or baseline.resolve() != path.resolve()):
+        err.print(_styled("warning:", "yellow", edits_message(path, edits)), soft_wrap=True)
+    return inst
 
 
 def _share(text: str) -> float:
@@ -206,15 +257,11 @@ def _alternatives_table(alts) -> None:
     out.print(f"{len(alts.solutions)} alternatives within {alts.within:.1%} of the best objective "
               f"{_fmt(alts.best)} (cap {_fmt(alts.cap)}), each pair seated differently in at least "
               f"{alts.min_diff} talks")
-    t = Table(show_edge=False)
-    for col in ["#", "status", "objective", "+best", "bound", "gap", "hard", *terms,
-                *(f"vs {j}" for j in dist.columns)]:
-        t.add_column(col, justify="right")
-    for k, row in table.iterrows():
-        t.add_row(str(k), row["status"], _fmt(row["objective"]), _fmt(row["above_best"], True), _fmt(row["bound"]),
-                  _fmt(row["gap"], True), str(row["hard_violations"]), *(f"{row[x]:g}" for x in terms),
-                  *("-" if j == k else str(dist.loc[k, j]) for j in dist.columns))
-    out.print(t)
+    header = ["#", "status", "objective", "+best", "bound", "gap", "hard", *terms, *(f"vs {j}" for j in dist.columns)]
+    rows = [[str(k), row["status"], _fmt(row["objective"]), _fmt(row["above_best"], True), _fmt(row["bound"]),
+             _fmt(row["gap"], True), str(row["hard_violations"]), *(f"{row[x]:g}" for x in terms),
+             *("-" if j == k else str(dist.loc[k, j]) for j in dist.columns)] for k, row in table.iterrows()]
+    out.print(tables.table(out, header, rows, left=2, transpose=True))
     out.print("vs j: talks on another day or with other session-mates than in alternative j")
 
 
@@ -239,17 +286,14 @@ def _moves_table(moves: list[dict]) -> None:
     for m in moves:
         frm = f"{m['from']['day']} {m['from']['start']} {m['from']['room']}" if m["from"] else "-"
         to = f"{m['to']['day']} {m['to']['start']} {m['to']['room']}" if m["to"] else "-"
-        out.print(f"  {m['talk']:>8} {m['change']:<7} {frm} -> {to}  ({', '.join(m['speakers'])})", soft_wrap=True)
+        who = f" ({', '.join(m['speakers'])})" if m["speakers"] else ""
+        title = f"  {m['title']}" if m["title"] else ""
+        out.print(f"  {m['talk']:>8} {m['change']:<7} {frm} -> {to}{title}{who}", soft_wrap=True)
 
 
 def _score_table(ev) -> None:
-    table = Table(title=None, show_edge=False)
-    for col in ("term", "weight", "count", "penalty"):
-        table.add_column(col, justify="left" if col == "term" else "right")
-    for t in ev.terms.values():
-        table.add_row(t.name, f"{t.weight:g}", f"{t.amount:g}", f"{t.penalty:g}")
-    table.add_row("total", "", "", f"{ev.total:g}")
-    out.print(table)
+    rows = [[t.name, f"{t.weight:g}", f"{t.amount:g}", f"{t.penalty:g}"] for t in ev.terms.values()]
+    out.print(tables.table(out, ["term", "weight", "count", "penalty"], [*rows, ["total", "", "", f"{ev.total:g}"]]))
     out.print(f"hard violations: {ev.hard_violations}")
     for v in ev.violations:
         out.print(f"  - {v.message}", soft_wrap=True)
@@ -262,6 +306,7 @@ def check(
 ) -> None:
     """Validate a workbook without solving it (also the cheap feasibility checks)."""
     inst = _load(workbook, strict=True, max_rows=max_rows)
+    _published_warnings(workbook, inst)
     need = sum(inst.min_slots(t) for t in inst.talks)
     have = sum(len(s.rooms) for s in inst.slots)
     out.print(
@@ -269,6 +314,21 @@ def check(
         f"{len(inst.slots)} slots in {len(inst.sessions)} sessions over {len(inst.days)} days; "
         f"{need} of {have} room-slots needed; {len(inst.constraints)} constraint rows"
     )
+
+
+def _published_warnings(workbook: Path, inst) -> None:
+    """A workbook holding a programme (imported, or solved and edited) is warned about
+    the hard rules that programme breaks; talks not placed yet are no such problem."""
+    from .io.programmes import hard_rule_notes
+    from .io.schedules import read_schedule
+
+    warnings = Problems()
+    try:
+        assignments = read_schedule(workbook, inst, warnings)
+    except InputError:
+        return
+    for note in hard_rule_notes(inst, assignments, skip=("placement",)):
+        err.print(_styled("warning:", "yellow", note), soft_wrap=True)
 
 
 @app.command()
@@ -299,7 +359,10 @@ def score(
     workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")],
     schedule: Annotated[Path, typer.Argument(help="schedule.json, or a solved workbook")],
 ) -> None:
-    """Evaluate any schedule against a workbook: hard violations and soft terms."""
+    """Evaluate any schedule against a workbook: hard violations and soft terms.
+
+    Exit 0 when the schedule keeps every hard rule, 1 when it breaks one, 2 on bad input.
+    """
     inst = _load(workbook)
     warnings = Problems()
     try:
@@ -309,7 +372,7 @@ def score(
     _warn(warnings)
     _score_table(ev)
     if ev.hard_violations:
-        raise typer.Exit(EXIT_NO_SCHEDULE)
+        raise typer.Exit(EXIT_HARD_VIOLATIONS)
 
 
 @app.command()
@@ -318,7 +381,11 @@ def compare(
     schedules: Annotated[list[Path], typer.Argument(help="schedule JSONs or solved (hand-edited) workbooks; the first is the reference")],
     out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="write the comparison workbook (.xlsx) here")] = None,
 ) -> None:
-    """Compare schedules side by side: hard violations, soft terms, moved talks, speakers."""
+    """Compare schedules side by side: hard violations, soft terms, moved talks, speakers.
+
+    Exit 0 when every schedule keeps the hard rules, 1 when one breaks a hard rule (the
+    comparison is printed and written all the same), 2 on bad input.
+    """
     from .committee.comparison import compare as compare_schedules
 
     inst = _load(workbook)
@@ -329,13 +396,12 @@ def compare(
     for w in c.warnings:
         err.print(_styled("warning:", "yellow", str(w)), soft_wrap=True)
     side = c.side_by_side()
-    t = Table(show_edge=False, title="side by side")
-    t.add_column("figure")
-    for name in side.columns:
-        t.add_column(name, justify="right")
-    for figure, row in side.iterrows():
-        t.add_row(str(figure), *(f"{v:g}" for v in row))
+    t, legend = tables.keyed(out, ["figure", *side.columns],
+                             [[str(figure), *(f"{v:g}" for v in row)] for figure, row in side.iterrows()],
+                             title="side by side")
     out.print(t)
+    for line in legend:
+        out.print(f"  {line}", soft_wrap=True)
     for name, ev in c.evaluations.items():
         for v in ev.violations:
             out.print(_styled("hard", "red", f"{name}: {v.message}"), soft_wrap=True)
@@ -343,17 +409,15 @@ def compare(
                                ("per speaker", c.speakers, ["schedule", "speaker", "moved", "new_problems"])):
         if frame.empty:
             continue
-        t = Table(show_edge=False, title=title)
-        for col in cols:
-            t.add_column(col)
-        for r in frame[cols].itertuples(index=False):
-            t.add_row(*(str(v) for v in r))
-        out.print(t)
+        out.print(tables.table(out, cols, [[str(v) for v in r] for r in frame[cols].itertuples(index=False)],
+                               title=title, left=len(cols)))
     if out_path is not None:
         from .committee.workbook import write_comparison_workbook
 
         write_comparison_workbook(out_path, c)
         out.print(f"wrote {out_path}")
+    if any(ev.hard_violations for ev in c.evaluations.values()):
+        raise typer.Exit(EXIT_HARD_VIOLATIONS)
 
 
 @app.command()
@@ -389,7 +453,7 @@ def import_(
     except InputError as exc:
         _fail_input(exc)
     write_imported(imported, target)
-    for note in imported.notes:
+    for note in imported.notes_for(target):
         err.print(f"note: {note}", soft_wrap=True)
     inst = imported.instance
     out.print(f"wrote {target}: {len(inst.talks)} talks, {len(inst.speakers)} speakers, {len(inst.rooms)} rooms, "
@@ -417,14 +481,14 @@ def topics(
     for c in rv.clusters:
         out.print()
         out.print(Text.assemble((f"cluster {c.number}", "bold"),
-                                f" ({len(c.talks)} talks, area {c.area}): {', '.join(c.keywords) or '-'}"))
-        table = Table(show_edge=False, show_header=False, pad_edge=False)
-        for col in ("id", "title", "topics", "nearest"):
-            table.add_column(col, overflow="fold")
-        for tid in c.talks:
-            near = ", ".join(f"{o} {s}%" for o, s in rv.neighbours.get(tid, []))
-            table.add_row(tid, titles[tid].title[:70], "; ".join(titles[tid].topics), near)
-        out.print(table)
+                                f" ({len(c.talks)} talks, area {c.area}): "
+                                f"{', '.join(e.text() for e in c.evidence) or '-'}"), soft_wrap=False)
+        rows = [[tid + (" ≈" if tid in rv.nearest else ""), titles[tid].title[:70], "; ".join(titles[tid].topics),
+                 ", ".join(f"{o} {s}%" for o, s in rv.neighbours.get(tid, []))] for tid in c.talks]
+        out.print(tables.table(out, ["id", "title", "topics", "nearest"], rows, left=4))
+    if rv.nearest:
+        out.print("\n≈ a talk with only a title, put in its nearest cluster: "
+                  + ", ".join(f"{t} {s}% related" for t, s in rv.nearest.items()), soft_wrap=True)
     out.print(f"\n{len(clash_clusters(inst))} subject areas: topic_clash keeps the talks of an area out of parallel")
     if write:
         target, backup, filled = write_topics(workbook, out_path, rv)
@@ -445,10 +509,13 @@ def export(
     title: Annotated[Optional[str], typer.Option(help="conference title; default: the workbook's file name")] = None,
     acronym: Annotated[Optional[str], typer.Option(help="frab acronym (4+ of a-z 0-9 _); default: from the file name")] = None,
     base_url: Annotated[Optional[str], typer.Option(help="web address of the published HTML timetable; talk links point into it")] = None,
-    language: Annotated[str, typer.Option(help="language code of the talks")] = "en",
+    language: Annotated[Optional[str], typer.Option(
+        help="language code of every talk (e.g. en, de); default: each talk's own, recognised from its title and abstract")] = None,
 ) -> None:
     """Export a schedule: frab schedule.json/.xml, an iCalendar file, or an HTML timetable."""
     from . import export as exp
+    from .evaluate import evaluate
+    from .io.schedules import read_schedule
 
     fmt = fmt or exp.format_for(out_path)
     if fmt not in exp.FORMATS:
@@ -458,7 +525,7 @@ def export(
     inst = _load(workbook)
     source = schedule or workbook
     try:
-        assignments = api.read_schedule(source, inst)
+        assignments = read_schedule(source, inst)
         if not assignments:
             err.print(f"error: {source} holds no schedule (no talk is scheduled); nothing written")
             raise typer.Exit(EXIT_NO_SCHEDULE)
@@ -467,7 +534,8 @@ def export(
         prog = exp.programme(inst, assignments, settings, source=source.name)
     except InputError as exc:
         _fail_input(exc)
-    violations = api.score(inst, assignments).hard_violations
+    # hard rules only: the topic terms' similarity (scikit-learn) is not needed for a warning
+    violations = evaluate(inst.with_weights({t: 0 for t in TERMS if t.startswith("topic_")}), assignments).hard_violations
     if violations:
         err.print(_styled("warning:", "yellow", f"the schedule breaks {violations} hard rule(s); "
                                                 "`sessionplan score` lists them"), soft_wrap=True)
@@ -479,12 +547,8 @@ def export(
 @app.command()
 def weights() -> None:
     """List the soft objective terms, their default weights and units."""
-    table = Table(show_edge=False)
-    for col in ("term", "default", "unit", "meaning"):
-        table.add_column(col)
-    for t in TERMS.values():
-        table.add_row(t.name, f"{t.default:g}", t.unit, t.description)
-    out.print(table)
+    rows = [[t.name, f"{t.default:g}", t.unit, t.description] for t in TERMS.values()]
+    out.print(tables.table(out, ["term", "default", "unit", "meaning"], rows, left=4))
 
 
 def main() -> None:

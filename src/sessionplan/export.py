@@ -11,7 +11,7 @@
 Settings (keyword arguments or a ``Settings``): ``title``, ``acronym``, ``time_zone``
 (IANA name, default UTC: the workbook's times are read as local times there),
 ``base_url`` (where the HTML page is published; talk links point into it),
-``language`` (default "en") and ``speaker`` (keep only that speaker's talks).
+``language`` (default: each talk's own, recognised from its title and abstract) and ``speaker`` (keep only that speaker's talks).
 Bad settings or a schedule that does not match the workbook raise ``InputError``.
 """
 

@@ -132,7 +132,7 @@ def is_emf(path: str | Path) -> bool:
 
 def read_emf_imported(path: str | Path):
     """``read_emf`` as an import, with notes for the organizers."""
-    from .frab import Imported
+    from .frab import WORKBOOK, Imported
 
     instance, assignments = read_emf(path)
     notes = [
@@ -143,7 +143,7 @@ def read_emf_imported(path: str | Path):
     ]
     if assignments:
         notes.append(f"The published schedule ({len(assignments)} talks) is the baseline: "
-                     "'sessionplan solve this.xlsx --baseline this.xlsx' re-plans it with few moves.")
+                     f"'sessionplan solve {WORKBOOK} --baseline {WORKBOOK}' re-plans it with few moves.")
     return Imported(instance=instance, assignments=assignments, notes=notes, source=str(path))
 
 

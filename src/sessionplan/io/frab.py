@@ -33,6 +33,7 @@ SESSION_GAP = 20          # minutes: a gap this long or longer starts a new sess
 CELL_LIMIT = 32000        # Excel keeps at most 32767 characters in a cell
 MIRROR_ROOM = re.compile(r"overflow|stream|relay|video|übertragung|simulcast", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+WORKBOOK = "<workbook>"   # in notes: replaced by the name of the workbook written
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Event:
     abstract: str = ""
     persons: tuple[str, ...] = ()
     where: str = ""             # 'line 12' or a path in the document, for messages
+    topics: tuple[str, ...] = ()   # several topics, when the format has them (else the track)
 
 
 @dataclass
@@ -59,6 +61,12 @@ class Imported:
     assignments: list[Assignment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     source: str = ""
+
+    def notes_for(self, path: str | Path) -> list[str]:
+        """The notes, naming the workbook written at ``path`` in their commands."""
+        from .template import command_name
+
+        return [n.replace(WORKBOOK, command_name(path)) for n in self.notes]
 
 
 class _Located:
@@ -241,7 +249,7 @@ def build(events: list[Event], rooms: dict[str, int | None], name: str, loc: _Lo
             loc.warn(e.where, f"the abstract of {e.title!r} is cut to {CELL_LIMIT} characters (an Excel cell's limit)")
             abstract = abstract[:CELL_LIMIT]
         talks.append(Talk(id=e.id, title=e.title, speakers=tuple(names), duration=e.duration,
-                          topics=(e.track,) if e.track else (), abstract=abstract))
+                          topics=e.topics or ((e.track,) if e.track else ()), abstract=abstract))
         assignments.append(Assignment(talk=e.id, room=e.room, day=e.day, start=format_time(e.start),
                                       end=format_time(e.start + e.duration), session=session_of[id(e)]))
     notes = []
@@ -439,7 +447,10 @@ def read_widget_grid(doc: dict, loc: _Located) -> tuple[list[Event], dict[str, i
             loc.add(f"schedule[{day!r}]", "not an object of start minutes")
             continue
         for minute, by_room in by_minute.items():
-            for room_id, talk in (by_room or {}).items():
+            if not isinstance(by_room, dict):
+                loc.add(f"schedule[{day!r}][{minute!r}]", "not an object of rooms")
+                continue
+            for room_id, talk in by_room.items():
                 where = f"schedule[{day!r}][{minute!r}][{room_id!r}]"
                 if not isinstance(talk, dict):
                     loc.add(where, "not a talk object")
@@ -485,8 +496,16 @@ def read_json(path: Path, loc: _Located) -> tuple[list[Event], dict[str, int | N
         return read_widget(doc, loc)
     if isinstance(doc.get("schedule"), dict):
         return read_widget_grid(doc, loc)
+    from .programmes import is_indico, read_indico
+
+    if is_indico(doc):
+        events, rooms, notes = read_indico(doc, loc)
+        for note in notes:
+            loc.warn("", note)
+        return events, rooms
     loc.add("", "not a schedule this importer knows: expected a frab/pretalx schedule.json "
-                "(schedule.conference.days) or pretalx widget data (talks, rooms, speakers)")
+                "(schedule.conference.days), pretalx widget data (talks, rooms, speakers) or an Indico "
+                f"export (results); its keys are {', '.join(list(doc)[:8]) or 'none'}")
     return [], {}
 
 
@@ -528,8 +547,13 @@ def read_xml(path: Path, loc: _Located) -> tuple[list[Event], dict[str, int | No
     root, lines = parse_xml_safely(path, loc)
     if root is None:
         return [], {}
-    if root.tag != "schedule":
-        loc.add(f"line {lines.get(root, 1)}", f"not a frab schedule.xml: the root element is <{root.tag}>, not <schedule>")
+    from .programmes import describe_xml, is_europython, read_europython
+
+    if is_europython(root):
+        return read_europython(root, lines, loc)
+    if root.tag != "schedule" or not any(True for _ in root.iter("event")):
+        loc.add(f"line {lines.get(root, 1)}", f"not a frab schedule.xml (<schedule> with <day><room><event>) nor a "
+                f"EuroPython one (<day> with <entry>): the document is {describe_xml(root)}")
         return [], {}
     events = []
     for day in root.iter("day"):
@@ -573,8 +597,15 @@ def read_published(path: str | Path, problems: Problems | None = None) -> Import
     imported = build(events, rooms, path.stem, loc)
     problems.raise_if_any(str(path))
     imported.source = str(path)
-    imported.notes += [str(w) for w in problems.warnings]
+    imported.notes += [str(w) for w in problems.warnings] + published_hard_rules(imported)
     return imported
+
+
+def published_hard_rules(imported: Imported) -> list[str]:
+    """The hard rules the published programme breaks (two talks in one room are already named)."""
+    from .programmes import IMPORT_RULES_REPORTED_ELSEWHERE, hard_rule_notes
+
+    return hard_rule_notes(imported.instance, imported.assignments, skip=IMPORT_RULES_REPORTED_ELSEWHERE)
 
 
 def write_imported(imported: Imported, path: str | Path) -> None:
@@ -585,7 +616,12 @@ def write_imported(imported: Imported, path: str | Path) -> None:
 
     from .atomic import write_with
     from .schema import SCHEDULE_COLUMNS
-    from .template import input_rows, rows_with_schedule, write_input_sheets
+    from .template import (
+        command_name,
+        input_rows,
+        rows_with_schedule,
+        write_input_sheets,
+    )
 
     inst = imported.instance
     wb = Workbook()
@@ -601,8 +637,8 @@ def write_imported(imported: Imported, path: str | Path) -> None:
              f"{len(inst.slots)} slots"]
     if imported.assignments:
         lines.append("Talks' scheduled_* columns hold the published programme: "
-                     "'sessionplan score this.xlsx this.xlsx' evaluates it.")
-    lines += [""] + imported.notes
+                     f"'sessionplan score {command_name(path)} {command_name(path)}' evaluates it.")
+    lines += [""] + imported.notes_for(path)
     for line in lines:
         ws.append([line])
     ws["A1"].font = Font(bold=True, size=14)

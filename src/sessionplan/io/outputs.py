@@ -130,6 +130,7 @@ def solution_document(sol: Solution) -> dict:
             "versions": versions(),
         },
         extra=_extra(sol),
+        talks=sol.instance.talk_by_id,
     )
 
 

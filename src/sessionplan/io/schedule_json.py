@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import InputError, Problem
-from ..model import Assignment
+from ..model import Assignment, Talk
 
 FORMAT = "sessionplan.schedule/1"
 
@@ -32,9 +32,14 @@ def sort_assignments(assignments: list[Assignment], rooms: list[str] | None = No
     return sorted(assignments, key=lambda a: (a.day, a.start, order.get(a.room, len(order)), a.room, a.talk))
 
 
-def assignment_json(a: Assignment) -> dict:
-    return {"talk": a.talk, "room": a.room, "day": a.day.isoformat(), "start": a.start, "end": a.end,
-            "session": a.session}
+def assignment_json(a: Assignment, talk: Talk | None = None) -> dict:
+    """One assignment; with its talk, also the title and speakers (so that a later re-plan
+    can still name a talk the workbook has dropped since)."""
+    out: dict[str, object] = {"talk": a.talk, "room": a.room, "day": a.day.isoformat(), "start": a.start,
+                              "end": a.end, "session": a.session}
+    if talk is not None:
+        out.update(title=talk.title, speakers=list(talk.speakers))
+    return out
 
 
 def schedule_document(
@@ -47,6 +52,7 @@ def schedule_document(
     score: dict,
     solve: dict,
     extra: dict | None = None,
+    talks: dict[str, Talk] | None = None,
 ) -> dict:
     doc = {
         "format": FORMAT,
@@ -54,7 +60,7 @@ def schedule_document(
         "status": status,
         "objective": objective,
         "bound": bound,
-        "assignments": [assignment_json(a) for a in assignments],
+        "assignments": [assignment_json(a, (talks or {}).get(a.talk)) for a in assignments],
         "score": score,
         "solve": solve,
     }

@@ -173,8 +173,15 @@ PERIOD_EXAMPLES = [
 ]
 
 
-def write_readme(wb: Workbook) -> None:
-    """The first sheet: how to fill in the workbook, every sheet and column explained."""
+def command_name(path: str | Path) -> str:
+    """A file name as it is typed in a command line (quoted when it holds spaces)."""
+    name = Path(path).name
+    return f'"{name}"' if any(c.isspace() or c in "'\"&;|<>()$`" for c in name) else name
+
+
+def write_readme(wb: Workbook, name: str = "conference.xlsx") -> None:
+    """The first sheet: how to fill in the workbook (its commands naming the file
+    ``name``), every sheet and column explained."""
     ws = wb.create_sheet("README", 0)
     for letter, width in zip("ABCD", (16, 18, 10, 100), strict=True):
         ws.column_dimensions[letter].width = width
@@ -198,8 +205,8 @@ def write_readme(wb: Workbook) -> None:
     ws["A1"].font = Font(bold=True, size=14)
     for line in [
         "1. Fill in Talks, Speakers, Rooms and Slots (Constraints and Weights are optional). Replace the example rows.",
-        "2. Check it:  sessionplan check this.xlsx      3. Plan it:  sessionplan solve this.xlsx --out results/",
-        "4. Publish it:  sessionplan export this.xlsx results/schedule.json --out programme.html  (or .ics, frab .json/.xml)",
+        f"2. Check it:  sessionplan check {name}      3. Plan it:  sessionplan solve {name} --out results/",
+        f"4. Publish it:  sessionplan export {name} results/schedule.json --out programme.html  (or .ics, frab .json/.xml)",
         "Selecting a cell shows what its column expects; header notes say the same. Dark blue headers are required "
         "columns, light blue ones optional. Lists (several speakers, topics, rooms, periods) are separated by ';'.",
     ]:
@@ -225,5 +232,5 @@ def write_template(path: str | Path) -> None:
     wb = Workbook()
     wb.remove(wb.active)
     write_input_sheets(wb, EXAMPLE_ROWS)
-    write_readme(wb)
+    write_readme(wb, command_name(path))
     save_workbook(path, wb)
