@@ -57,4 +57,4 @@ def keyed(console: Console, header: Sequence[str], rows: Sequence[Sequence[str]]
         return t, []
     keys = [str(k) for k in range(1, len(header) - left + 1)]
     short = _build([*header[:left], *keys], rows, title=title, left=left, show_header=True)
-    return short, [f"{k}: {name}" for k, name in zip(keys, header[left:])]
+    return short, [f"{k}: {name}" for k, name in zip(keys, header[left:], strict=True)]

@@ -133,7 +133,7 @@ def _print_one_day_per_page(ws, rows: list[int], day_rows: list[int], columns: i
         ws.row_breaks.append(Break(id=r - 1))
     header = 20.0
     blocks = [header + 20.0 + sum(heights[r] for r in rows if start < r < end)
-              for start, end in zip(day_rows, day_rows[1:] + [max(rows, default=0) + 1])]
+              for start, end in zip(day_rows, day_rows[1:] + [max(rows, default=0) + 1], strict=True)]
     if blocks:
         blocks[-1] += 2 * 20.0   # the note below the last day
     width = sum(column_points(ws.column_dimensions[get_column_letter(c)].width or 10) for c in range(1, columns + 1))

@@ -40,7 +40,7 @@ def connected_sets(problem: SessionProblem, most: int, limit: int, budget: Budge
         rows.append((v,))
         internal.append(0)
         # extension sets grow only with items above v, and only with exclusive neighbours
-        stack = [((v,), 0, [u for u in nb.get(v, ()) if u > v])]
+        stack: list[tuple[tuple[int, ...], int, list[int]]] = [((v,), 0, [u for u in nb.get(v, ()) if u > v])]
         while stack:
             sub, inside, ext = stack.pop()
             if len(sub) == most:

@@ -123,7 +123,8 @@ def branch_and_bound(problem: SessionProblem, k: int, p: dict[int, float], nodes
     need = [c.fits[i][1] for i in items]
     mins = [c.fits[i][2] for i in items]
     adjacency = [nb.get(i, {}) for i in items]
-    best_value, best_members = 0.0, ()
+    best_value = 0.0
+    best_members: tuple[int, ...] = ()
     count = 0
     chosen: list[int] = []
 
