@@ -46,3 +46,26 @@ class cpu_seconds:
 # Wall-clock checks that remain (a signal stops a solve, a limit ends a command) allow
 # this many times their nominal seconds: they guard against hangs, not slowness.
 WALL_MARGIN = 3.0
+
+
+def exhaustive_best(inst) -> float | None:
+    """The least evaluator total over every schedule of ``inst`` (None: too many to try, or none)."""
+    import itertools
+
+    from sessionplan.solver import to_assignment
+
+    options = [inst.placements(t) for t in inst.talks]
+    n = 1
+    for o in options:
+        n *= len(o)
+    if any(not o for o in options) or n > 5000:
+        return None
+    best = None
+    for combo in itertools.product(*options):
+        cells = [(p.room, j) for p in combo for j in p.slots]
+        if len(cells) != len(set(cells)):
+            continue
+        ev = sp.evaluate(inst, [to_assignment(p) for p in combo])
+        if ev.hard_violations == 0 and (best is None or ev.total < best):
+            best = ev.total
+    return best

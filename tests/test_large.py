@@ -9,7 +9,7 @@ import pytest
 import sessionplan as sp
 from sessionplan.generate import synthetic
 from sessionplan.model import Instance, Room, Slot, Speaker, Talk, constraint_row
-from sessionplan.solver import construction, large, placement_filter
+from sessionplan.solver import construct, construction, large, placement_filter
 
 MON = date(2027, 3, 8)
 
@@ -85,7 +85,9 @@ def test_search_without_schedule_falls_back_on_the_construction(max_candidates):
 def test_no_fallback_when_the_construction_breaks_a_hard_rule():
     # "before" rows are not kept by the construction: one it breaks is caught by the evaluator
     inst = sp.load(sp.bundled_workshop())
-    placed = sp.solve(inst, workers=1, time_limit=20, parameters=NOTHING_FOUND).assignments
+    # the construction's first and last talks (the swap search keeps talks of a row in place)
+    made = construct(inst, time_limit=20).placed
+    placed = sorted(made.values(), key=lambda p: (p.day, p.start, p.room))
     first, last = placed[0].talk, placed[-1].talk
     rows = list(inst.constraints) + [constraint_row(kind="before", talk=last, target=first, other=first, row=99)]
     strict = inst.model_copy(update={"constraints": rows})

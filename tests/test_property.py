@@ -116,6 +116,7 @@ def test_solver_agrees_with_exhaustive_search(inst):
     else:
         assert sol.status == "optimal"
         assert sol.result.objective == pytest.approx(best, abs=1e-6)
+        assert sol.result.bound is None or sol.result.bound <= best + 1e-6
 
 
 def _count(options) -> int:

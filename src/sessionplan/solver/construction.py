@@ -1,4 +1,4 @@
-"""The greedy construction: a schedule that keeps the hard rules, built in milliseconds.
+"""The construction: a schedule that keeps the hard rules, built in milliseconds.
 
 "Topics to sessions, then talks to slots": talks are grouped by topic (the organizers'
 first topic, or a text cluster); the biggest group first, each talk goes into a session
@@ -6,8 +6,10 @@ its group already uses, else into the emptiest session (same room first), at the
 best-fitting start that keeps every hard rule it can check alone (availability, pins,
 rooms busy, speakers busy, the cliques of hard overlap-only rows, joint groups as
 blocks). A talk still without a place gets one through a chain of moves (an
-augmenting path). It seeds the swap search, is the large mode's starting point and
-the fallback when a search ends without a schedule.
+augmenting path). On a tight grid (the talks need nearly every room-slot) groups are
+given target sessions first and every talk placed at once by an exact matching
+(``matched``), so that no talk is stranded. The construction seeds the swap search, is
+the large mode's starting point and the fallback when a search ends without one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ..budget import Budget
 from ..model import Instance, Placement, Talk
 from ..similarity import related_pairs, topic_clusters
@@ -25,17 +29,20 @@ if TYPE_CHECKING:
     from .families import Family
 
 SESSIONS_TRIED = 100   # sessions tried for each topic group
+TIGHT = 0.97           # the share of room-slots the talks need, from which the grid is tight
 IDLE_TOLERANCE = 10    # minutes a group may leave idle beyond the talk's tightest fit
 
 
-def clusters(instance: Instance, budget: Budget | None = None) -> dict[str, str]:
+def clusters(instance: Instance, time_limit: float | None = None) -> dict[str, str]:
     """Talk id -> group key: its first topic, else its cluster of related talks (the
-    language-neutral clusters ``sessionplan topics`` shows). When ``budget`` could not
-    pay for that clustering, the related pairs grouped greedily stand in (a start for
-    the swap search and the search, which price the exact terms either way)."""
+    language-neutral clusters ``sessionplan topics`` shows). When a solve of
+    ``time_limit`` seconds could not pay for that clustering, the related pairs grouped
+    greedily stand in (a start for the swap search and the search, which price the
+    exact terms either way). The choice depends on the limit, not on the clock, so the
+    same limit gives the same construction."""
     out = {t.id: f"topic:{t.topics[0].casefold()}" for t in instance.talks if t.topics}
     if len(out) < len(instance.talks):
-        groups = topic_clusters(instance) if clustering_affordable(instance, budget) else pair_groups(instance)
+        groups = topic_clusters(instance) if clustering_affordable(instance, time_limit) else pair_groups(instance)
         for k, members in enumerate(groups):
             for tid in members:
                 out.setdefault(tid, f"cluster:{k}")
@@ -49,14 +56,11 @@ CLUSTERING_PER_PAIR = 1e-6
 CLUSTERING_SHARE = 0.15
 
 
-def clustering_affordable(instance: Instance, budget: Budget | None) -> bool:
-    if budget is None or budget.deadline is None or instance.has_derived("topic_clusters"):
+def clustering_affordable(instance: Instance, time_limit: float | None) -> bool:
+    if time_limit is None or instance.has_derived("topic_clusters"):
         return True
-    import sys
-
     n = len(instance.talks)
-    cost = (0.0 if "sklearn.cluster" in sys.modules else CLUSTERING_LOAD) + CLUSTERING_PER_PAIR * n * n
-    return cost * budget.slowdown <= CLUSTERING_SHARE * budget.left_or(0.0)
+    return CLUSTERING_LOAD + CLUSTERING_PER_PAIR * n * n <= CLUSTERING_SHARE * time_limit
 
 
 def pair_groups(instance: Instance) -> list[list[str]]:
@@ -226,7 +230,7 @@ def bind(p: Placement, talk: str) -> Placement:
 
 
 def construct(instance: Instance, families: list[Family] | None = None, group_of: dict[str, str] | None = None,
-              budget: Budget | None = None) -> Construction:
+              budget: Budget | None = None, time_limit: float | None = None) -> Construction:
     """The greedy construction under the families' rules: every placement it makes keeps
     the rules on rooms, speakers, availability, pins, forbids, required rooms, joint
     groups and hard overlap-only rows (other hard pair rows are left to the search or a
@@ -235,8 +239,27 @@ def construct(instance: Instance, families: list[Family] | None = None, group_of
     from .families import FAMILIES
     from .families.rows import overlap_cliques
 
-    return greedy(instance, placement_filter(instance, families or FAMILIES), overlap_cliques(instance),
-                  group_of or clusters(instance, budget), budget)
+    build = matched if tight(instance) else greedy
+    return build(instance, placement_filter(instance, families or FAMILIES), overlap_cliques(instance),
+                 group_of or clusters(instance, time_limit), budget)
+
+
+def tight(instance: Instance) -> bool:
+    """Whether the talks need (nearly) every room-slot there is: then a best fit talk by
+    talk can strand talks, and the exact matching of ``matched`` is the construction."""
+    need = sum(instance.min_slots(t) for t in instance.talks)
+    return need >= TIGHT * sum(len(s.rooms) for s in instance.slots)
+
+
+def construction_of(instance: Instance, families: list[Family], placements: dict[str, Placement]) -> Construction:
+    """The bookkeeping of a complete schedule (for the swap search to start from it)."""
+    from .build import placement_filter
+    from .families.rows import overlap_cliques
+
+    c = Construction(instance, placement_filter(instance, families), overlap_cliques(instance))
+    for talk in instance.talks:
+        c.take(talk, placements[talk.id])
+    return c
 
 
 def greedy(instance: Instance, allowed: Callable[[Talk, Placement], bool], cliques: list[list[str]],
@@ -425,3 +448,129 @@ def _place_joint(c: Construction, instance: Instance, label: str) -> None:
             return
         for talk in taken:  # undo the partial chain
             c.undo(talk)
+
+
+
+def matched(instance: Instance, allowed: Callable[[Talk, Placement], bool], cliques: list[list[str]],
+            group_of: dict[str, str], budget: Budget | None = None) -> Construction:
+    """For a grid where nearly every slot is taken: groups into whole sessions, then every
+    talk at once by an exact matching.
+
+    1. Targets: groups to sessions by rounds of an assignment (each group to one
+       session, each session to one group) that seats the most talks (a count by
+       durations against the session's free slots); what is left of each group takes
+       part in the next round.
+    2. Matching: talks to places by a min-cost flow (every talk placed if the grid allows
+       it at all), a place in one of the group's target sessions costing nothing and any
+       other a unit, idle minutes breaking ties.
+    3. The matched places are taken in order, every hard rule checked; a talk whose place
+       clashes (a speaker's other talk, an overlapping longer talk) gets the least idle
+       free place, else a chain of moves (``_repair``), within the budget.
+    """
+    from .relaxation import Matching
+
+    c = Construction(instance, allowed, cliques)
+    for label in sorted(instance.joint_groups):
+        _place_joint(c, instance, label)
+    talks = [t for t in instance.talks if t.id not in c.placed]
+    taken = {j for p in c.placed.values() for j in p.slots}
+    cells: dict[tuple, list[int]] = {}
+    for (day, label), idxs in instance.sessions.items():
+        for room in sorted(instance.session_rooms[(day, label)]):
+            cells[(day, label, room)] = sorted(instance.slots[j].end - instance.slots[j].start for j in idxs
+                                               if room in instance.slots[j].rooms and j not in taken)
+    members: dict[str, list[Talk]] = defaultdict(list)
+    for t in talks:
+        members[group_of[t.id]].append(t)
+    target = _targets(members, cells)
+    places: dict[str, list[Placement]] = {}
+    costs: dict[str, list[int]] = {}
+    # when the talks need every room-slot there is, each takes no more slots than it must
+    tight = sum(instance.min_slots(t) for t in talks) >= sum(len(pool) for pool in cells.values())
+    for t in talks:
+        fewest = instance.min_slots(t)
+        mine = [bind(p, t.id) for p in instance.placements(t)
+                if allowed(t, p) and not (tight and len(p.slots) > fewest)]
+        places[t.id] = mine
+        home = target[group_of[t.id]]
+        costs[t.id] = [(0 if p.session_key in home else 100) + (p.span_end - p.end) + 10 * (len(p.slots) - 1)
+                       for p in mine]
+    if budget is not None and budget.expired():
+        return c
+    found = Matching(places, costs).solve()
+    chosen = found[1] if found is not None else {}
+    rooms_all = [r.name for r in instance.rooms]
+    clashing = []
+    for t in sorted(talks, key=lambda t: (-(t.duration or 0), t.id)):
+        p = chosen.get(t.id)
+        if p is not None and c.fits(t, p):
+            c.take(t, p)
+        else:
+            clashing.append(t)
+    for t in clashing:
+        p = c.first_fit(t, [t.room] if t.room else rooms_all, below=None)
+        if p is not None:
+            c.take(t, p)
+    _repair(c, instance, [t for t in clashing if t.id not in c.placed], budget)
+    return c
+
+
+def _targets(members: dict[str, list[Talk]], cells: dict[tuple, list[int]]) -> dict[str, set[tuple]]:
+    """Target sessions of each group (see ``matched``); ``cells`` (free slot lengths,
+    ascending, per session) is used up."""
+    from scipy.optimize import linear_sum_assignment
+
+    todo = {g: sorted((t.duration or 0 for t in ts), reverse=True) for g, ts in members.items()}
+    rooms = {g: {t.room for t in ts} for g, ts in members.items()}
+    target: dict[str, set[tuple]] = defaultdict(set)
+    while True:
+        groups = sorted(g for g, ds in todo.items() if ds)
+        keys = sorted((k for k, pool in cells.items() if pool), key=lambda k: (k[0], k[1], k[2]))
+        if not groups or not keys:
+            break
+        seats = np.array([[_matching_count(todo[g], cells[k]) if (None in rooms[g] or k[2] in rooms[g]) else 0
+                           for k in keys] for g in groups], dtype=float)
+        if not seats.any():
+            break
+        # most talks seated; among equals, the sessions they fill best
+        waste = np.array([[len(cells[k]) for k in keys]] * len(groups), dtype=float)
+        rows, cols = linear_sum_assignment(-(seats * 1000 - np.minimum(waste - seats, 999) * (seats > 0)))
+        progress = False
+        for r, k in zip(rows.tolist(), cols.tolist(), strict=True):
+            if seats[r, k] > 0:
+                g, key = groups[r], keys[k]
+                target[g].add(key)
+                todo[g] = _seat(todo[g], cells[key])
+                progress = True
+        if not progress:
+            break
+    return target
+
+
+def _seat(durations: list[int], pool: list[int]) -> list[int]:
+    """Take the talks (durations, longest first) into ``pool``'s free slots (removed);
+    the durations that found no slot are returned."""
+    from bisect import bisect_left as left_of
+
+    rest = []
+    for d in durations:
+        k = left_of(pool, d)
+        if k < len(pool):
+            pool.pop(k)
+        else:
+            rest.append(d)
+    return rest
+
+def _matching_count(durations: list[int], lengths: list[int]) -> int:
+    """How many talks fit distinct free slots at least as long (greedy: longest talk to the
+    shortest slot that holds it, which is a largest matching for this kind of fit)."""
+    from bisect import bisect_left as left_of
+
+    pool = list(lengths)
+    count = 0
+    for d in sorted(durations, reverse=True):
+        k = left_of(pool, d)
+        if k < len(pool):
+            pool.pop(k)
+            count += 1
+    return count

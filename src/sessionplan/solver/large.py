@@ -18,13 +18,15 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..budget import Budget, now
+from ..evaluate import evaluate
 from ..model import Instance, PairRow, Placement
 from ..similarity import related_pairs
-from .build import OutOfTime, build_model
-from .construction import Construction, bind, clusters, construct
+from . import swaps
+from .build import OutOfTime, build_model, candidate_places
+from .construction import Construction, bind, clusters, construct, construction_of
 from .driver import solve_model
 from .families import Family
-from .result import Options, Result
+from .result import Options, Result, to_assignment
 
 PER_TALK = 60          # candidates kept per talk (fewer in very large conferences)
 CANDIDATE_BUDGET = 60_000
@@ -53,7 +55,7 @@ def solve_large(instance: Instance, families: list[Family], opts: Options, budge
     """Construct, restrict the candidates around the construction, then CP-SAT."""
     t0 = now()
     instance = large_instance(instance)
-    group_of = clusters(instance, budget)
+    group_of = clusters(instance, opts.time_limit)
     made = construct(instance, families, group_of, budget=budget.share(0.5))
     construct_seconds = now() - t0
     complete = len(made.placed) == len(instance.talks)
@@ -65,6 +67,10 @@ def solve_large(instance: Instance, families: list[Family], opts: Options, budge
         # no time to select, build and search: the construction is the answer (the pipeline prices it)
         return Result.without_search("unknown", opts, construct_seconds, construction=construction, model_size=size,
                                      notes=("no time was left to improve the construction",))
+    stages: dict = {}
+    if complete and swaps.worthwhile(instance):
+        made, stages = _swapped(instance, families, opts, budget, made, group_of)
+        construction = dict(made.placed)
     t = now()
     try:
         b = build_model(instance, families, select(instance, made, group_of),
@@ -75,7 +81,30 @@ def solve_large(instance: Instance, families: list[Family], opts: Options, budge
     size["build_ms"] = int((now() - t) * 1000)
     result = solve_model(b, opts, budget, hint=made.placed)
     # a bound of the restricted model only: not one of the problem
-    return result.with_(bound=None, construction=construction, seconds=now() - t0, model_size=size)
+    return result.with_(bound=None, construction=construction, seconds=now() - t0, model_size=size, stages=stages)
+
+
+SWAP_SHARE = 0.25       # of the time left, at most SWAP_SECONDS, for the swap search
+SWAP_SECONDS = 30.0
+
+
+def _swapped(instance: Instance, families: list[Family], opts: Options, budget: Budget, made: Construction,
+             group_of: dict[str, str]) -> tuple[Construction, dict]:
+    """The construction improved by the swap search over the places around it (sessions
+    trade places, talks move towards related talks)."""
+    prepared = candidate_places(instance, families, select(instance, made, group_of))
+    nominal = SWAP_SECONDS if opts.time_limit is None else min(SWAP_SECONDS, SWAP_SHARE * opts.time_limit)
+    start = evaluate(instance, [to_assignment(p) for p in made.placed.values()]).total
+    out = swaps.improve(*prepared, families, made, seed=opts.seed, seconds=nominal,
+                        cap=budget.share(2 * SWAP_SHARE, 2 * SWAP_SECONDS), exchange_share=0.2)
+    if out.interrupted:
+        raise KeyboardInterrupt
+    found = evaluate(instance, [to_assignment(p) for p in out.placements.values()])
+    stage = {"swaps": {"construction": start, "objective": found.total, "hard_violations": found.hard_violations,
+                       "seconds": round(out.seconds, 3)}}
+    if found.hard_violations or found.total >= start:
+        return made, stage
+    return construction_of(instance, families, out.placements), stage
 
 
 def candidate_count(instance: Instance) -> int:

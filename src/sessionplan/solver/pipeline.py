@@ -22,7 +22,7 @@ from ..evaluate import Evaluation, evaluate
 from ..model import Instance, Placement
 from . import relaxation, sessions, swaps
 from .build import Build, OutOfTime, build_model, candidate_places, objective_scale
-from .construction import construct
+from .construction import construct, construction_of
 from .driver import PRICING_SECONDS, solve_model
 from .families import FAMILIES, Changes, Family
 from .families.changes import TERMS as CHANGE_TERMS
@@ -33,7 +33,10 @@ RELAXATION_SHARE = 0.05   # of the time left, at most RELAXATION_SECONDS
 RELAXATION_SECONDS = 1.0
 SWAP_SHARE = 0.1          # of the time left, for the swap search, at most SWAP_SECONDS
 SWAP_SECONDS = 10.0
-SESSION_SHARE = 0.4       # of the time left, for the session model
+SESSION_SHARE = 0.6       # of the time left, for the session model
+SESSION_SWAP_SHARE = 0.03  # the swap search's share and seconds when the session model follows
+SESSION_SWAP_SECONDS = 3.0
+POLISH_EXCHANGE = 0.5     # the session model's sessions are good: trade their places first
 MIN_SEARCH = 0.5          # seconds a search needs to be worth starting
 # building the exact model takes about this many times as long as finding the
 # candidate places did (workshop 1.6, 31C3 2.1, synthetic 200 x 8 2.4; measured on a
@@ -71,7 +74,10 @@ def with_fallback(instance: Instance, families: list[Family], opts: Options, bud
     every talk and the evaluator finds no hard violation in it."""
     if result.has_schedule or result.interrupted or result.status != "unknown":
         return result
-    placed = dict(result.construction) or construct(instance, families, budget=budget.share(1.0)).placed
+    if not result.construction and "constructed" in result.model_size:
+        return result   # the construction was made and is incomplete or breaks a rule: again would not help
+    placed = dict(result.construction) or construct(instance, families, budget=budget.share(1.0),
+                                                    time_limit=opts.time_limit).placed
     if len(placed) != len(instance.talks):
         return result
     ev = evaluate(instance, [to_assignment(p) for p in placed.values()])
@@ -98,6 +104,8 @@ class Stages:
         # the best complete schedule before the search: (placements, evaluator price, stage)
         self.best: tuple[dict[str, Placement], float, str] | None = None
         self.first: float | None = None   # when the first complete schedule existed
+        self.sessions_apply = (opts.model != "talks" and self.plain and opts.hint is None
+                               and sessions.applicable(instance))
 
     def enter(self, stage: str) -> None:
         if self.opts.stage is not None:
@@ -203,7 +211,9 @@ class Stages:
         if not (opts.swaps and opts.hint is None and self.plain and swaps.worthwhile(self.inst)):
             return None
         self.enter("construction")
-        made = construct(self.inst, self.families, budget=self.budget.share(SWAP_SHARE, SWAP_SECONDS))
+        made = construct(self.inst, self.families, budget=self.budget.share(SWAP_SHARE, SWAP_SECONDS),
+                         time_limit=opts.time_limit)
+        self.size["constructed"] = len(made.placed)   # built once: the fallback does not build it again
         if len(made.placed) < len(self.inst.talks):
             return None
         first = now() - self.t0
@@ -221,30 +231,56 @@ class Stages:
         # the moves are counted from the time limit (a seed gives one schedule on any
         # machine); the cap only stops a machine too slow for them
         self.enter("swaps")
-        nominal = SWAP_SECONDS if opts.time_limit is None else min(SWAP_SECONDS, SWAP_SHARE * opts.time_limit)
+        # with the session model to follow, the swap search only gives it a start
+        share, most = (SESSION_SWAP_SHARE, SESSION_SWAP_SECONDS) if self.sessions_apply else (SWAP_SHARE, SWAP_SECONDS)
+        nominal = most if opts.time_limit is None else min(most, share * opts.time_limit)
         out = swaps.improve(*prepared, self.families, made, seed=opts.seed, seconds=nominal, report=report,
-                            cap=self.budget.share(2 * SWAP_SHARE, 2 * SWAP_SECONDS))
+                            cap=self.budget.share(2 * share, 2 * most))
         out.first_seconds = first
         return out
 
     def session_stage(self, prepared: tuple[Build, dict]) -> sessions.Sessions | None:
         """The session model (column generation): a bound, and a better schedule when it finds one."""
-        opts = self.opts
-        if opts.model == "talks" or not self.plain or opts.hint is not None:
+        if not self.sessions_apply:
             return None
+        opts = self.opts
         self.enter("sessions")
         part = self.budget.share(SESSION_SHARE)
         out = sessions.improve(prepared, self.families, opts, part, self.best[0] if self.best else None)
         if not out.record.get("items"):
             return out
         self.stages["sessions"] = out.record
-        if out.placements is not None and out.objective is not None and (
-                self.best is None or out.objective < self.best[1] - 1e-9):
-            self.best = (out.placements, out.objective, "sessions")
-            if self.first is None:
-                self.first = now() - self.t0
-            self.report("sessions", out.objective, None if out.bound is None else out.bound / prepared[0].scale)
+        if out.placements is not None and out.objective is not None:
+            bound = None if out.bound is None else out.bound / prepared[0].scale
+            if self.best is None or out.objective < self.best[1] - 1e-9:
+                self.best = (out.placements, out.objective, "sessions")
+                if self.first is None:
+                    self.first = now() - self.t0
+                self.report("sessions", out.objective, bound)
+            self.polish(prepared, out, bound)
         return out
+
+    def polish(self, prepared: tuple[Build, dict], out: sessions.Sessions, bound: float | None) -> None:
+        """The swap search from the session model's schedule: whole sessions trade places
+        (who runs in parallel), talks move between sessions."""
+        assert out.placements is not None and out.objective is not None
+        if not swaps.worthwhile(self.inst) or (out.bound is not None and
+                                               round(out.objective * prepared[0].scale) <= out.bound):
+            return
+        opts = self.opts
+        self.enter("swaps")
+        nominal = SWAP_SECONDS if opts.time_limit is None else min(SWAP_SECONDS, SWAP_SHARE * opts.time_limit)
+        start = construction_of(self.inst, self.families, out.placements)
+        polished = swaps.improve(*prepared, self.families, start, seed=opts.seed, seconds=nominal,
+                                 cap=self.budget.share(2 * SWAP_SHARE, 2 * SWAP_SECONDS),
+                                 exchange_share=POLISH_EXCHANGE)
+        found = evaluate(self.inst, [to_assignment(p) for p in polished.placements.values()])
+        self.stages["sessions"]["polished"] = found.total
+        if not found.hard_violations and (self.best is None or found.total < self.best[1] - 1e-9):
+            self.best = (dict(polished.placements), found.total, "sessions")
+            self.report("swaps", found.total, bound)
+        if polished.interrupted:
+            raise KeyboardInterrupt
 
     def search(self, b: Build, known: int | None, hint: dict[str, Placement] | None) -> Result:
         if self.baseline is not None and any(p.term in CHANGE_TERMS for p in b.penalties):

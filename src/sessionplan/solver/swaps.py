@@ -9,7 +9,8 @@ CP-SAT as its hint:
 
 * a move takes a talk into the session of one of its related talks, by exchanging it
   with a talk there or into a free place there (and sometimes exchanges two talks at
-  random, to leave a local optimum);
+  random, to leave a local optimum), or exchanges two whole sessions of as many slots
+  (their talks keep their positions), which changes only who runs in parallel;
 * simulated annealing accepts it by the change of the objective, computed
   incrementally over exactly what the talks touch: their placement costs (the
   families' ``costs`` pricers), their related pairs (``topic_cohesion``,
@@ -48,6 +49,7 @@ MOVES_PER_SECOND = 20_000  # and at most this many per second of the budget (abo
                            # the rate measured on 31C3), so the length does not depend on
                            # the machine's speed and the time cap is a safety net only
 TARGETED = 0.85         # share of moves that take a talk towards a related talk
+EXCHANGE = 0.05         # share of moves that exchange two whole sessions
 START_ACCEPT = 0.3      # a typical worsening move is accepted this often at first
 COOLING = 200           # the temperature ends this many times lower
 
@@ -215,13 +217,15 @@ REPORT_EVERY = 0.25     # seconds between reports of a better schedule
 
 def improve(b: Build, places: dict[str, list[Placement]], families: list, c: Construction,
             seed: int = 0, seconds: float = 5.0, moves_per_talk: int = MOVES_PER_TALK,
-            report: Callable[[int], None] | None = None, cap: Budget | None = None) -> Swapped:
+            report: Callable[[int], None] | None = None, cap: Budget | None = None,
+            exchange_share: float = EXCHANGE) -> Swapped:
     """Anneal the complete schedule of ``c`` (see the module's docstring); ``c`` ends in
     the last state, the best schedule seen is returned (also when interrupted).
     ``seconds`` sets the number of moves (``move_count``), so that a seed gives one
     schedule on any machine; ``cap`` (default: ``seconds`` from now) only stops a machine
     too slow for them. ``report(objective)`` hears of the start and then of better
-    schedules (tracked units)."""
+    schedules (tracked units). ``exchange_share``: the share of moves that exchange two
+    whole sessions."""
     t0 = now()
     inst = b.instance
     score = Score(b, families, c.placed)
@@ -244,7 +248,33 @@ def improve(b: Build, places: dict[str, list[Placement]], families: list, c: Con
     if len(movable) < 2:
         return Swapped(best_placed, start, best, 0, 0, now() - t0)
 
+    # whole sessions trade places (a session's talks keep their positions in it)
+    cell_slots = {key: [j for j in inst.sessions[(key[0], key[1])] if key[2] in inst.slots[j].rooms]
+                  for key in members}
+    sessions_list = sorted(members, key=lambda k: (k[0], k[1], k[2]))
+
+    def exchange() -> dict[str, Placement] | None:
+        a, b_ = rng.sample(sessions_list, 2)
+        sa, sb = cell_slots[a], cell_slots[b_]
+        if len(sa) != len(sb) or not members[a] or not members[b_]:
+            return None
+        moves: dict[str, Placement] = {}
+        for here, there, there_slots in ((a, b_, sb), (b_, a, sa)):
+            here_slots = cell_slots[here]
+            for t in members[here]:
+                p = c.placed[t]
+                q = at[t].get((there[2], there[0], inst.slots[there_slots[here_slots.index(p.slots[0])]].start))
+                if q is None:
+                    return None
+                moves[t] = q
+        # every talk of both sessions must move: fixed talks cannot
+        if any(t not in at for key in (a, b_) for t in c.session_talks[key]):
+            return None
+        return moves
+
     def propose() -> dict[str, Placement] | None:
+        if len(sessions_list) > 1 and rng.random() < exchange_share:
+            return exchange()
         i = rng.choice(movable)
         pi = c.placed[i]
         if partners[i] and rng.random() < TARGETED:

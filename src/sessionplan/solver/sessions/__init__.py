@@ -27,7 +27,7 @@ from .assign import assign
 from .generation import choose, enumerate_columns, generate
 from .problem import SessionProblem, session_problem
 
-LP_SHARE = 0.35         # of the time left, for column generation
+LP_SHARE = 0.6          # of the session model's time, for column generation
 CHOOSE_SHARE = 0.3      # of what is left then, for the integer choice
 ASSIGN_SHARE = 0.5      # and for placing the chosen sessions
 ENUMERATE_LIMIT = 20_000
@@ -41,6 +41,14 @@ class Sessions:
     placements: dict[str, Placement] | None = None   # a complete schedule (the best found here)
     objective: float | None = None                   # its evaluator price
     record: dict = field(default_factory=dict)       # for the result's stages
+
+
+def applicable(instance) -> bool:
+    """Whether the session model has anything to group (before any work): pair benefits
+    (a weighted ``topic_cohesion`` or soft ``same_session`` rows) and sessions of several slots."""
+    pairs = bool(instance.weights["topic_cohesion"]) or any(
+        r.kind == "same_session" and not r.hard for r in instance.constraints)
+    return pairs and any(len(idxs) > 1 for idxs in instance.sessions.values())
 
 
 def worthwhile(problem: SessionProblem) -> bool:
@@ -85,7 +93,7 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
     if initial:
         best_cost = sum(problem.column_cost(k, m) for k, m in initial if problem.fits(k, m))
     chosen = choose(problem, columns, budget.share(CHOOSE_SHARE), hint=initial, workers=opts.worker_count,
-                    seed=opts.seed)
+                    seed=opts.seed, parameters=opts.parameters)
     if chosen is not None and gen.solved and out.bound is not None:
         gap = constant + chosen.cost - out.bound
         if gap > 0:
@@ -98,7 +106,7 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
                     if (k, m) not in seen and problem.fits(k, m):
                         columns.append((k, m, problem.column_cost(k, m)))
                 better = choose(problem, columns, budget.share(CHOOSE_SHARE), hint=chosen.columns,
-                                workers=opts.worker_count, seed=opts.seed)
+                                workers=opts.worker_count, seed=opts.seed, parameters=opts.parameters)
                 if better is not None:
                     chosen = better
                     if better.status == "optimal":

@@ -1,8 +1,8 @@
 """From sessions to a schedule: the talk-level model, with each chosen column kept whole.
 
-Every talk may only go to the cells of its column's class, and the talks of one column
-share a cell; within that, the usual model (every family, every exact term) places
-the talks in times and rooms. Speakers, availability, joint groups, rows, the
+Every talk may only go to the cells its column fits, and the talks of one column share
+a cell; within that, the usual model (every family, every exact term) places the
+sessions in times and rooms and the talks in their slots. Speakers, availability, joint groups, rows, the
 time-indexed topic terms and room costs are decided here.
 """
 
@@ -18,17 +18,21 @@ from .problem import SessionProblem
 
 
 class KeepColumns(Base):
-    """Talks only in the cells of their column's class; the talks of a column together."""
+    """Talks only in the cells their column fits (those of its class, and of every other
+    class it fits exactly: sessions may trade places); the talks of a column together."""
 
     def __init__(self, problem: SessionProblem, columns: list[tuple[int, frozenset[int]]]):
         self.problem = problem
-        self.columns = columns
+        self.columns: list[tuple[list, frozenset[int]]] = []
         self.cells: dict[str, frozenset] = {}
         for k, members in columns:
-            cells = frozenset(problem.classes[k].cells)
+            fitting = [c for c in problem.classes
+                       if c.index == k or (problem.fits(c.index, members) and problem.placeable(c.index, members))]
+            cells = [cell for c in fitting for cell in c.cells]
+            self.columns.append((cells, members))
             for i in members:
                 for t in problem.items[i].talks:
-                    self.cells[t] = cells
+                    self.cells[t] = frozenset(cells)
 
     def allowed(self, b: Build, talk: Talk):
         cells = self.cells.get(talk.id)
@@ -37,10 +41,10 @@ class KeepColumns(Base):
         return lambda p: p.session_key in cells
 
     def add(self, b: Build) -> None:
-        for k, members in self.columns:
+        for cells, members in self.columns:
             talks = [t for i in sorted(members) for t in self.problem.items[i].talks]
             first = talks[0]
-            for cell in self.problem.classes[k].cells:
+            for cell in cells:
                 lits = b.grouped(first, "session").get(cell, [])
                 for t in talks[1:]:
                     b.model.add(sum(b.grouped(t, "session").get(cell, [])) == sum(lits))

@@ -20,6 +20,8 @@ from ...budget import Budget
 from .problem import SessionProblem
 
 EPS = 1e-6
+TOP = 4000          # sets searched first, by value (more when one left out could matter)
+NODES = 200_000     # search nodes per pricing, at most
 
 
 @dataclass
@@ -88,6 +90,8 @@ class ClassPricer:
         self.internal = sets.internal[self.rows]
         self.n = n
         self.masks = [sum(1 << int(x) for x in row if x < n) for row in self.idx]
+        # sets of one item taking one slot: the distinct singles of the capacity bound
+        self.single = (self.idx[:, 1] == n) & (self.slots == 1) if self.idx.shape[1] > 1 else self.slots == 1
         self.fit_items = np.asarray(sorted(c.fits), dtype=np.int64)
         self.least = max(1, min((f[1] for f in c.fits.values()), default=1))
         self.least_minutes = max(1, min((f[2] for f in c.fits.values()), default=1))
@@ -101,27 +105,39 @@ class ClassPricer:
 
     def price(self, pi: list[float], wanted: float, columns: int = 3) -> tuple[float, list[tuple[float, frozenset]]]:
         """(an upper bound on every column's value, the best columns worth more than
-        ``wanted``, best first). The bound is the best value itself unless the search
-        was cut short (then it is the best value plus what the capacity could still
-        hold at the best ratio of value to slots)."""
+        ``wanted``, best first). The bound is the best value itself when the search
+        finishes (the usual case): then the pricing is exact."""
         gain = np.zeros(self.n + 1)
         gain[:self.n] = np.asarray(pi, dtype=float) - self.cost[:self.n]
-        gain[self.n] = 0.0
         values = gain[self.idx].sum(axis=1) + self.internal
-        order = np.argsort(-values, kind="stable")
-        positive = order[values[order] > EPS]
-        best_value, found = self._search(positive, values, wanted, columns, gain)
-        return best_value, found
+        by_sets, by_items = self._reach(values, gain)
+        positive = np.flatnonzero(values > EPS)
+        top = TOP
+        while True:
+            if len(positive) > top:
+                part = positive[np.argpartition(-values[positive], top)[:top]]
+                rest = float(np.max(np.delete(values[positive], np.argpartition(-values[positive], top)[:top])))
+            else:
+                part, rest = positive, 0.0
+            order = part[np.argsort(-values[part], kind="stable")]
+            best_value, found, cut = self._search(order, values, wanted, columns, by_sets, by_items)
+            # a column using a set left out is worth at most that set and the best the
+            # rest of the capacity could add
+            outside = rest + max(by_sets[self.capacity - 1] if self.capacity > 1 else 0.0, 0.0) if rest > 0 else 0.0
+            if outside <= best_value + EPS or len(part) == len(positive):
+                return max(best_value, cut, min(outside, by_sets[self.capacity])), found
+            top *= 8
 
-    def _search(self, order: np.ndarray, values: np.ndarray, wanted: float, columns: int, gain: np.ndarray):
+    def _search(self, order: np.ndarray, values: np.ndarray, wanted: float, columns: int,
+                by_sets: list[float], by_items: list[float]):
         """The best choice of disjoint sets within the capacity (depth first, sets by value)."""
         cap, mcap = self.capacity, self.minutes_cap
-        by_sets, by_items = self._reach(order, values, cap, gain)
         least, least_minutes = self.least, self.least_minutes
         room = len(by_items) - 1
         ratio = values[order] / np.maximum(1, self.slots[order])
         suffix = (np.maximum.accumulate(ratio[::-1])[::-1] if len(order) else ratio).tolist()
-        masks = [self.masks[r] for r in order.tolist()]
+        rows = order.tolist()
+        masks = [self.masks[r] for r in rows]
         slots = self.slots[order].tolist()
         mins = self.mins[order].tolist()
         vals = values[order].tolist()
@@ -143,8 +159,8 @@ class ClassPricer:
             for r in range(start, count):
                 if left <= 0 or value + left * suffix[r] <= best[0] + EPS:
                     return
-                if nodes[0] > 200_000:   # cut short: bound what this branch could still reach
-                    cut[0] = max(cut[0], value + left * suffix[r])
+                if nodes[0] > NODES:   # cut short: bound what this branch could still reach
+                    cut[0] = max(cut[0], value + min(by_sets[left], left * suffix[r]))
                     return
                 if slots[r] > left or mins[r] > mleft or used & masks[r]:
                     continue
@@ -152,34 +168,34 @@ class ClassPricer:
 
         dfs(0, 0, 0.0, cap, mcap)
         ranked = sorted(found.items(), key=lambda kv: -kv[1])[:columns]
-        return max(best[0], cut[0]), [(v, _items(m)) for m, v in ranked]
+        return best[0], [(v, _items(m)) for m, v in ranked], cut[0]
 
-
-    def _reach(self, order: np.ndarray, values: np.ndarray, cap: int,
-               gain: np.ndarray) -> tuple[list[float], list[float]]:
+    def _reach(self, values: np.ndarray, gain: np.ndarray) -> tuple[list[float], list[float]]:
         """Two bounds on what disjoint sets can still add: ``by_sets[c]`` within ``c``
         slots (the best set of each size, any number of times, with distinct single
         items), and ``by_items[k]`` with ``k`` more items (the distinct items of largest
         potential: an item's gain and half of its largest benefits, as many as a column
         has other items, each pair counted at both ends)."""
-        singles = sorted((float(values[r]) for r in order.tolist()
-                          if self.idx[r, 1] == self.n and self.slots[r] == 1), reverse=True)
+        cap = self.capacity
+        single = self.single
+        singles = np.sort(values[single & (values > 0)])[::-1][:cap]
         best = [0.0] * (cap + 1)
-        for r in order.tolist():
-            if self.idx[r, 1] != self.n or self.slots[r] != 1:
-                size = int(self.slots[r])
-                best[size] = max(best[size], float(values[r]))
+        several_rows = ~single & (values > 0)
+        for size in range(2, cap + 1):
+            pick = several_rows & (self.slots == size)
+            if pick.any():
+                best[size] = float(values[pick].max())
         several = [0.0] * (cap + 1)
         for c in range(1, cap + 1):
             several[c] = max([several[c - 1]] + [best[size] + several[c - size] for size in range(2, c + 1)])
         top = [0.0]
-        for v in singles[:cap]:
+        for v in singles.tolist():
             top.append(top[-1] + v)
         by_sets = [max(top[m] + several[c - m] for m in range(min(c, len(top) - 1) + 1)) for c in range(cap + 1)]
-        potential = sorted((p for p in (gain[:self.n] + self.half_pairs)[self.fit_items] if p > 0), reverse=True)
+        potential = np.sort((gain[:self.n] + self.half_pairs)[self.fit_items])[::-1]
         by_items = [0.0]
-        for v in potential[:min(cap // self.least, self.minutes_cap // self.least_minutes)]:
-            by_items.append(by_items[-1] + float(v))
+        for v in potential[:min(cap // self.least, self.minutes_cap // self.least_minutes)].tolist():
+            by_items.append(by_items[-1] + max(0.0, v))
         return by_sets, by_items
 
 

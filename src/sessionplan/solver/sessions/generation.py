@@ -141,8 +141,11 @@ class Chosen:
 
 
 def choose(problem: SessionProblem, columns: list[tuple[int, frozenset[int], int]], budget: Budget,
-           hint: list[tuple[int, frozenset[int]]] | None = None, workers: int = 1, seed: int = 0) -> Chosen | None:
-    """The least-cost exact cover of the items by ``columns`` (class caps kept), or None."""
+           hint: list[tuple[int, frozenset[int]]] | None = None, workers: int = 1, seed: int = 0,
+           parameters: dict | None = None) -> Chosen | None:
+    """The least-cost exact cover of the items by those ``columns`` that really fit their
+    cells (``SessionProblem.placeable``; class caps kept), or None."""
+    columns = [col for col in columns if problem.placeable(col[0], col[1])]
     m = cp_model.CpModel()
     ys = [m.new_bool_var(f"y{n}") for n in range(len(columns))]
     by_item: dict[int, list] = {it.index: [] for it in problem.items}
@@ -165,7 +168,7 @@ def choose(problem: SessionProblem, columns: list[tuple[int, frozenset[int], int
             m.add_hint(y, (k, members) in wanted)
     solver = cp_model.CpSolver()
     # the LP of a set partition is strong: the portfolio must carry it (see driver.configure)
-    configure(solver, Options(workers=workers, seed=seed), budget.seconds(0.1))
+    configure(solver, Options(workers=workers, seed=seed, parameters=dict(parameters or {})), budget.seconds(0.1))
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

@@ -36,6 +36,28 @@ SessionKey = tuple
 class Item:
     index: int
     talks: tuple[str, ...]
+    joint: bool = False     # the talks are a joint group: back to back, in this order
+
+
+def _item_options(spots: list[frozenset[tuple[int, ...]]], joint: bool) -> list[frozenset[int]]:
+    """The slot positions an item can cover: one place per talk, disjoint (and, for a
+    joint group, each part starting where the previous one ends)."""
+    out: list[frozenset[int]] = []
+
+    def grow(n: int, used: frozenset[int], last: int | None) -> None:
+        if len(out) > 2000:
+            return
+        if n == len(spots):
+            out.append(used)
+            return
+        for spot in sorted(spots[n]):
+            if joint and last is not None and spot[0] != last + 1:
+                continue
+            if used.isdisjoint(spot):
+                grow(n + 1, used | frozenset(spot), spot[-1])
+
+    grow(0, frozenset(), None)
+    return out
 
 
 @dataclass
@@ -48,6 +70,8 @@ class CellClass:
     minutes: int
     # item index -> (placement cost units, slots it takes, minutes it takes)
     fits: dict[int, tuple[int, int, int]]
+    # item -> per talk of the item, the slot positions (inside a cell) it can take
+    spots: dict[int, list[frozenset[tuple[int, ...]]]] = field(default_factory=dict)
     block_of: dict[SessionKey, tuple] = field(default_factory=dict)
 
     @property
@@ -68,6 +92,7 @@ class SessionProblem:
     inside_benefit: int     # the benefit of pairs inside one item (always together)
     neighbours: dict[int, dict[int, int]]
     class_of_cell: dict[SessionKey, int]
+    _placeable: dict = field(default_factory=dict)
 
     def column_cost(self, k: int, members: frozenset[int]) -> int:
         """Units of a column of class ``k``: its items' placement costs minus the benefit inside."""
@@ -89,6 +114,31 @@ class SessionProblem:
             return False
         return (sum(c.fits[i][1] for i in members) <= c.slots
                 and sum(c.fits[i][2] for i in members) <= c.minutes)
+
+    def placeable(self, k: int, members: frozenset[int]) -> bool:
+        """Whether the items really fit a cell of class ``k``: each talk at one of its
+        places, none sharing a slot, a joint group's parts back to back in order."""
+        key = (k, members)
+        known = self._placeable.get(key)
+        if known is not None:
+            return known
+        c = self.classes[k]
+        options = []
+        for i in members:
+            opts = _item_options(c.spots[i], joint=len(self.items[i].talks) > 1 and self.items[i].joint)
+            if not opts:
+                self._placeable[key] = False
+                return False
+            options.append(opts)
+        options.sort(key=len)
+
+        def place(n: int, used: frozenset[int]) -> bool:
+            if n == len(options):
+                return True
+            return any(used.isdisjoint(o) and place(n + 1, used | o) for o in options[n])
+
+        self._placeable[key] = out = place(0, frozenset())
+        return out
 
     def constant(self) -> int:
         """What every schedule pays of ``W`` whatever the columns: the benefit outside items
@@ -147,7 +197,9 @@ def session_problem(b: Build, places: dict[str, list[Placement]], families: list
     """The session view of a build's candidate places (every place the families allow)."""
     inst = b.instance
     groups = items_of(inst)
-    items = [Item(k, tuple(g)) for k, g in enumerate(groups)]
+    joint_of = {t: label for label, ids in inst.joint_groups.items() for t in ids}
+    items = [Item(k, tuple(g), joint=len(g) > 1 and len({joint_of.get(t) for t in g}) == 1 and g[0] in joint_of)
+             for k, g in enumerate(groups)]
     item_of = {t: it.index for it in items for t in it.talks}
     pricers = {t.id: b.pricers(families, t) for t in inst.talks}
     # per item and cell: placement cost, slots and minutes (the cheapest place of each talk)
@@ -169,22 +221,38 @@ def session_problem(b: Build, places: dict[str, list[Placement]], families: list
                 per_cell[key][it.index] = (sum(e[0] for e in entries), sum(e[1] for e in entries),
                                            sum(e[2] for e in entries))
     capacity: dict[SessionKey, tuple[int, int]] = {}
+    position: dict[SessionKey, dict[int, int]] = {}
+    lengths: dict[SessionKey, tuple[int, ...]] = {}
     for (day, label), idxs in inst.sessions.items():
         for room in sorted(inst.session_rooms[(day, label)]):
             open_ = [j for j in idxs if room in inst.slots[j].rooms]
             minutes = sum(inst.slots[j].end - inst.slots[j].start for j in open_)
             capacity[(day, label, room)] = (len(open_), minutes)
+            position[(day, label, room)] = {j: n for n, j in enumerate(open_)}
+            lengths[(day, label, room)] = tuple(inst.slots[j].end - inst.slots[j].start for j in open_)
+    # where each talk can be inside each cell: the positions of the slots it takes
+    spots: dict[tuple[str, SessionKey], frozenset[tuple[int, ...]]] = {}
+    for talk in inst.talks:
+        found: dict[SessionKey, set[tuple[int, ...]]] = defaultdict(set)
+        for p in places[talk.id]:
+            pos = position[p.session_key]
+            found[p.session_key].add(tuple(pos[j] for j in p.slots))
+        for key, options in found.items():
+            spots[(talk.id, key)] = frozenset(options)
     classes: list[CellClass] = []
     by_signature: dict[tuple, int] = {}
     class_of_cell: dict[SessionKey, int] = {}
     for key in sorted(per_cell, key=lambda k: (k[0], k[1], k[2])):
         slots, minutes = capacity[key]
         fits = per_cell[key]
-        signature = (slots, minutes, tuple(sorted(fits.items())))
+        # cells are interchangeable when their slots and every item's places in them are
+        where = tuple(sorted((i, tuple(sorted(spots[(t, key)] for t in items[i].talks))) for i in fits))
+        signature = (lengths[key], tuple(sorted(fits.items())), where)
         k = by_signature.get(signature)
         if k is None:
             k = by_signature[signature] = len(classes)
-            classes.append(CellClass(k, [], slots, minutes, dict(fits)))
+            classes.append(CellClass(k, [], slots, minutes, dict(fits),
+                                     spots={i: [spots[(t, key)] for t in items[i].talks] for i in fits}))
         classes[k].cells.append(key)
         classes[k].block_of[key] = (key[0], key[1])
         class_of_cell[key] = k

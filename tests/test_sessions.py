@@ -1,0 +1,111 @@
+"""The session model: a valid bound, columns that fit, proofs that agree with exhaustive search."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+
+import sessionplan as sp
+from sessionplan.budget import Budget
+from sessionplan.generate import partition
+from sessionplan.model import Instance, Room, Slot, Speaker, Talk
+from sessionplan.solver import FAMILIES, Options, candidate_places, solve, to_assignment
+from sessionplan.solver.sessions import columns_of, improve
+from sessionplan.solver.sessions.generation import choose, generate
+from sessionplan.solver.sessions.problem import session_problem
+
+from .helpers import exhaustive_best
+from .test_property import SETTINGS, instances
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(instances(max_talks=5))
+def test_the_session_bound_never_exceeds_the_optimum(inst):
+    best = exhaustive_best(inst)
+    if best is None:
+        return
+    prepared = candidate_places(inst, FAMILIES)
+    out = improve(prepared, FAMILIES, Options(workers=1, time_limit=10), Budget.of(10), None)
+    if out.bound is not None:
+        assert out.bound / prepared[0].scale <= best + 1e-6
+    if out.placements is not None:
+        ev = sp.evaluate(inst, [to_assignment(p) for p in out.placements.values()])
+        assert ev.hard_violations == 0 and ev.total == pytest.approx(out.objective)
+
+
+def test_the_workshop_is_proven_optimal_by_its_sessions():
+    inst = sp.load(sp.bundled_workshop())
+    r = solve(inst, Options(time_limit=30, workers=2))
+    assert r.status == "optimal" and r.objective == pytest.approx(113.7)
+    assert r.bound == pytest.approx(113.7)
+    record = r.stages["sessions"]
+    assert record["lp_solved"] and record["partition_proven"]
+    assert "build_ms" not in r.model_size   # proven before any talk-level model was built
+
+
+def test_the_talk_model_alone_on_request():
+    inst = sp.load(sp.bundled_workshop())
+    r = solve(inst, Options(time_limit=30, workers=2, model="talks"))
+    assert "sessions" not in r.stages and r.status == "optimal"
+
+
+def test_a_fixed_size_partition_matches_the_exhaustive_optimum_of_its_sessions():
+    """Three sessions of sizes 3, 3, 2 in one room: the partition optimum is found and proven."""
+    inst = partition(8, seed=3, sizes=(3,), rooms=1, conflicts=0.0)
+    r = solve(inst, Options(time_limit=30, workers=1))
+    # every partition of 8 talks into cells of the instance's sizes, by brute force
+    sizes = [len([j for j in idxs]) for idxs in inst.sessions.values()]
+    talks = [t.id for t in inst.talks]
+    weights = {(row.talk, row.other): row.weight for row in inst.constraints}
+    best = None
+    for perm in itertools.permutations(talks):
+        groups, k = [], 0
+        for s in sizes:
+            groups.append(set(perm[k:k + s]))
+            k += s
+        lost = sum(w for (a, b), w in weights.items() if not any(a in g and b in g for g in groups))
+        best = lost if best is None else min(best, lost)
+    assert r.status == "optimal" and r.objective == pytest.approx(best)
+
+
+def test_columns_that_count_right_but_cannot_be_sequenced_are_not_chosen():
+    """A cell of three slots (30, 60, 30 minutes) holds a 60-minute talk from its first or
+    its middle slot, both covering the middle one: two 60-minute talks fit its slots and
+    minutes by count, never side by side."""
+    day = date(2027, 3, 8)
+    slots = [Slot(index=0, day=day, start=540, end=570, session="Mon-1", rooms=("Hall",)),
+             Slot(index=1, day=day, start=570, end=630, session="Mon-1", rooms=("Hall",)),
+             Slot(index=2, day=day, start=630, end=660, session="Mon-1", rooms=("Hall",)),
+             Slot(index=3, day=day, start=720, end=780, session="Mon-2", rooms=("Hall",)),
+             Slot(index=4, day=day, start=780, end=840, session="Mon-2", rooms=("Hall",))]
+    talks = [Talk(id="A", title="graph kernels", speakers=("a",), duration=60, topics=("graphs",)),
+             Talk(id="B", title="graph kernels too", speakers=("b",), duration=60, topics=("graphs",)),
+             Talk(id="C", title="short one", speakers=("c",), duration=30),
+             Talk(id="D", title="short two", speakers=("d",), duration=30)]
+    inst = Instance(name="seq", talks=talks, speakers=[Speaker(name=n) for n in "abcd"], rooms=[Room(name="Hall")],
+                    slots=slots)
+    prepared = candidate_places(inst, FAMILIES)
+    problem = session_problem(*prepared, FAMILIES)
+    first = problem.class_of_cell[(day, "Mon-1", "Hall")]
+    ab = frozenset(problem.item_of[t] for t in "AB")
+    assert not problem.placeable(first, ab)
+    gen = generate(problem, [], Budget.of(10))
+    chosen = choose(problem, gen.master.columns, Budget.of(10))
+    assert chosen is not None and all(problem.placeable(k, m) for k, m in chosen.columns)
+    r = solve(inst, Options(time_limit=20, workers=1))
+    assert r.status == "optimal" and sp.evaluate(inst, list(r.assignments)).hard_violations == 0
+
+
+def test_the_schedule_s_sessions_are_columns_of_their_cells():
+    inst = sp.load(sp.bundled_workshop())
+    r = solve(inst, Options(time_limit=30, workers=1))
+    prepared = candidate_places(inst, FAMILIES)
+    problem = session_problem(*prepared, FAMILIES)
+    cols = columns_of(problem, dict(r.placements))
+    assert sum(len(m) for _, m in cols) == len(problem.items)
+    assert all(problem.placeable(k, m) for k, m in cols)
+    cost = problem.constant() + sum(problem.column_cost(k, m) for k, m in cols)
+    assert cost / problem.scale == pytest.approx(r.objective)
