@@ -18,9 +18,10 @@ from .errors import InputError, Problem, Problems
 from .evaluate import Evaluation, evaluate
 from .explanation import Explanation, counting_checks, explain, findings
 from .io.archive import Limits
-from .io.atomic import write_text
-from .io.output_workbook import write_solved_workbook
-from .io.schedule_json import dumps, read_schedule_json, schedule_document, sort_assignments, versions
+from .io.reading import digest_of
+from .io.output_workbook import solved_workbook
+from .io.saving import store
+from .io.schedule_json import canonical, dumps, read_schedule_json, schedule_document, sort_assignments, versions
 from .io.workbook import read_workbook
 from .model import Assignment, Instance
 from .solver import LARGE_OFF, Options, Progress, Result, construct, large_instance, to_assignment
@@ -195,12 +196,12 @@ def read_schedule(path: str | Path, instance: Instance, warnings: Problems | Non
     if path.suffix.casefold() in (".xlsx", ".xlsm"):
         from .io.edited_workbook import read_edited_workbook
 
-        return read_edited_workbook(path, instance, warnings)
-    assignments, _doc = read_schedule_json(path)
-    return assignments
+        return canonical(read_edited_workbook(path, instance, warnings), instance)
+    assignments, _doc = read_schedule_json(path, warnings)
+    return canonical(assignments, instance)
 
 
-def solution_document(sol: Solution) -> dict:
+def solution_document(sol: Solution, run: str | None = None) -> dict:
     r = sol.result
     return schedule_document(
         instance=sol.source,
@@ -218,24 +219,14 @@ def solution_document(sol: Solution) -> dict:
             "first_solution_seconds": r.first_solution_seconds,
             "interrupted": r.interrupted,
             "parameters": r.parameters,
-            "input_sha256": _digest(sol.source),
+            "input_sha256": digest_of(sol.source) if sol.source and Path(sol.source).is_file() else None,
             "model": r.model_size,
             "solver_terms": r.terms,
             "versions": versions(),
+            **({"run": run} if run else {}),
         },
         extra=_extra(sol),
     )
-
-
-def _digest(source: str) -> str | None:
-    """sha256 of the input file, so that a schedule names exactly what it was solved from."""
-    import hashlib
-
-    path = Path(source)
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-    except OSError:
-        return None
 
 
 def _extra(sol: Solution) -> dict:
@@ -265,16 +256,24 @@ def score_document(ev: Evaluation | None) -> dict:
 
 
 def write_outputs(sol: Solution, out_dir: str | Path, stem: str = "schedule") -> list[Path]:
-    """Write ``<stem>.json`` (always) and ``<stem>.xlsx`` (when there is a schedule)."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    """Write ``<stem>.json`` (always) and ``<stem>.xlsx`` (when there is a schedule), as one
+    unit (``io.atomic.write_together``): both carry the same run id."""
+    from .io.atomic import output_folder, write_together
+
+    return write_together(output_files(sol, output_folder(out_dir), stem))
+
+
+def output_files(sol: Solution, out_dir: Path, stem: str = "schedule", run: str | None = None) -> dict:
+    """The writers of one run's outputs, target -> writer(tmp path): the workbook first."""
+    import uuid
+
+    run = run or uuid.uuid4().hex
+    files: dict = {}
     if sol.result.has_schedule:
-        xlsx = out_dir / f"{stem}.xlsx"
         r = sol.result
         summary = {
             "instance": sol.source, "status": r.status, "objective": r.objective, "bound": r.bound,
-            "gap": r.gap, "seconds": round(r.seconds, 3), "workers": r.workers, "seed": r.seed,
+            "gap": r.gap, "seconds": round(r.seconds, 3), "workers": r.workers, "seed": r.seed, "run": run,
         }
         extra = {}
         if sol.baseline is not None:
@@ -283,12 +282,11 @@ def write_outputs(sol: Solution, out_dir: str | Path, stem: str = "schedule") ->
                 [[m["talk"], m["title"], m["change"], _place_text(m["from"]), _place_text(m["to"]),
                   ", ".join(m["speakers"])] for m in sol.moves],
             )
-        write_solved_workbook(xlsx, sol.instance, r.assignments, sol.evaluation, summary, extra)
-        written.append(xlsx)
-    js = out_dir / f"{stem}.json"
-    write_text(js, dumps(solution_document(sol)))
-    written.append(js)
-    return written
+        files[out_dir / f"{stem}.xlsx"] = lambda tmp: store(
+            solved_workbook(sol.instance, r.assignments, sol.evaluation, summary, extra), tmp)
+    text = dumps(solution_document(sol, run))
+    files[out_dir / f"{stem}.json"] = lambda tmp: tmp.write_text(text, encoding="utf-8")
+    return files
 
 
 def _place_text(p: dict | None) -> str:
@@ -309,16 +307,23 @@ def score(instance: Instance, schedule: str | Path | list[Assignment],
 def import_schedule(path: str | Path, *, warnings: Problems | None = None):
     """A published schedule (frab/pretalx JSON or XML, pretalx widget JSON, EMF slotmachine
     JSON) or a CSV of talks, as an ``Imported`` (instance, published assignments, notes);
-    InputError if bad."""
+    InputError if bad, or if ``sessionplan check`` would refuse the workbook it makes.
+
+    The file is read once (``io.reading``: a regular file, its size bounded)."""
     from .io.emf import is_emf, read_emf_imported
-    from .io.frab import read_published
+    from .io.frab import check_importable, read_published
+    from .io.reading import read_input
     from .io.talks_csv import read_talks_csv
 
-    if Path(path).suffix.casefold() in (".csv", ".tsv", ".txt"):
-        return read_talks_csv(path, warnings)
-    if is_emf(path):
-        return read_emf_imported(path)
-    return read_published(path, warnings)
+    inp = read_input(path)
+    if inp.path.suffix.casefold() in (".csv", ".tsv", ".txt"):
+        imported = read_talks_csv(inp, warnings)
+    elif is_emf(inp):
+        imported = read_emf_imported(inp, warnings)
+    else:
+        imported = read_published(inp, warnings)
+    check_importable(imported)
+    return imported
 
 
 __all__ = [

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import islice, product
 
 from ortools.sat.python import cp_model
 
@@ -187,9 +187,10 @@ def findings(instance: Instance, baseline: Baseline | None = None) -> Iterator[E
         own = singles.get(talk.id, [])
         if not own:
             continue  # every grid place is open to it, and there is one (checked above)
-        remaining[talk.id] = places_left(instance, talk, own)
+        # only whether a place is left, and the places of talks with few, are needed
+        remaining[talk.id] = places_left(instance, talk, own, limit=PAIR_CHECK_MAX_PLACES + 1)
         if not remaining[talk.id]:
-            core = minimal(own, lambda rs, talk=talk: not places_left(instance, talk, rs))
+            core = minimal(own, lambda rs, talk=talk: not places_left(instance, talk, rs, limit=1))
             yield Explanation(f"{talk.id} ({talk.title}) has no possible place.", [r.reason for r in core], "counting")
     few = [t for t in instance.talks if 0 < len(remaining.get(t.id, ())) <= PAIR_CHECK_MAX_PLACES]
     for i, a in enumerate(few):
@@ -207,10 +208,12 @@ def findings(instance: Instance, baseline: Baseline | None = None) -> Iterator[E
                                [r.reason for r in core], "counting")
 
 
-def places_left(instance: Instance, talk: Talk, rules: list[Rule]) -> list[Placement]:
-    """The grid places of ``talk`` (any room) that none of ``rules`` forbids."""
-    return [p for p in instance.placements(talk, any_room=True)
-            if not any(r.forbids(talk, p) for r in rules if talk.id in r.talks)]
+def places_left(instance: Instance, talk: Talk, rules: list[Rule], limit: int | None = None) -> list[Placement]:
+    """The grid places of ``talk`` (any room) that none of ``rules`` forbids (the first
+    ``limit`` of them: a large conference has hundreds of thousands per talk)."""
+    own = [r for r in rules if talk.id in r.talks]
+    allowed = (p for p in instance.iter_placements(talk, any_room=True) if not any(r.forbids(talk, p) for r in own))
+    return list(islice(allowed, limit))
 
 
 def _clash(instance: Instance, pa: Placement, pb: Placement) -> bool:

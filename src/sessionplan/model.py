@@ -6,6 +6,7 @@ came from, so that later messages (explanations, evaluations) can name it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from functools import cached_property
 from typing import Annotated, Literal, NamedTuple
@@ -206,10 +207,14 @@ class Instance(BaseModel):
         Built from the shared templates of its duration; not cached per talk (a large
         conference has hundreds of thousands).
         """
+        return list(self.iter_placements(talk, any_room=any_room))
+
+    def iter_placements(self, talk: Talk, *, any_room: bool = False) -> Iterator[Placement]:
+        """``placements``, one at a time (for checks that stop at the first few)."""
         rooms = [talk.room] if talk.room and not any_room else [r.name for r in self.rooms]
         tid = talk.id
-        return [Placement(tid, t.room, t.slots, t.day, t.start, t.end, t.span_end, t.session)
-                for room in rooms for t in self.templates(talk.duration, room)]
+        return (Placement(tid, t.room, t.slots, t.day, t.start, t.end, t.span_end, t.session)
+                for room in rooms for t in self.templates(talk.duration, room))
 
     def templates(self, duration: int | None, room: str) -> list[Placement]:
         """Talk-independent placements of a ``duration`` (None: one slot) in ``room``."""

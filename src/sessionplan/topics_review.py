@@ -11,13 +11,15 @@ from.
 
 from __future__ import annotations
 
-import shutil
+import io
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .io.atomic import write_together, write_with
+from .io.reading import Input, read_input
 from .model import Instance
 from .similarity import clash_clusters, cluster_labels, groups_of, relatedness, text_model, topic_clusters
 
@@ -88,36 +90,44 @@ def _keywords(model, instance: Instance, idx: list[int]) -> list[str]:
 # -- writing topics into the workbook ---------------------------------------------
 
 def fill_topics(path: Path, target: Path, rv: Review) -> int:
-    """Write the clusters' keywords into the EMPTY topics cells of the Talks sheet.
+    """Write the clusters' keywords into the EMPTY topics cells of the Talks sheet of
+    ``path``, saved as ``target`` (a new file). See ``filled_workbook``."""
+    wb, filled = filled_workbook(read_input(path), rv)
+    write_with(target, wb.save)
+    return filled
+
+
+def filled_workbook(inp: Input, rv: Review):
+    """The workbook read as ``inp`` with the clusters' keywords in its EMPTY topics cells,
+    and how many were filled.
 
     The workbook is edited in place of being regenerated, so every other sheet, cell,
-    note and format stays as it was. Talks alone in their cluster are left empty.
-    Returns the number of cells filled.
+    note, format and formula stays as it was; the keywords written are text, never a
+    formula. Talks alone in their cluster are left empty.
     """
     from openpyxl import load_workbook
 
     from .io import cells
-    from .io.atomic import write_with
 
-    wb = load_workbook(path)
+    wb = load_workbook(io.BytesIO(inp.data))
     ws = next(wb[name] for name in wb.sheetnames if name.strip().casefold() == "talks")
     header = {cells.text(c.value).casefold(): c.column for c in ws[1] if not cells.is_blank(c.value)}
     if "topics" not in header:
         col = ws.max_column + 1
         ws.cell(row=1, column=col, value="topics")
         header["topics"] = col
-    of = rv.cluster_of()
+    of = {cells.key(t): c for t, c in rv.cluster_of().items()}
     filled = 0
     for row in range(2, ws.max_row + 1):
         tid = cells.text(ws.cell(row=row, column=header["id"]).value)
         cell = ws.cell(row=row, column=header["topics"])
-        cluster = of.get(tid)
+        cluster = of.get(cells.key(tid))
         if cluster is None or not cells.is_blank(cell.value) or len(cluster.talks) < 2 or not cluster.keywords:
             continue
         cell.value = "; ".join(cluster.keywords)
+        cell.data_type = "s"  # a keyword such as "=cmd" stays text
         filled += 1
-    write_with(target, wb.save)
-    return filled
+    return wb, filled
 
 
 def backup_path(path: Path) -> Path:
@@ -131,9 +141,12 @@ def backup_path(path: Path) -> Path:
 
 
 def write_topics(path: Path, out: Path | None, rv: Review) -> tuple[Path, Path | None, int]:
-    """Fill empty topics into ``out`` (a new file) or into ``path`` itself after a backup copy."""
+    """Fill empty topics into ``out`` (a new file) or into ``path`` itself after a backup copy
+    of it as it was read; backup and edit are written as one unit (``io.atomic``)."""
     if out is not None:
         return out, None, fill_topics(path, out, rv)
+    inp = read_input(path)
+    wb, filled = filled_workbook(inp, rv)
     backup = backup_path(path)
-    shutil.copy2(path, backup)
-    return path, backup, fill_topics(path, path, rv)
+    write_together({backup: lambda tmp: tmp.write_bytes(inp.data), path: wb.save}, replacing_input=path)
+    return path, backup, filled

@@ -17,13 +17,16 @@ Every file is written atomically; what was decided is returned as sentences for 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
 from ..evaluate import evaluate
-from .atomic import write_with
-from .schedule_json import assignment_json, read_schedule_json
+from .atomic import folder_lock, output_folder, write_together
+from .output_workbook import run_of_workbook
+from .reading import read_input
+from .schedule_json import assignment_json, canonical, parse_schedule
 
 
 @dataclass
@@ -33,34 +36,86 @@ class Written:
     kept_previous: bool = False
 
 
+@dataclass
+class Previous:
+    """The folder's schedule.json (and its workbook), as read before writing."""
+
+    total: float | None = None          # the evaluator's total; None: no valid schedule of this workbook
+    assignments: list[dict] | None = None
+    mismatch: str | None = None         # why schedule.json and schedule.xlsx are not one run's pair
+
+
+def read_previous(sol, out_dir: Path, stem: str) -> Previous:
+    """The folder's schedule, judged for this solve's workbook and baseline (read within the
+    input bounds; an output of an earlier run is not an input of this command)."""
+    prev = Previous()
+    try:
+        inp = read_input(out_dir / f"{stem}.json", remember=False)
+        assignments, doc = parse_schedule(inp)
+    except InputError:
+        return prev
+    assignments = canonical(assignments, sol.instance)
+    prev.assignments = [assignment_json(a) for a in assignments]
+    run = ((doc.get("solve") or {}) if isinstance(doc.get("solve"), dict) else {}).get("run")
+    book = out_dir / f"{stem}.xlsx"
+    if book.exists():
+        try:
+            book_run = run_of_workbook(read_input(book, remember=False).data)
+        except InputError:
+            book_run = None
+        if (run or book_run) and run != book_run:
+            prev.mismatch = (f"{stem}.json and {stem}.xlsx are not from the same run "
+                             f"({'run ' + str(run) if run else 'no run id'} against "
+                             f"{'run ' + book_run if book_run else 'no run id'}: a run interrupted between "
+                             "writing the two, or two runs writing at once)")
+    if not assignments:
+        return prev
+    try:
+        ev = evaluate(sol.instance, assignments, sol.baseline)
+    except (InputError, ValueError, KeyError):
+        return prev
+    prev.total = None if ev.hard_violations else ev.total
+    return prev
+
+
 def previous_total(sol, path: Path) -> float | None:
     """The evaluator's total of the schedule in ``path`` for this solve's workbook and
     baseline; None when it is no valid schedule of it."""
-    try:
-        assignments, _doc = read_schedule_json(path)
-        if not assignments:
-            return None
-        ev = evaluate(sol.instance, assignments, sol.baseline)
-    except (InputError, ValueError, KeyError):
-        return None
-    return None if ev.hard_violations else ev.total
+    return read_previous(sol, path.parent, path.stem).total
 
 
 def write_protected(sol, out_dir: str | Path, stem: str = "schedule", replace: bool = False) -> Written:
-    from ..api import write_outputs
+    """Decide and write under the folder's lock (concurrent solves into one folder take turns),
+    this run's files and the ``.prev`` copies as one unit (``io.atomic.write_together``)."""
+    out_dir = output_folder(out_dir)
+    with folder_lock(out_dir):
+        return _write_protected(sol, out_dir, stem, replace)
 
-    out_dir = Path(out_dir)
+
+def _write_protected(sol, out_dir: Path, stem: str, replace: bool) -> Written:
+    from ..api import output_files
+
     current = out_dir / f"{stem}.json"
     done = Written()
+    run = uuid.uuid4().hex
     if not current.exists():
-        done.paths = write_outputs(sol, out_dir, stem)
+        done.paths = write_together(output_files(sol, out_dir, stem, run))
         return done
-    old = previous_total(sol, current)
+    prev = read_previous(sol, out_dir, stem)
+    old = prev.total
+    if prev.mismatch:
+        done.notes.append(f"{prev.mismatch}; the folder's schedule is not trusted")
+        old = None
     new = sol.evaluation.total if sol.result.has_schedule and sol.evaluation is not None else None
-    same = new is not None and old is not None and _assignments(current) == [assignment_json(a) for a in sol.assignments]
+    same = new is not None and old is not None and prev.assignments == [assignment_json(a) for a in sol.assignments]
     if old is None or replace or same or (new is not None and new < old - 1e-9):
-        backups = [] if same else _back_up(out_dir, stem)
-        done.paths = write_outputs(sol, out_dir, stem)
+        backups = {} if same else _back_up(out_dir, stem)
+        written = write_together({**backups, **output_files(sol, out_dir, stem, run)})
+        done.paths = written[len(backups):]
+        stale = out_dir / f"{stem}.xlsx"
+        if not sol.result.has_schedule and stale.exists() and stale.with_suffix(".prev.xlsx").name in {
+                p.name for p in backups}:
+            stale.unlink()  # kept as .prev.xlsx; beside this run's JSON it would be another run's
         if backups:
             why = ("was replaced as asked" if replace and (old is None or new is None or new >= old)
                    else "was not a valid schedule of this workbook" if old is None
@@ -69,10 +124,11 @@ def write_protected(sol, out_dir: str | Path, stem: str = "schedule", replace: b
                               + " and ".join(p.name for p in backups))
         return done
     done.kept_previous = True
+    files = output_files(sol, out_dir, f"{stem}.new", run)
     stale = out_dir / f"{stem}.new.xlsx"
+    done.paths = write_together(files)
     if not sol.result.has_schedule and stale.exists():
         stale.unlink()  # a worse run's workbook from before: it would not match the new JSON
-    done.paths = write_outputs(sol, out_dir, f"{stem}.new")
     reason = ("this run found no schedule" if new is None
               else f"its objective {old:g} is {'equal to' if abs(new - old) <= 1e-9 else 'better than'} this "
                    f"run's {new:g}")
@@ -81,20 +137,15 @@ def write_protected(sol, out_dir: str | Path, stem: str = "schedule", replace: b
     return done
 
 
-def _assignments(path: Path) -> list[dict]:
-    assignments, _doc = read_schedule_json(path)
-    return [assignment_json(a) for a in assignments]
-
-
-def _back_up(out_dir: Path, stem: str) -> list[Path]:
-    """Copy the folder's outputs to ``<stem>.prev.*`` (atomically; the originals stay until replaced)."""
-    import shutil
-
-    out = []
+def _back_up(out_dir: Path, stem: str) -> dict:
+    """Writers copying the folder's outputs to ``<stem>.prev.*`` (the bytes as read now)."""
+    out = {}
     for suffix in (".json", ".xlsx"):
         src = out_dir / f"{stem}{suffix}"
         if src.exists():
-            dst = out_dir / f"{stem}.prev{suffix}"
-            write_with(dst, lambda tmp, src=src: shutil.copyfile(src, tmp))
-            out.append(dst)
+            try:
+                data = read_input(src, remember=False).data
+            except InputError:
+                continue  # not a file that can be kept (a FIFO put there, say): it is replaced
+            out[out_dir / f"{stem}.prev{suffix}"] = lambda tmp, data=data: tmp.write_bytes(data)
     return out

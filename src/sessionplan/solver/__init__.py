@@ -24,6 +24,7 @@ from ..baseline import Baseline
 from ..evaluate import Evaluation, evaluate
 from ..model import Assignment, Instance, Placement, Talk
 from ..periods import format_time
+from ..signals import search_begins
 from . import capacity, joint, large, placement, relaxation, rows, speakers, swaps, topics
 from .large import candidate_count
 from .build import Build
@@ -250,6 +251,7 @@ def solve_model(b: Build, opts: Options, known_bound: int | None = None) -> Resu
 
     ``known_bound`` (objective units, e.g. the relaxation's) is a lower bound proven
     elsewhere: a schedule that reaches it ends the search, proven optimal."""
+    search_begins()  # the command's time-limit alarm stands down: CP-SAT's own limit governs
     solver = cp_model.CpSolver()
     t0 = time.perf_counter()
     # time kept for pricing the schedule exactly if the search stops before optimality
