@@ -24,7 +24,7 @@ from rich.text import Text
 from . import api
 from .errors import InputError, OutputError, Problems
 from .io.archive import Limits
-from .io.atomic import check_target, output_folder
+from .io.atomic import check_target, probe_folder
 from .io.reading import inputs_protected
 from .io.text import shown
 from .terms import TERMS
@@ -47,8 +47,9 @@ EXIT_NO_SCHEDULE = 1
 EXIT_INPUT = 2
 EXIT_OUTPUT = 3
 EXIT_MEMORY = 4
-#: CP-SAT takes at most 10,000 workers and a 32-bit seed; beyond a few dozen workers it gains nothing.
-MAX_WORKERS = 256
+#: CP-SAT takes at most 10,000 workers and a 32-bit seed; beyond a few dozen workers it gains nothing,
+#: and each worker thread reserves address space (256 of them abort under a 2.5 GB ulimit -v).
+MAX_WORKERS = 64
 MAX_SEED = 2**31 - 1
 MAX_SECONDS = 1e7  # about four months
 MAX_ROWS = 1_048_576  # Excel's
@@ -207,7 +208,7 @@ def _check_outputs(out_dir: Path, names: list[str]) -> None:
     """Before any work: the output folder can be one, and no file the command may write
     there is one of its inputs (OutputError otherwise)."""
     if out_dir.exists():
-        output_folder(out_dir)
+        probe_folder(out_dir)
     for name in names:
         check_target(out_dir / name)
 

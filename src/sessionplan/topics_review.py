@@ -20,6 +20,7 @@ import numpy as np
 
 from .io.atomic import write_together, write_with
 from .io.reading import Input, read_input
+from .io.saving import store
 from .model import Instance
 from .similarity import clash_clusters, cluster_labels, groups_of, relatedness, text_model, topic_clusters
 
@@ -93,7 +94,7 @@ def fill_topics(path: Path, target: Path, rv: Review) -> int:
     """Write the clusters' keywords into the EMPTY topics cells of the Talks sheet of
     ``path``, saved as ``target`` (a new file). See ``filled_workbook``."""
     wb, filled = filled_workbook(read_input(path), rv)
-    write_with(target, wb.save)
+    write_with(target, lambda tmp: store(wb, tmp, text=False))
     return filled
 
 
@@ -148,5 +149,6 @@ def write_topics(path: Path, out: Path | None, rv: Review) -> tuple[Path, Path |
     inp = read_input(path)
     wb, filled = filled_workbook(inp, rv)
     backup = backup_path(path)
-    write_together({backup: lambda tmp: tmp.write_bytes(inp.data), path: wb.save}, replacing_input=path)
+    write_together({backup: lambda tmp: tmp.write_bytes(inp.data), path: lambda tmp: store(wb, tmp, text=False)},
+                   replacing_input=path)
     return path, backup, filled

@@ -98,6 +98,19 @@ def output_folder(folder: str | Path) -> Path:
     return folder
 
 
+def probe_folder(folder: str | Path) -> Path:
+    """``output_folder``, and a file can be made in it (a read-only folder is refused before
+    the work that would end in it, not after)."""
+    folder = output_folder(folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".sessionplan-probe.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _failed(f"into {shown(folder)}", exc) from None
+    os.close(fd)
+    _discard(Path(tmp))
+    return folder
+
+
 def _file_mode(target: Path) -> int:
     """The mode a plainly created file would get (or the mode of the file replaced)."""
     try:

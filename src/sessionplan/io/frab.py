@@ -40,7 +40,7 @@ from .import_models import (
     WidgetTalk,
     problems_of,
 )
-from .reading import Input, load_json, read_input
+from .reading import MAX_DEPTH, Input, load_json, read_input
 from .text import CELL_CHARS, clean, cut, one_line, shown
 
 MAX_PEOPLE = 100_000       # the workbook's bound on audiences and capacities
@@ -571,11 +571,23 @@ def parse_xml_safely(inp: Input, loc: _Located):
 
     lines: dict = {}
 
+    class TooDeep(Exception):
+        pass
+
     class LineParser(DefusedXMLParser):
+        depth = 0
+
         def _start(self, *args):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise TooDeep
             element = super()._start(*args)
             lines[element] = self.parser.CurrentLineNumber
             return element
+
+        def _end(self, *args):
+            self.depth -= 1
+            return super()._end(*args)
 
     parser = LineParser()
     try:
@@ -583,6 +595,10 @@ def parse_xml_safely(inp: Input, loc: _Located):
         for at in range(0, len(data), 1 << 16):
             parser.feed(data[at:at + (1 << 16)])
         root = parser.close()
+    except TooDeep:
+        loc.add(f"line {parser.parser.CurrentLineNumber}", f"not a schedule: elements nested more than {MAX_DEPTH} "
+                                                          "levels deep")
+        return None, lines
     except DefusedXmlException as exc:
         line = getattr(parser.parser, "CurrentLineNumber", None)
         loc.add(f"line {line}" if line else "", f"refused: the XML declares entities or external "

@@ -71,11 +71,11 @@ class Input:
                                                              "save it as UTF-8")], shown(self.path)) from None
 
 
-def limit_bytes() -> int:
-    """The size limit of an input file, in bytes (``SESSIONPLAN_MAX_FILE_MB``)."""
+def limit_mb() -> float:
+    """The size limit of an input file, in MB (``SESSIONPLAN_MAX_FILE_MB``)."""
     from .archive import Limits
 
-    return int(Limits.from_env().max_file_mb * MB)
+    return Limits.from_env().max_file_mb
 
 
 def kind_of(mode: int) -> str | None:
@@ -105,13 +105,15 @@ def _os_reason(exc: OSError) -> str:
     return (exc.strerror or str(exc)).lower() if exc.errno is not None else str(exc)
 
 
-def read_input(path: str | os.PathLike, *, limit: int | None = None, remember: bool = True) -> Input:
+def read_input(path: str | os.PathLike, *, mb: float | None = None, remember: bool = True) -> Input:
     """The bytes of the input file ``path``, checked as the module docstring says;
     InputError (naming the file) when it is missing, not a regular file, too large or
-    unreadable. ``remember=False``: not an input of the command (the output folder's
-    previous schedule, read to compare and keep it), so outputs may replace it."""
+    unreadable. ``mb``: the size limit (default ``limit_mb()``). ``remember=False``: not an
+    input of the command (the output folder's previous schedule, read to compare and keep
+    it), so outputs may replace it."""
     path = Path(path)
-    limit = limit_bytes() if limit is None else limit
+    mb = limit_mb() if mb is None else mb
+    limit = math.ceil(mb * MB)
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -122,7 +124,7 @@ def read_input(path: str | os.PathLike, *, limit: int | None = None, remember: b
     if kind is not None:
         raise _refuse(path, f"is {kind}{_link_note(path)}, not a file: only regular files are read")
     if st.st_size > limit:
-        raise _refuse(path, _too_large(st.st_size, limit))
+        raise _refuse(path, _too_large(st.st_size, mb))
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -140,7 +142,7 @@ def read_input(path: str | os.PathLike, *, limit: int | None = None, remember: b
             chunks.append(chunk)
             total += len(chunk)
         if total > limit:
-            raise _refuse(path, _too_large(total, limit, growing=True))
+            raise _refuse(path, _too_large(total, mb, growing=True))
     except OSError as exc:
         raise _refuse(path, f"cannot be read: {_os_reason(exc)}") from None
     finally:
@@ -151,9 +153,10 @@ def read_input(path: str | os.PathLike, *, limit: int | None = None, remember: b
     return inp
 
 
-def _too_large(size: int, limit: int, growing: bool = False) -> str:
-    what = "grew beyond" if growing else f"is {size / MB:.1f} MB, more than"
-    return (f"the file {what} the limit of {limit / MB:g} MB for an input (raise it with "
+def _too_large(size: int, mb: float, growing: bool = False) -> str:
+    shown_size = f"{size / MB:.1f} MB" if size >= MB // 10 else f"{size:,} bytes"
+    what = "grew beyond" if growing else f"is {shown_size}, more than"
+    return (f"the file {what} the limit of {mb:g} MB for an input (raise it with "
             "SESSIONPLAN_MAX_FILE_MB if the file is genuine)")
 
 

@@ -29,10 +29,18 @@ def as_text(wb) -> None:
                     cell.data_type = "s"
 
 
-def store(wb, path: str | Path) -> None:
-    """``as_text``, then save to ``path`` as it is (a temporary file of ``io.atomic``)."""
-    as_text(wb)
-    wb.save(path)
+def store(wb, path: str | Path, text: bool = True) -> None:
+    """``as_text`` (unless ``text`` is False: a workbook of the organizers' own, edited in
+    place, keeps its formulas), then save to ``path`` as it is (a temporary file of
+    ``io.atomic``). The archive is made in memory first: an error while writing to disk (a
+    full disk) then leaves no half-closed zip file behind to fail again later."""
+    import io
+
+    if text:
+        as_text(wb)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    Path(path).write_bytes(buffer.getvalue())
 
 
 def save_workbook(path: str | Path, wb) -> None:

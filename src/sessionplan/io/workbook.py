@@ -21,7 +21,7 @@ from ..periods import PeriodError, format_time, parse_period, parse_periods
 from ..rules import PAIR_KINDS
 from ..terms import TERMS
 from . import cells
-from .archive import DAMAGED, MB, Limits, check_archive, formulas_without_value
+from .archive import DAMAGED, Limits, check_archive, formulas_without_value
 from .reading import read_input
 from .cells import CellError
 from .text import CELL_CHARS, clean, cut, one_line, shown
@@ -69,7 +69,7 @@ def open_workbook(path: Path, problems: Problems, limits: Limits | None = None):
 
     limits = limits or Limits.from_env()
     try:
-        inp = read_input(path, limit=int(limits.max_file_mb * MB))
+        inp = read_input(path, mb=limits.max_file_mb)
     except InputError as exc:
         problems.items.extend(exc.problems)
         return None
