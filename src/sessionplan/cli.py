@@ -183,7 +183,7 @@ def solve(
                 err.print("interrupted while the model was being built; nothing written")
                 raise typer.Exit(130) from None
     if sol is None:  # the time limit ran out before the search began: no schedule, said so
-        sol = _out_of_time(inst, time_limit, workers, seed)
+        sol = _out_of_time(inst, time_limit, workers, seed, time.monotonic() - started)
         if sol is None:
             err.print(f"error: the time limit of {time_limit:g} s ran out while the workbook was read; "
                       "nothing written (give a longer --time-limit)")
@@ -213,7 +213,7 @@ def _check_outputs(out_dir: Path, names: list[str]) -> None:
         check_target(out_dir / name)
 
 
-def _out_of_time(inst, time_limit: float, workers: int | None, seed: int):
+def _out_of_time(inst, time_limit: float, workers: int | None, seed: int, seconds: float):
     """The result of a solve whose time ran out before the search began (None before the
     workbook was read)."""
     if inst is None:
@@ -226,7 +226,7 @@ def _out_of_time(inst, time_limit: float, workers: int | None, seed: int):
         f"No schedule: the time limit of {time_limit:g} s ran out before the search could begin "
         f"({len(inst.talks):,} talks, {len(inst.rooms):,} rooms, {len(inst.slots):,} slots); a longer "
         "--time-limit gives it time.", [], "none")
-    return api.Solution(inst, Result.without_search("unknown", opts, time_limit), None, "", explanation)
+    return api.Solution(inst, Result.without_search("unknown", opts, seconds), None, "", explanation)
 
 
 def _search(inst, base, time_limit, workers, seed, quiet, deadline) -> api.Solution:

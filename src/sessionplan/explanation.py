@@ -152,7 +152,7 @@ def findings(instance: Instance, baseline: Baseline | None = None) -> Iterator[E
                  Reason("Talks", talk.row, "duration", f"Talks row {talk.row}: {talk.id} lasts {talk.duration} minutes")],
                 "counting")
     for label, ids in instance.joint_groups.items():
-        if all(instance.min_slots(instance.talk_by_id[i]) for i in ids) and not instance.joint_chains(ids):
+        if all(instance.min_slots(instance.talk_by_id[i]) for i in ids) and not instance.has_joint_chain(ids):
             structural = True
             rows = [instance.talk_by_id[i].row for i in ids]
             need = sum(instance.min_slots(instance.talk_by_id[i]) for i in ids)

@@ -282,6 +282,23 @@ class Instance(BaseModel):
             chains = nxt
         return chains
 
+    def has_joint_chain(self, ids: list[str]) -> bool:
+        """Whether ``joint_chains(ids)`` has one, found from the first talk's places without
+        listing the others' (a check of every group of a large conference stays linear)."""
+        talks = [self.talk_by_id[i] for i in ids]
+        for first in self.iter_placements(talks[0]):
+            last = first
+            for talk in talks[1:]:
+                idxs = self.sessions[(last.day, last.session)]
+                pos = idxs.index(last.slots[-1])
+                nxt = self._place_from(talk.duration, talk.id, last.room, idxs, pos + 1) if pos + 1 < len(idxs) else None
+                if nxt is None or (talk.room and nxt.room != talk.room):
+                    break
+                last = nxt
+            else:
+                return True
+        return False
+
     def min_slots(self, talk: Talk) -> int:
         """The fewest slots the talk can take (0 when it fits nowhere)."""
         rooms = (talk.room,) if talk.room else tuple(r.name for r in self.rooms)

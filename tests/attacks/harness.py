@@ -116,11 +116,11 @@ def _quote(arg: str) -> str:
     return shlex.quote(arg)
 
 
-def run_all(cases: Iterable[Case]) -> dict[str, Ran]:
-    """Run cases two at a time (the machine's cores), results by case name."""
+def run_all(cases: Iterable[Case], parallel: int = PARALLEL) -> dict[str, Ran]:
+    """Run cases ``parallel`` at a time (default: the machine's two cores), results by case name."""
     cases = list(cases)
     assert len({c.name for c in cases}) == len(cases), "case names must be unique"
-    with ThreadPoolExecutor(PARALLEL) as pool:
+    with ThreadPoolExecutor(parallel) as pool:
         return {r.case.name: r for r in pool.map(run, cases)}
 
 

@@ -684,6 +684,7 @@ def check_importable(imported: Imported, problems: Problems | None = None) -> No
     written are read back by the workbook reader itself (the same rules, limits and id
     comparison), and any problem it finds is an InputError naming the sheet, row and
     column of the workbook that was not written."""
+    from .archive import Limits
     from .schema import SHEETS
     from .template import input_rows, rows_with_schedule
     from .workbook import Row, Table, build_instance
@@ -698,7 +699,12 @@ def check_importable(imported: Imported, problems: Problems | None = None) -> No
             table.rows.append(Row(n, {h: v for h, v in zip(header, r) if v is not None}))
         tables[name] = table
     found = Problems()
+    limits = Limits.from_env()
     for table in tables.values():
+        if len(table.rows) > limits.max_rows:
+            found.add(table.name, table.rows[limits.max_rows].number, None,
+                      f"{len(table.rows):,} rows, more than the {limits.max_rows:,} a sheet may have (raise the limit "
+                      "with SESSIONPLAN_MAX_ROWS)")
         for row in table.rows:
             for h, v in row.values.items():
                 if isinstance(v, str) and len(v) > CELL_CHARS:

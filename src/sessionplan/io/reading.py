@@ -67,7 +67,8 @@ class Input:
         try:
             return self.data.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise InputError([Problem(self.name, None, None, f"not UTF-8 text (byte {exc.start + 1}: {exc.reason}); "
+            line = self.data.count(b"\n", 0, exc.start) + 1
+            raise InputError([Problem(self.name, line, None, f"not UTF-8 text (byte {exc.start + 1}: {exc.reason}); "
                                                              "save it as UTF-8")], shown(self.path)) from None
 
 
