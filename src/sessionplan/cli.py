@@ -289,6 +289,8 @@ def _solve_alternatives(inst, source, out_dir, k, within, min_diff, time_limit, 
 
     units, files = {}, {}
     for n, sol in enumerate(alts.solutions or [alts.failed], start=1):
+        if sol is None:
+            continue
         sol.source = source
         units.update(api.output_files(sol, out_dir, stem=f"schedule-{n}"))
         files[n] = f"schedule-{n}.json"

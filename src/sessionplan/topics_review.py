@@ -149,6 +149,8 @@ def write_topics(path: Path, out: Path | None, rv: Review) -> tuple[Path, Path |
     inp = read_input(path)
     wb, filled = filled_workbook(inp, rv)
     backup = backup_path(path)
-    write_together({backup: lambda tmp: tmp.write_bytes(inp.data), path: lambda tmp: store(wb, tmp, text=False)},
-                   replacing_input=path)
+    def keep(tmp: Path) -> None:
+        tmp.write_bytes(inp.data)
+
+    write_together({backup: keep, path: lambda tmp: store(wb, tmp, text=False)}, replacing_input=path)
     return path, backup, filled

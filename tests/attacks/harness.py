@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 #: Virtual memory of each sessionplan process: a workshop solve needs about 1 GB of address space.
-MEMORY = int(os.environ.get("SESSIONPLAN_ATTACK_MEMORY", 2_500_000_000))
+MEMORY = int(os.environ.get("SESSIONPLAN_ATTACK_MEMORY", "2500000000"))
 #: Seconds before a case counts as a hang.
 TIMEOUT = 90
 _SCRIPT = Path(sys.executable).with_name("sessionplan")
@@ -101,7 +101,7 @@ def run(case: Case) -> Ran:
     t0 = time.monotonic()
     try:
         proc = subprocess.run(argv, cwd=case.cwd, env=env, capture_output=True, text=True, timeout=case.timeout,
-                              preexec_fn=_limited(case.memory), errors="backslashreplace")
+                              preexec_fn=_limited(case.memory), errors="backslashreplace", check=False)
         code, out, err = proc.returncode, proc.stdout, proc.stderr
     except subprocess.TimeoutExpired as exc:
         code = -9
@@ -124,6 +124,17 @@ def run_all(cases: Iterable[Case], parallel: int = PARALLEL) -> dict[str, Ran]:
         return {r.case.name: r for r in pool.map(run, cases)}
 
 
+def check_all(results: dict[str, Ran]) -> None:
+    """``Ran.check`` of every case; all failures reported together."""
+    failures = []
+    for ran in results.values():
+        try:
+            ran.check()
+        except AssertionError as exc:
+            failures.append(str(exc))
+    assert not failures, f"{len(failures)} of {len(results)} attacks failed:\n\n" + "\n\n".join(failures)
+
+
 def snapshot(folder: Path) -> dict[str, str | None]:
     """File name -> sha256 of every file in ``folder`` (hidden temporary files included)."""
     if not folder.is_dir():
@@ -142,8 +153,10 @@ def has_unshare() -> bool:
     if shutil.which("unshare") is None or sys.platform != "linux":
         return False
     try:
-        return subprocess.run(["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=64k none /mnt 2>/dev/null || "
-                               "mount -t tmpfs -o size=64k none /tmp"], capture_output=True, timeout=10).returncode == 0
+        probe = ("mount -t tmpfs -o size=64k none /mnt 2>/dev/null || "
+                 "mount -t tmpfs -o size=64k none /tmp")
+        return subprocess.run(["unshare", "-rm", "sh", "-c", probe], capture_output=True, timeout=10,
+                              check=False).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from .harness import Case, run_all
+from .harness import Case, check_all, run_all
 
 
 def test_csv_edges(arena):
@@ -43,8 +43,7 @@ def test_csv_edges(arena):
     cases.append(Case("import a 60 MB CSV", ["import", str(sparse), "--out", str(out / "sparse.xlsx")], here, (2,),
                       ("60.0 MB", "limit of 50 MB")))
     results = run_all(cases)
-    for ran in results.values():
-        ran.check()
+    check_all(results)
     written = {p.name for p in out.iterdir()}
     assert written >= {"field-300k.csv.xlsx", "nul.csv.xlsx"}
     assert not written & {"latin1.csv.xlsx", "empty.csv.xlsx", "rows-25000.csv.xlsx", "sparse.xlsx"}

@@ -14,7 +14,7 @@ import json
 import pytest
 
 from .conftest import FIXTURES
-from .harness import Case, run_all
+from .harness import Case, check_all, run_all
 
 DEEP = 10_000
 
@@ -147,19 +147,14 @@ def test_deep_and_odd_json_is_a_located_error(files, arena, workshop):
         if kind == "schedule":
             cases.append(Case(f"score {name}", ["score", str(workshop), str(path)], arena, (2,), (name, says),
                               (path, workshop)))
-            cases.append(Case(f"baseline {name}", ["solve", str(workshop), "--baseline", str(path), "--out",
-                                                   str(out), "-q"], arena, (2,), (name, says), (path, workshop)))
+            if name in ("deep-schedule.json", "talk-list.json"):  # the same reader as score's
+                cases.append(Case(f"baseline {name}", ["solve", str(workshop), "--baseline", str(path), "--out",
+                                                       str(out), "-q"], arena, (2,), (name, says), (path, workshop)))
         else:
             cases.append(Case(f"import {name}", ["import", str(path), "--out", str(out / f"{name}.xlsx")], arena,
                               (2,), (name, says), (path,)))
     cases.append(Case("import deep.xml", ["import", str(arena / "deep" / "deep.xml"), "--out", str(out / "x.xlsx")],
                       arena, (2,), ("deep.xml line 1", "nested more than 100")))
     results = run_all(cases)
-    failures = []
-    for ran in results.values():
-        try:
-            ran.check()
-        except AssertionError as exc:
-            failures.append(str(exc))
-    assert not failures, "\n\n".join(failures)
+    check_all(results)
     assert not out.exists(), "something was written"

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from ..conftest import MINI, write_book
 from .conftest import FIXTURES
-from .harness import Case, run_all
+from .harness import Case, check_all, run_all
 
 EVIL = "=cmd|' /C calc'!A0"
 HYPER = '=HYPERLINK("http://example.invalid/","click")'
@@ -94,8 +94,7 @@ def test_imports_write_text_never_formulas_nor_what_check_refuses(sources, arena
              ("Rooms, row 16384", "16,384 columns")),
     ]
     results = run_all(first)
-    for ran in results.values():
-        ran.check()
+    check_all(results)
     assert "without a capacity" in results["import capacity.json"].output
     assert "cut to 32,767" in results["import long-title.json"].output
     assert "cut to 32,767" in results["import talks.csv"].output

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from ..conftest import MINI, write_book
-from .harness import Case, run_all
+from .harness import Case, check_all, run_all
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +62,7 @@ def test_ids_are_compared_one_way(books, arena):
              here, (2,), ("talks[1]: talk id 'ab' is used twice",)),
     ]
     results = run_all(cases)
-    for ran in results.values():
-        ran.check()
+    check_all(results)
     assert sorted(p.name for p in out.iterdir()) == ["refs"]
     doc = json.loads((out / "refs" / "schedule.json").read_text())
     placed = {a["talk"]: (a["day"], a["start"]) for a in doc["assignments"]}

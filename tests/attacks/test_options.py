@@ -6,7 +6,7 @@ of every command. Each is exit 2 naming the option, before any work.
 
 from __future__ import annotations
 
-from .harness import Case, run_all
+from .harness import Case, check_all, run_all
 
 
 def test_options_out_of_range_are_refused(arena, workshop, solved):
@@ -45,6 +45,5 @@ def test_options_out_of_range_are_refused(arena, workshop, solved):
     cases.append(Case("--workers 64 is fine", ["solve", w, "--workers", "64", "--out", out + "/many", "-q",
                                                "--time-limit", "5"], arena, (0,), ("hard violations: 0",)))
     results = run_all(cases)
-    for ran in results.values():
-        ran.check()
+    check_all(results)
     assert sorted(p.name for p in (arena / "options-out").iterdir()) == ["many"]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import FIXTURES
-from .harness import Case, needs_unshare, no_temporaries, run_all, snapshot
+from .harness import Case, check_all, needs_unshare, no_temporaries, run_all, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -98,13 +98,7 @@ def cases(places: Path, workshop: Path, solved: Path) -> list[Case]:
 def test_outputs_that_cannot_be_written_are_one_message_and_exit_3(places, workshop, solved):
     before = {name: snapshot(places / name) for name in ("ro-empty", "ro-prev", "full-prev", "full-empty")}
     results = run_all(cases(places, workshop, solved))
-    failures = []
-    for ran in results.values():
-        try:
-            ran.check()
-        except AssertionError as exc:
-            failures.append(str(exc))
-    assert not failures, "\n\n".join(failures)
+    check_all(results)
     # the read-only folders are as they were; nothing was written outside either
     for name in ("ro-empty", "ro-prev", "full-prev", "full-empty"):
         assert snapshot(places / name) == before[name], name

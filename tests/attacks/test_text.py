@@ -19,7 +19,7 @@ import shutil
 import pytest
 
 from ..conftest import MINI, write_book
-from .harness import Case, run_all
+from .harness import Case, check_all, run_all
 
 UNFIT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 NAMES = {
@@ -106,8 +106,7 @@ def test_text_that_breaks_exports_is_cleaned_once(texts, arena, solved):
     first.append(Case("import a CSV named with ESC", ["import", str(texts / "evil\x1b[31m.csv"), "--out",
                                                       str(out / "csv.xlsx")], texts, (0,), ("line 2", "removed")))
     results = run_all(first)
-    for ran in results.values():
-        ran.check()
+    check_all(results)
     second = []
     for what, book, schedule in [("dirty", dirty, out / "dirty" / "schedule.json"),
                                  *((key, os.path.join(texts / key, name + ".xlsx"), solved / "schedule.json")
@@ -128,8 +127,7 @@ def test_text_that_breaks_exports_is_cleaned_once(texts, arena, solved):
                                                             option, value, "--out", str(arena / "refused.ics")],
                            texts, (2,), ("line breaks or control characters",)))
     results = run_all(second)
-    for ran in results.values():
-        ran.check()
+    check_all(results)
     assert not (arena / "refused.ics").exists()
     _assert_clean_exports(out / "exports", 4 * 2 + len(NAMES))
     solved_names = json.loads((out / "escape" / "schedule.json").read_text())["instance"]

@@ -28,7 +28,9 @@ def _kind(value: object) -> str:
         return f"the number {value!r}"
     if isinstance(value, str):
         return f"the text {value[:40]!r}"
-    return {dict: "an object", list: "a list"}.get(type(value), type(value).__name__)
+    if isinstance(value, dict):
+        return "an object"
+    return "a list" if isinstance(value, list) else type(value).__name__
 
 
 def _scalar(value: object) -> object:

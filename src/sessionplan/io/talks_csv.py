@@ -16,9 +16,19 @@ from pathlib import Path
 
 from ..errors import Problems
 from ..model import Instance, Speaker, Talk
-from .cells import split_list
 from .cells import key as id_key
-from .frab import CELL_LIMIT, Imported, _Located, check_ids, clean_text, fit_text, minutes, name_text, title_text
+from .cells import split_list
+from .frab import (
+    CELL_LIMIT,
+    Imported,
+    _Located,
+    check_ids,
+    clean_text,
+    fit_text,
+    minutes,
+    name_text,
+    title_text,
+)
 from .reading import Input, read_input
 from .text import clean, one_line, shown
 
@@ -75,7 +85,7 @@ def read_talks_csv(source: str | Path | Input, problems: Problems | None = None)
     finally:
         csv.field_size_limit(limit)
     problems.raise_if_any(shown(path))
-    first_line, header_row = records[0] if records else (1, [])
+    header_line, header_row = records[0] if records else (1, [])
     header = [h.strip().casefold() for h in header_row]
     column: dict[str, int] = {}
     for key, names in ALIASES.items():
@@ -84,10 +94,10 @@ def read_talks_csv(source: str | Path | Input, problems: Problems | None = None)
                 column[key] = i
     for i, h in enumerate(header):
         if h and i not in column.values():
-            loc.warn(f"line {first_line}", f"unknown column {h!r}, ignored")
+            loc.warn(f"line {header_line}", f"unknown column {h!r}, ignored")
     for key in ("title", "speakers"):
         if key not in column:
-            loc.add(f"line {first_line}", f"no {key!r} column (header: {', '.join(header) or 'empty'})")
+            loc.add(f"line {header_line}", f"no {key!r} column (header: {', '.join(header) or 'empty'})")
     problems.raise_if_any(shown(path))
     reader = iter(records[1:])
 

@@ -50,9 +50,13 @@ def one_line(value: str) -> str:
     return " ".join(clean(value)[0].split())
 
 
+_UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def shown(value: object) -> str:
-    """Text safe to print or record: unfit characters made visible as escapes."""
-    return UNFIT.sub(_escape, str(value))
+    """Text safe to print or record on one line (a path in a message): unfit characters and
+    line breaks made visible as escapes."""
+    return _UNSHOWN.sub(_escape, str(value))
 
 
 def _escape(m: re.Match) -> str:
