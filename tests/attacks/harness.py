@@ -1,8 +1,8 @@
 """Attacks as a careless or hostile user makes them: real ``sessionplan`` processes.
 
 Every case runs the installed command in a fresh process with a timeout (a hang fails
-the case) and a virtual memory limit (``RLIMIT_AS``, as ``prlimit --as`` sets it: an
-unbounded read fails the case with MemoryError instead of filling the machine). Cheap
+the case) under ``prlimit --as`` (a virtual memory limit: an unbounded read fails the
+case with MemoryError instead of filling the machine). Cheap
 cases of a module are started together, two at a time (:func:`run_all`), and checked
 one by one: the exit code, the message, no traceback, every input's sha256 unchanged, and
 the outputs complete (they read back) or absent.
@@ -34,7 +34,12 @@ CLI = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-P", "-m", "ses
 PARALLEL = 2
 
 
+PRLIMIT = shutil.which("prlimit")
+
+
 def _limited(memory: int | None):
+    """``resource.setrlimit`` in the child, where ``prlimit`` is missing (a ``preexec_fn`` is
+    not safe while other threads run, so ``prlimit`` is preferred)."""
     def limit() -> None:
         if memory:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -98,10 +103,13 @@ def run(case: Case) -> Ran:
     argv = [*CLI, *case.args]
     if case.shell is not None:
         argv = ["unshare", "-rm", "sh", "-c", case.shell.format(cmd=" ".join(_quote(a) for a in argv))]
+    if case.memory and PRLIMIT:
+        argv = [PRLIMIT, f"--as={case.memory}", "--", *argv]
     t0 = time.monotonic()
     try:
         proc = subprocess.run(argv, cwd=case.cwd, env=env, capture_output=True, text=True, timeout=case.timeout,
-                              preexec_fn=_limited(case.memory), errors="backslashreplace", check=False)
+                              preexec_fn=None if PRLIMIT else _limited(case.memory), errors="backslashreplace",
+                              check=False)
         code, out, err = proc.returncode, proc.stdout, proc.stderr
     except subprocess.TimeoutExpired as exc:
         code = -9

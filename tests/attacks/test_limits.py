@@ -72,7 +72,7 @@ def test_size_time_and_memory_at_the_edges(big):
     out = big / "out"
     results = run_all([
         Case("20,000 talks, --time-limit 15", ["solve", str(big / "talks-20000.xlsx"), "--out", str(out / "20k"),
-                                              "--time-limit", "15", "-q"], big, (0, 1), ("wrote",),
+                                              "--time-limit", "15", "-q"], big, (0, 1), ("time limit",),
              (big / "talks-20000.xlsx",), timeout=15 + 30),
         Case("slots over 20,000 days", ["solve", str(big / "days-20000.xlsx"), "--out", str(out / "days"), "-q"],
              big, (2,), ("span 20,000 days", "at most 1,000")),
@@ -81,10 +81,14 @@ def test_size_time_and_memory_at_the_edges(big):
              memory=1_500_000_000, timeout=60),
     ])
     check_all(results)
-    doc = json.loads((out / "20k" / "schedule.json").read_text())
-    assert doc["status"] in ("feasible", "unknown")
-    if doc["status"] == "unknown":
-        assert "time limit of 15 s ran out" in results["20,000 talks, --time-limit 15"].output
+    big_one = results["20,000 talks, --time-limit 15"]
+    if (out / "20k" / "schedule.json").exists():
+        doc = json.loads((out / "20k" / "schedule.json").read_text())
+        assert doc["status"] in ("feasible", "unknown")
+        if doc["status"] == "unknown":
+            assert "time limit of 15 s ran out before the search" in big_one.output
+    else:  # a busy machine: the limit ran out while the 20,000 rows were read
+        assert big_one.code == 1 and "ran out while the workbook was read; nothing written" in big_one.output
     memory = results["300 talks under a 1.5 GB limit"]
     assert memory.code == 0 or "out of memory" in memory.output
     assert not (out / "days").exists()

@@ -121,13 +121,16 @@ def read_input(path: str | os.PathLike, *, mb: float | None = None, remember: bo
         raise _refuse(path, "file not found" + (" (a broken link)" if path.is_symlink() else "")) from None
     except OSError as exc:
         raise _refuse(path, f"cannot be read: {_os_reason(exc)}") from None
+    except ValueError:  # a NUL in the path
+        raise _refuse(path, "is not a file name (it holds a NUL character)") from None
     kind = kind_of(st.st_mode)
     if kind is not None:
         raise _refuse(path, f"is {kind}{_link_note(path)}, not a file: only regular files are read")
     if st.st_size > limit:
         raise _refuse(path, _too_large(st.st_size, mb))
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise _refuse(path, f"cannot be read: {_os_reason(exc)}") from None
     try:
