@@ -20,7 +20,7 @@ import statistics
 import time
 
 import sessionplan as sp
-from sessionplan.committee.view import distance
+from sessionplan.seats import distance
 
 
 def main() -> None:

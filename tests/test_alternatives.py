@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import sessionplan as sp
 from sessionplan.committee.alternatives import default_min_diff, parse_share
-from sessionplan.committee.view import distance, seats
+from sessionplan.seats import distance, seats
 from sessionplan.model import Assignment
 from sessionplan.solver import to_assignment
 

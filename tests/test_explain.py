@@ -12,6 +12,7 @@ import sessionplan as sp
 from sessionplan.cli import app
 
 from .conftest import edited_copy, set_cell, sheet_row
+from .helpers import WALL_MARGIN
 
 
 def rows_named(sol_or_expl):
@@ -21,9 +22,9 @@ def rows_named(sol_or_expl):
 
 def solve_edited(workshop_path, tmp_path, edit):
     inst = sp.load(edited_copy(workshop_path, tmp_path / "w.xlsx", edit))
-    t0 = time.perf_counter()
+    t0 = time.monotonic()
     sol = sp.solve(inst, workers=2, time_limit=30)
-    assert time.perf_counter() - t0 < 30
+    assert time.monotonic() - t0 < 30 * WALL_MARGIN
     assert sol.status == "infeasible" and not sol.assignments
     return sol
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import sessionplan as sp
-from sessionplan.model import ConstraintRow
+from sessionplan.model import constraint_row
 
 from .helpers import solve_checked, where
 
@@ -148,7 +148,7 @@ def test_before_cycle_infeasible(mini, book):
     (problem,) = info.value.problems
     assert (problem.sheet, problem.row, problem.column) == ("Constraints", 3, "target")
     assert "T1 before T2 (row 2), T2 before T1 (row 3)" in problem.message
-    rows = [ConstraintRow(kind="before", talk=a, target=b, other=b, row=r) for a, b, r in (("T1", "T2", 2), ("T2", "T1", 3))]
+    rows = [constraint_row(kind="before", talk=a, target=b, other=b, row=r) for a, b, r in (("T1", "T2", 2), ("T2", "T1", 3))]
     inst = load(book, {**mini, "Constraints": []}).model_copy(update={"constraints": rows})
     assert solve_checked(inst).status == "infeasible"
 
@@ -180,6 +180,31 @@ def test_different_day(mini, book):
 def test_different_day_with_one_day_infeasible(mini, book):
     mini["Constraints"] = [["different_day", "T1", "T2", None, None]]
     assert solve_checked(load(book, mini)).status == "infeasible"
+
+
+def test_same_day(mini, book):
+    add_tuesday(mini)
+    mini["Constraints"] = [["same_day", "T1", "T2", None, None], ["forbid", "T1", "Mon", None, None]]
+    w = where(solve_checked(load(book, mini)))
+    assert w["T1"][0] == w["T2"][0] == "2027-03-09"
+
+
+def test_same_day_against_different_day_infeasible(mini, book):
+    add_tuesday(mini)
+    mini["Constraints"] = [["same_day", "T1", "T2", None, None], ["different_day", "T1", "T2", None, None]]
+    sol = solve_checked(load(book, mini))
+    assert sol.status == "infeasible"
+    assert sorted(r.row for r in sol.explanation.reasons) == [2, 3]
+
+
+def test_soft_same_day_costs_its_weight_when_broken(mini, book):
+    add_tuesday(mini)
+    mini["Constraints"] = [["same_day", "T1", "T2", "no", 7], ["forbid", "T1", "Tue", None, None],
+                           ["forbid", "T2", "Mon", None, None]]
+    sol = solve_checked(load(book, mini))
+    assert sol.status == "optimal" and sol.result.terms["soft_constraints"] == 7
+    term = sol.evaluation.terms["soft_constraints"]
+    assert term.penalty == 7 and "T1 on the same day as T2" in term.items[0]
 
 
 def test_soft_rows_trade_off_by_weight(mini, book):

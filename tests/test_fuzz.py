@@ -15,7 +15,7 @@ import io
 import json
 import re
 import tempfile
-import time
+import contextlib
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ from sessionplan.cli import app
 from .conftest import MINI, write_book
 from .fuzz_cases import (BOMB_DOCTYPE, ENTITY_BOMB, EXTERNAL_ENTITY, MUTATIONS, RAW, XXE_DOCTYPE, Case, _entity_sheet,
                          _members, _sheet_members, _zip, build, verdict, zip_bomb)
+from .helpers import cpu_seconds
 
 ACCEPTABLE = ("valid schedule", "contract error", "no schedule")
 
@@ -124,9 +125,9 @@ def test_a_sheet_of_identical_slots_is_reported_once_per_row_and_quickly(tmp_pat
     """10,000 copies of one slot row took minutes and millions of problems (every pair)."""
     rows = MINI["Slots"][:1] * 10_000
     path = write_book(tmp_path / "conf.xlsx", {**MINI, "Slots": rows})
-    t0 = time.perf_counter()
-    problems = problems_of(path)
-    assert time.perf_counter() - t0 < 15
+    with cpu_seconds() as spent:
+        problems = problems_of(path)
+    assert spent.seconds < 15
     assert len(problems) == 9_999
     assert all(p.sheet == "Slots" and p.column == "start" and "overlaps row 2" in p.message for p in problems)
 
@@ -359,9 +360,9 @@ def test_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
     path = tmp_path / "bomb.xlsx"
     path.write_bytes(zip_bomb())
     assert path.stat().st_size < 2_000_000
-    t0 = time.perf_counter()
-    (p,) = problems_of(path)
-    assert time.perf_counter() - t0 < 1.0
+    with cpu_seconds() as spent:
+        (p,) = problems_of(path)
+    assert spent.seconds < 1.0
     assert p.sheet == "bomb.xlsx" and "unpacked" in p.message and "MB" in p.message
 
 
@@ -388,9 +389,9 @@ def test_ten_thousand_row_sheets_are_read_in_seconds(tmp_path):
     sheets = {**MINI, "Speakers": MINI["Speakers"] + [[f"Extra {i}", "U", None, None] for i in range(10_000)],
               "Constraints": [["forbid", "T1", "Mon-2", "no", 1]] * 10_000}
     path = write_book(tmp_path / "conf.xlsx", sheets)
-    t0 = time.perf_counter()
-    inst = sp.load(path)
-    assert time.perf_counter() - t0 < 10
+    with cpu_seconds() as spent:
+        inst = sp.load(path)
+    assert spent.seconds < 10
     assert len(inst.speakers) == 10_004 and len(inst.constraints) == 10_000
 
 
@@ -404,12 +405,9 @@ def test_far_away_cells_neither_hang_nor_exhaust_memory(xml, what, tmp_path):
     content = _members(path.read_bytes())[member].replace(b"</sheetData>", xml + b"</sheetData>")
     content = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', content)
     with_member(path, member, content)
-    t0 = time.perf_counter()
-    try:
+    with cpu_seconds() as spent, contextlib.suppress(sp.InputError):
         sp.load(path)
-    except sp.InputError:
-        pass
-    assert time.perf_counter() - t0 < 10, what
+    assert spent.seconds < 10, what
 
 
 def test_input_never_modified_by_any_command(tmp_path):
@@ -452,9 +450,9 @@ def test_a_solved_workbook_with_a_far_cell_in_its_day_grid_is_scored_quickly(tmp
                                                b"</sheetData>")
     content = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', content)
     with_member(solved, member, content)
-    t0 = time.perf_counter()
-    assert sp.score(sp.load(path), solved).hard_violations == 0
-    assert time.perf_counter() - t0 < 10
+    with cpu_seconds() as spent:
+        assert sp.score(sp.load(path), solved).hard_violations == 0
+    assert spent.seconds < 10
 
 
 # -- published programmes (frab XML/JSON, pretalx): the importers face the same files -----

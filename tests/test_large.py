@@ -8,8 +8,8 @@ import pytest
 
 import sessionplan as sp
 from sessionplan.generate import synthetic
-from sessionplan.model import ConstraintRow, Instance, Room, Slot, Speaker, Talk
-from sessionplan.solver import large, placement_filter
+from sessionplan.model import Instance, Room, Slot, Speaker, Talk, constraint_row
+from sessionplan.solver import construction, large, placement_filter
 
 MON = date(2027, 3, 8)
 
@@ -35,11 +35,11 @@ def _tight() -> Instance:
 
 def test_augmenting_chain_moves_a_talk_to_make_room():
     inst = _tight()
-    c = large.Construction(inst, placement_filter(inst), [])
+    c = construction.Construction(inst, placement_filter(inst), [])
     short, long_ = inst.talk_by_id["short"], inst.talk_by_id["long"]
     wrong = next(p for p in inst.templates(10, "R") if p.start == 600)
     c.take(short, wrong)  # the short talk sits in the only slot the long one fits
-    large._repair(c, inst, [long_])
+    construction._repair(c, inst, [long_])
     assert c.placed["long"].start == 600 and c.placed["short"].start == 540
 
 
@@ -57,8 +57,8 @@ def test_restricted_solve_keeps_every_hard_rule():
 
 def test_construction_groups_topics():
     inst = synthetic(120, 4, seed=5)
-    groups = large.clusters(inst)
-    c = large.construct(inst, placement_filter(inst), [], groups)
+    groups = construction.clusters(inst)
+    c = construction.greedy(inst, placement_filter(inst), [], groups)
     assert len(c.placed) == 120
     # most sessions hold talks of one topic only
     pure = sum(len({groups[t] for t in talks}) == 1 for talks in c.session_talks.values() if talks)
@@ -87,7 +87,7 @@ def test_no_fallback_when_the_construction_breaks_a_hard_rule():
     inst = sp.load(sp.bundled_workshop())
     placed = sp.solve(inst, workers=1, time_limit=20, parameters=NOTHING_FOUND).assignments
     first, last = placed[0].talk, placed[-1].talk
-    rows = list(inst.constraints) + [ConstraintRow(kind="before", talk=last, target=first, other=first, row=99)]
+    rows = list(inst.constraints) + [constraint_row(kind="before", talk=last, target=first, other=first, row=99)]
     strict = inst.model_copy(update={"constraints": rows})
     sol = sp.solve(strict, workers=1, time_limit=20, parameters=NOTHING_FOUND)
     assert sol.status == "unknown" and not sol.assignments

@@ -40,10 +40,8 @@ def worse_solution(book: Path, tmp_path: Path) -> Solution:
     pins = [["pin", "T1", "Mon-1", None, None], ["pin", "T3", "Mon-1", None, None]]
     variant = sp.load(write_book(tmp_path / "variant.xlsx", {**MINI, "Talks": _talks(inst), "Constraints": pins}))
     assignments = sp.solve(variant, time_limit=10, workers=1).assignments
-    res = Result.without_search("optimal", Options(workers=1))
-    res.assignments = assignments
-    ev = evaluate(inst, assignments)
-    res.objective = ev.total
+    ev = evaluate(inst, list(assignments))
+    res = Result.without_search("optimal", Options(workers=1)).with_(assignments=assignments, objective=ev.total)
     assert ev.hard_violations == 0 and ev.total > 0
     return Solution(inst, res, ev, str(book))
 

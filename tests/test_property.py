@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sessionplan as sp
-from sessionplan.model import ConstraintRow, Instance, Room, Slot, Speaker, Talk
+from sessionplan.kinds import KINDS
+from sessionplan.model import Instance, Room, Slot, Speaker, Talk, constraint_row
 from sessionplan.periods import parse_period
 from sessionplan.solver import to_assignment
 
@@ -64,16 +65,16 @@ def instances(draw, max_talks=7):
         ))
     rows = []
     for _ in range(draw(st.integers(0, 2))):
-        kind = draw(st.sampled_from(["pin", "forbid", "before", "same_session", "different_day", "not_parallel"]))
+        kind = draw(st.sampled_from(list(KINDS)))  # every kind of the table, new ones included
         a = draw(st.sampled_from(talks)).id
         hard = draw(st.integers(0, 2)) == 0
-        if kind in ("pin", "forbid"):
+        if KINDS[kind].arity == "talk":
             text = draw(st.sampled_from(periods))
-            rows.append(ConstraintRow(kind=kind, talk=a, target=text, hard=hard, period=parse_period(text, frozenset(labels)),
+            rows.append(constraint_row(kind=kind, talk=a, target=text, hard=hard, period=parse_period(text, frozenset(labels)),
                                       weight=draw(st.sampled_from([None, 4]))))
         elif len(talks) > 1:
             b = draw(st.sampled_from([t.id for t in talks if t.id != a]))
-            rows.append(ConstraintRow(kind=kind, talk=a, target=b, other=b, hard=hard))
+            rows.append(constraint_row(kind=kind, talk=a, target=b, other=b, hard=hard))
     for r, i in zip(rows, itertools.count(2)):
         object.__setattr__(r, "row", i)
     weights = {"topic_day": draw(st.sampled_from([0, 0, 2]))}

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 
 import sessionplan as sp
-from sessionplan.model import ConstraintRow, Instance, Room, Slot, Speaker, Talk
+from sessionplan.model import Instance, Room, Slot, Speaker, Talk, constraint_row
 from sessionplan.solver import FAMILIES, Options, build_model, candidate_places, relaxation, solve, solve_model
 
 from .test_property import SETTINGS, instances
@@ -59,9 +59,9 @@ def test_per_placement_costs_are_proven_optimal_without_a_model():
 def test_a_broken_rule_is_repaired_by_taking_the_placement_away():
     # T0 and T1 may not run at the same time; whatever the first matching does, the
     # answer is still proven at the bound (the hall holds one of them at each time)
-    rows = [ConstraintRow(kind="not_parallel", talk="T0", target="T3", other="T3", row=2),
-            ConstraintRow(kind="not_parallel", talk="T1", target="T4", other="T4", row=3),
-            ConstraintRow(kind="not_parallel", talk="T2", target="T5", other="T5", row=4)]
+    rows = [constraint_row(kind="not_parallel", talk="T0", target="T3", other="T3", row=2),
+            constraint_row(kind="not_parallel", talk="T1", target="T4", other="T4", row=3),
+            constraint_row(kind="not_parallel", talk="T2", target="T5", other="T5", row=4)]
     inst = audience_instance(rows)
     r = relax(inst)
     assert r.proven and r.rounds >= 2  # the first matching pairs at least one of them

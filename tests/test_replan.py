@@ -104,3 +104,33 @@ def test_baseline_from_a_solved_workbook_keeps_everything(workshop, published, t
     sp.write_outputs(sol, tmp_path)
     again = sp.solve(workshop, workers=2, time_limit=60, baseline=tmp_path / "schedule.xlsx")
     assert again.moves == [] and again.evaluation.hard_violations == 0
+
+
+@pytest.mark.parametrize("baseline_file", ["schedule.json", "schedule.xlsx"])
+def test_a_removed_talk_keeps_its_title_and_original_place(workshop, workshop_path, published, tmp_path,
+                                                           baseline_file):
+    sol, published_json = published
+    sp.write_outputs(sol, tmp_path / "pub")
+    gone = next(a for a in sol.assignments if not workshop.talk_by_id[a.talk].joint)
+    talk = workshop.talk_by_id[gone.talk]
+
+    def edit(wb):
+        wb["Talks"].delete_rows(sheet_row(wb["Talks"], "id", gone.talk))
+
+    changed = edited_copy(workshop_path, tmp_path / "withdrawn.xlsx", edit)
+    out = tmp_path / "v2"
+    res = CliRunner().invoke(app, ["solve", str(changed), "--baseline", str(tmp_path / "pub" / baseline_file),
+                                   "--out", str(out), "--workers", "2", "--time-limit", "30"])
+    assert res.exit_code == 0, res.output
+    place = f"{gone.day.isoformat()} {gone.start} {gone.room}"
+    line = next(x for x in res.output.splitlines() if "removed" in x and gone.talk in x)
+    assert place in line and talk.title[:30] in line and talk.speakers[0] in line, line
+    doc = json.loads((out / "schedule.json").read_text())
+    removed = next(m for m in doc["moves"] if m["change"] == "removed")
+    assert removed["title"] == talk.title and removed["speakers"] == list(talk.speakers)
+    assert removed["from"] == {"day": gone.day.isoformat(), "start": gone.start, "room": gone.room}
+    from openpyxl import load_workbook
+
+    rows = [[c.value for c in r] for r in load_workbook(out / "schedule.xlsx")["Moves"].iter_rows()]
+    header, row = rows[0], next(r for r in rows if r[0] == gone.talk)
+    assert row[header.index("title")] == talk.title and row[header.index("from")] == place

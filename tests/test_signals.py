@@ -27,6 +27,8 @@ import sessionplan as sp
 from sessionplan.generate import synthetic
 from sessionplan.io.template import write_workbook
 
+from .helpers import WALL_MARGIN
+
 CLI = [sys.executable, "-m", "sessionplan.cli"]
 
 
@@ -69,7 +71,7 @@ def test_signal_mid_solve_writes_the_best_schedule_so_far(signum, slow_book, tmp
     assert proc.returncode == 0, stderr
     assert "Traceback" not in stdout + stderr
     assert "status feasible (interrupted)" in stdout
-    assert stopped < 10, f"{stopped:.1f}s from the signal to the end"
+    assert stopped < 10 * WALL_MARGIN, f"{stopped:.1f}s from the signal to the end"
     doc = assert_complete_schedule(out, slow_book)
     assert doc["status"] == "feasible" and doc["solve"]["interrupted"] is True
     assert doc["solve"]["seconds"] < 50
@@ -97,8 +99,7 @@ from sessionplan.evaluate import evaluate
 from sessionplan.solver import Options, Result
 inst = sp.load(sys.argv[1])
 assignments = sp.read_schedule(sys.argv[2], inst)
-res = Result.without_search("feasible", Options())
-res.assignments = assignments
+res = Result.without_search("feasible", Options()).with_(assignments=assignments)
 ev = evaluate(inst, assignments)
 sol = Solution(inst, res, ev, sys.argv[1])
 for i in range(1, 1000):
@@ -112,12 +113,12 @@ for i in range(1, 1000):
 def big_schedule(tmp_path_factory) -> tuple[Path, Path]:
     """A workbook of 1,000 talks and a complete schedule of it (constructed, not searched)."""
     from sessionplan.io.schedule_json import assignment_json
-    from sessionplan.solver import large, placement_filter, to_assignment
+    from sessionplan.solver import construction, placement_filter, to_assignment
 
     d = tmp_path_factory.mktemp("big")
     inst = synthetic(1000, 20, seed=2)
     write_workbook(d / "conference.xlsx", inst)
-    made = large.construct(inst, placement_filter(inst), [], large.clusters(inst))
+    made = construction.greedy(inst, placement_filter(inst), [], construction.clusters(inst))
     assert len(made.placed) == len(inst.talks)
     doc = {"assignments": [assignment_json(to_assignment(p)) for p in made.placed.values()]}
     (d / "given.json").write_text(json.dumps(doc, default=str))
@@ -193,7 +194,8 @@ def test_time_limit_bounds_the_whole_command(tmp_path):
                            "--workers", "2", "--quiet"], capture_output=True, text=True)
     wall = time.monotonic() - t0
     assert proc.returncode in (0, 1), proc.stderr
-    assert wall <= limit + 2, f"{wall:.2f}s for --time-limit {limit}"
+    # the promise is limit + 2 s, under load too: benchmarks/time_limit.py measures it
+    assert wall <= (limit + 2) * WALL_MARGIN, f"{wall:.2f}s for --time-limit {limit}"
     doc = json.loads((tmp_path / "out" / "schedule.json").read_text())
     assert doc["solve"]["time_limit"] == limit
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 
 import sessionplan as sp
-from sessionplan.model import ConstraintRow, Instance, Room, Slot, Speaker, Talk
+from sessionplan.model import Instance, Room, Slot, Speaker, Talk, constraint_row
 from sessionplan.periods import parse_period
 from sessionplan.solver import FAMILIES, candidate_places, construct, swaps, to_assignment
 
@@ -67,8 +67,8 @@ def test_interleaved_topics_end_in_sessions_of_their_own():
 
 
 def test_talks_with_rows_or_in_joint_groups_do_not_move():
-    rows = [ConstraintRow(kind="before", talk="g3", target="b3", other="b3", hard=False, row=2),
-            ConstraintRow(kind="forbid", talk="b4", target="Mon 09:00-09:30", hard=False, row=3,
+    rows = [constraint_row(kind="before", talk="g3", target="b3", other="b3", hard=False, row=2),
+            constraint_row(kind="forbid", talk="b4", target="Mon 09:00-09:30", hard=False, row=3,
                           period=parse_period("Mon 09:00-09:30", frozenset({"am", "late"})))]
     inst = topic_instance(rows=rows)
     assert swaps.movable_talks(inst) == ["g1", "g2", "g4", "b1", "b2"]
@@ -112,7 +112,7 @@ def test_tracked_objective_is_the_evaluators_and_moves_keep_the_rules(inst):
         assert {v.rule for v in end.violations} <= {v.rule for v in start.violations}
 
 
-@pytest.mark.parametrize("rows", [[], [ConstraintRow(kind="same_session", talk="g1", target="b1", other="b1",
+@pytest.mark.parametrize("rows", [[], [constraint_row(kind="same_session", talk="g1", target="b1", other="b1",
                                                     hard=False, weight=3, row=2)]], ids=["plain", "soft row"])
 def test_cp_sat_starts_from_the_swapped_schedule(rows):
     sol = sp.solve(topic_instance(rows=rows), time_limit=20, workers=1)

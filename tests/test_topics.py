@@ -278,3 +278,95 @@ def test_topics_bad_workbook_writes_nothing(mini, book, tmp_path):
     res = runner.invoke(app, ["topics", str(path), "--write"])
     assert res.exit_code == 2 and "unknown speaker" in res.output
     assert path.read_bytes() == before and not list(tmp_path.glob("*.backup*"))
+
+
+# -- labels that tell clusters apart, with their evidence; title-only talks placed ---------
+
+def camp_without_some_topics(book):
+    from .print_cases import camp_sheets
+
+    sheets = camp_sheets()
+    for row in sheets["Talks"]:
+        if row[0] in ("C02", "C09", "C18"):
+            row[4] = None
+    return book(sheets, name="camp.xlsx")
+
+
+def test_cluster_labels_are_terms_that_distinguish_the_cluster(book):
+    from sessionplan.topics_review import review
+
+    inst = sp.load(camp_without_some_topics(book))
+    rv = review(inst)
+    n = len(inst.talks)
+    for c in rv.clusters:
+        if len(c.talks) < 2:
+            continue
+        texts = [" ".join([inst.talk_by_id[t].title, *inst.talk_by_id[t].topics]).casefold() for t in c.talks]
+        others = [" ".join([t.title, *t.topics]).casefold() for t in inst.talks if t.id not in c.talks]
+        for word in c.keywords:
+            inside = sum(word.casefold() in x for x in texts)
+            outside = sum(word.casefold() in x for x in others)
+            assert inside >= 2, (c.number, word, c.talks)                             # shared in the cluster
+            assert inside / len(texts) > outside / max(1, n - len(texts)), (c.number, word)   # and commoner there
+        assert [e.term for e in c.evidence] == c.keywords
+        assert all(e.size == len(c.talks) and e.inside >= 2 for e in c.evidence)
+
+
+def test_topics_shows_headers_evidence_and_marks_title_only_guesses(book):
+    path = camp_without_some_topics(book)
+    res = runner.invoke(app, ["topics", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "here," in res.output and "elsewhere)" in res.output       # each label's evidence
+    header = next(line for line in res.output.splitlines() if "title" in line and "nearest" in line)
+    assert header.split()[:1] == ["id"]
+    assert "C02 ≈" in res.output and "put in its nearest cluster: C02" in res.output
+    res = runner.invoke(app, ["topics", str(path), "--write"])
+    ws = load_workbook(path)["Talks"]
+    topics = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=5).value for r in range(2, ws.max_row + 1)}
+    assert topics["C18"]                  # clustered with related talks: labelled
+    assert topics["C02"] is None          # a guess too weak to write down (1% related)
+
+
+def test_a_title_only_talk_joins_its_nearest_cluster_with_a_confidence_mark(book):
+    from sessionplan.topics_review import Cluster, Review, _place_title_only, fill_topics
+
+    talks = [talk("A", "Radio beacons", "Beacons and range"), talk("B", "Radio astronomy", "Dishes"),
+             talk("C", "Smartcard keys", "Keys and chips"), talk("D", "Payment cards", "Chips"),
+             talk("X", "Software radio")]
+    inst = instance(talks)
+    index = {t.id: i for i, t in enumerate(talks)}
+    sim = np.zeros((5, 5))
+    sim[4, 0] = sim[0, 4] = 0.30
+    sim[4, 1] = sim[1, 4] = 0.20
+    sim[4, 2] = sim[2, 4] = 0.04
+    groups, nearest = _place_title_only(inst, [["A", "B"], ["C", "D"], ["X"]], sim, index)
+    assert groups[0] == ["A", "B", "X"] and nearest == {"X": 25}   # the mean of its matches there
+    path = book({"Talks": [[t.id, t.title, t.speakers[0], None, None, t.abstract, None, None, None] for t in talks]})
+    rv = Review([Cluster(1, ["A", "B", "X"], ["radio"]), Cluster(2, ["C", "D"], ["chips"])], {}, nearest)
+    assert fill_topics(path, path, rv) == 5
+    ws = load_workbook(path)["Talks"]
+    assert ws["E6"].value == "radio" and "nearest cluster (25% related)" in ws["E6"].comment.text
+    assert ws["E2"].comment is None
+
+
+def test_tf_idf_is_scikit_learns():
+    """The similarity's own TF-IDF (it spares loading scikit-learn) gives the figures of
+    TfidfVectorizer(sublinear_tf=True) on words and on char_wb 4-5-grams."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from sessionplan.similarity import analyse, char_ngrams, talk_text, tfidf
+
+    inst = sp.load(sp.bundled_workshop())
+    docs = [analyse(talk_text(t)).stems for t in inst.talks] + [["ab"], []]
+    ours, vocabulary = tfidf(docs)
+    theirs = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
+    expected = theirs.fit_transform(docs)
+    assert vocabulary == list(theirs.get_feature_names_out())
+    assert np.allclose(ours.toarray(), expected.toarray(), atol=1e-12)
+    texts = [" ".join(d) for d in docs]
+    ours, vocabulary = tfidf([char_ngrams(t) for t in texts])
+    theirs = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 5), sublinear_tf=True)
+    expected = theirs.fit_transform(texts)
+    assert vocabulary == list(theirs.get_feature_names_out())
+    assert np.allclose(ours.toarray(), expected.toarray(), atol=1e-12)

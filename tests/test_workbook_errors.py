@@ -74,7 +74,7 @@ CASES = [
     ("duration fits no run", _duration_fits_nowhere, "Talks", 5, "duration", "longer than every session"),
     ("unparseable period", _bad_period, "Speakers", 2, "unavailable", "Someday"),
     ("unknown constraint kind", _unknown_kind, "Constraints", 2, "kind", "unknown kind"),
-    ("more talks than room-slots", _too_many_talks, "Slots", None, None, "offer 4 room-slots"),
+    ("more talks than room-slots", _too_many_talks, None, None, None, "offer 4 room-slots"),
     ("text in duration", _text_duration, "Talks", 2, "duration", "whole number"),
     ("impossible date", _bad_date, "Slots", 4, "day", "not a valid date"),
     ("slot ends before it starts", _end_before_start, "Slots", 2, "end", "not after its start"),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 import sessionplan as sp
 from sessionplan.cli import app
 from sessionplan.io.schema import SHEETS
-from sessionplan.model import CONSTRAINT_KINDS
+from sessionplan.kinds import KINDS as CONSTRAINT_KINDS
 
 from .conftest import write_book
 from .export_cases import multi_room
@@ -86,7 +88,7 @@ def test_day_grids_print_landscape_and_are_coloured_by_topic(tmp_path):
     wb = load_workbook(tmp_path / "out" / "schedule.xlsx")
     (ws,) = day_sheets(wb)
     assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 1   # one page per day
     assert ws.print_title_rows == "$1:$1" and ws.freeze_panes == "A2"
     assert "Monday 8 March 2027" in ws.oddHeader.center.text
     note, entries = legend(ws)
@@ -112,3 +114,10 @@ def test_day_grids_colour_sessions_when_untagged(workshop, workshop_solution, tm
         day = ws.title.split()[1]
         assert set(entries) == {a.session for a in workshop_solution.assignments if a.day.strftime("%a") == day}
         assert len(set(entries.values())) == len(entries)
+
+
+def test_readme_lists_every_constraint_kind_as_the_table_says():
+    from sessionplan.kinds import markdown_table
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme

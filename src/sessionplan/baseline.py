@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from .model import Assignment, Instance, Placement
@@ -24,25 +24,41 @@ class Place:
         return f"{self.day:%a %Y-%m-%d} {self.start // 60:02d}:{self.start % 60:02d} {self.room}"
 
 
+@dataclass(frozen=True)
+class Details:
+    """What the published programme said of a talk, kept for talks the workbook dropped."""
+
+    title: str = ""
+    speakers: tuple[str, ...] = ()
+
+
 @dataclass
 class Baseline:
-    """Baseline places of the talks that still exist, and the ids of those that do not."""
+    """Baseline places of the talks that still exist, and the ids of those that do not,
+    with where they were and what the baseline said of them (title, speakers)."""
 
     places: dict[str, Place]
     removed: list[str]
+    removed_places: dict[str, Place] = field(default_factory=dict)
+    details: dict[str, Details] = field(default_factory=dict)
 
     @classmethod
-    def from_assignments(cls, instance: Instance, assignments: list[Assignment]) -> Baseline:
-        places, removed = {}, []
+    def from_assignments(cls, instance: Instance, assignments: list[Assignment],
+                         details: dict[str, Details] | None = None) -> Baseline:
+        places, removed, removed_places = {}, [], {}
         for a in assignments:
+            try:
+                place = Place.of(a)
+            except PeriodError:
+                place = None
             if a.talk not in instance.talk_by_id:
                 removed.append(a.talk)
+                if place is not None:
+                    removed_places[a.talk] = place
                 continue
-            try:
-                places[a.talk] = Place.of(a)
-            except PeriodError:
-                continue
-        return cls(places, removed)
+            if place is not None:
+                places[a.talk] = place
+        return cls(places, removed, removed_places, dict(details or {}))
 
     def change(self, talk: str, p: Placement | Assignment) -> str | None:
         """'time' (day or start moved), 'room' (same time, other room) or None."""
@@ -75,7 +91,10 @@ def moves(instance: Instance, baseline: Baseline, assignments: list[Assignment])
             "speakers": list(talk.speakers),
         })
     for tid in baseline.removed:
-        out.append({"talk": tid, "title": "", "change": "removed", "from": None, "to": None, "speakers": []})
+        was = baseline.details.get(tid, Details())
+        place = baseline.removed_places.get(tid)
+        out.append({"talk": tid, "title": was.title, "change": "removed",
+                    "from": _place_json(place) if place else None, "to": None, "speakers": list(was.speakers)})
     return out
 
 

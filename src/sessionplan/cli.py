@@ -1,33 +1,54 @@
 """The ``sessionplan`` command: a thin layer over the library API.
 
-Exit codes: 0 a schedule was produced (or the check passed), 1 no schedule exists
-(infeasible, or none found in the time limit), 2 the input has problems (or an option is
-out of range), 3 an output cannot be written (a read-only folder, a full disk, a target
-that is an input of the command or not a file; previous outputs are intact), 4 out of
-memory, 130 interrupted before anything could be written.
+Exit codes: 0 a schedule was produced (or the check passed, or every schedule judged by
+``score``/``compare`` keeps the hard rules), 1 no schedule exists (infeasible, or none
+found in the time limit) or a judged schedule breaks a hard rule, 2 the input has problems
+(or an option is out of range), 3 an output cannot be written (a read-only folder, a full
+disk, a target that is an input of the command or not a file; previous outputs are
+intact), 4 out of memory, 130 interrupted before anything could be written.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import math
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from . import api
+from . import tables
 from .errors import InputError, OutputError, Problems
-from .io.archive import Limits
 from .io.atomic import check_target, probe_folder
 from .io.reading import inputs_protected
 from .io.text import shown
 from .terms import TERMS
+
+
+def _lazy(name: str):
+    """A module loaded on its first attribute access: ``--help`` and the light commands
+    (export, check, init) never load OR-Tools, pandas or scikit-learn for nothing."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None, name
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    from . import api
+else:
+    api = _lazy(f"{__package__}.api")
 
 app = typer.Typer(
     add_completion=False,
@@ -44,6 +65,7 @@ def _styled(label: str, style: str, text: str) -> Text:
     return Text.assemble((label, style), " ", text)
 
 EXIT_NO_SCHEDULE = 1
+EXIT_HARD_VIOLATIONS = 1   # score and compare: a schedule judged breaks a hard rule
 EXIT_INPUT = 2
 EXIT_OUTPUT = 3
 EXIT_MEMORY = 4
@@ -86,6 +108,8 @@ def command(fn):
     return run
 
 
+
+
 def _fail_input(exc: InputError) -> None:
     err.print(_styled("error:", "bold red", exc.render()), soft_wrap=True)
     raise typer.Exit(EXIT_INPUT)
@@ -98,10 +122,16 @@ def _warn(problems: Problems) -> None:
 
 def _load(path: Path, strict: bool = False, max_rows: int | None = None):
     """Load a workbook (``strict``: also the cheap feasibility checks), or exit 2."""
+    from .io.archive import Limits
+    from .io.workbook import read_workbook
+
     warnings = Problems()
     try:
         limits = Limits.from_env(max_rows=max_rows)
-        inst = (api.check if strict else api.load)(path, warnings=warnings, limits=limits)
+        if strict:
+            inst = api.check(path, warnings=warnings, limits=limits)
+        else:
+            inst = read_workbook(path, problems=warnings, limits=limits)
     except InputError as exc:
         _warn(warnings)
         _fail_input(exc)
@@ -132,13 +162,15 @@ def solve(
     min_diff: Annotated[Optional[int], typer.Option(min=1, help="alternatives: talks seated differently from each other alternative; default max(4, 15% of the talks)")] = None,
     replace: Annotated[bool, typer.Option(help="write over a schedule.json that is as good or better (it is kept as schedule.prev.*)")] = False,
     max_rows: Annotated[Optional[int], typer.Option(min=1, max=MAX_ROWS, help="refuse a sheet with more filled rows (default 20,000; or SESSIONPLAN_MAX_ROWS)")] = None,
+    keep_edits: Annotated[bool, typer.Option(
+        help="a solved workbook edited by hand: pin the talks moved by hand where they are and plan the rest around them")] = False,
 ) -> None:
     """Solve a workbook into schedule.xlsx and schedule.json (or K alternatives).
 
     An existing schedule.json that is better than (or as good as) this run's is kept, and
     this run's schedule is written beside it as schedule.new.*; see --replace.
     """
-    from .budget import command_started, write_reserve
+    from .budget import Budget, command_started, now, slowdown, write_reserve
     from .io.outputs import write_protected
     from .signals import deferred_signals, time_limit_alarm
 
@@ -152,7 +184,7 @@ def solve(
         share = _share(within)
         with time_limit_alarm(started + time_limit + ALARM_GRACE - time.monotonic()) as alarm:
             try:
-                inst = _load(path, max_rows=max_rows)
+                inst = _with_hand_edits(path, _load(path, max_rows=max_rows), keep_edits, baseline)
                 _check_outputs(out_dir, [f"schedule-{n}{x}" for n in range(1, alternatives + 1) for x in (".json", ".xlsx")]
                                + ["alternatives.json"])
                 return _solve_alternatives(inst, source, out_dir, alternatives, share, min_diff, time_limit, workers,
@@ -165,19 +197,25 @@ def solve(
                 raise typer.Exit(EXIT_NO_SCHEDULE) from None
     inst = sol = None
     # the search must begin within the limit (and a second of grace): what precedes it can
-    # take far longer on a huge workbook, and some of it (the exact model) looks at no clock
+    # take far longer on a huge workbook, and some of it looks at no clock
     with time_limit_alarm(started + time_limit + ALARM_GRACE - time.monotonic()) as alarm:
         try:
+            reading = now()
             inst = _load(path, max_rows=max_rows)
+            # the whole command within the limit: what is written is sized at the rate it was read
+            slow = slowdown(inst, now() - reading)
+            budget = Budget.of(time_limit, started, slow).reserve(write_reserve(inst, slow))
+            inst = _with_hand_edits(path, inst, keep_edits, baseline)
             base = None
             if baseline is not None:
+                from .io.schedules import read_baseline
+
                 try:
-                    base = api.read_schedule(baseline, inst)
+                    base = read_baseline(baseline, inst)
                 except InputError as exc:
                     _fail_input(exc)
             _check_outputs(out_dir, [f"schedule{k}{x}" for k in ("", ".prev", ".new") for x in (".json", ".xlsx")])
-            sol = _search(inst, base, time_limit, workers, seed, quiet,
-                          started + time_limit - write_reserve(len(inst.talks)))
+            sol = _search(inst, base, time_limit, workers, seed, quiet, budget)
         except KeyboardInterrupt:
             if not alarm.fired:
                 err.print("interrupted while the model was being built; nothing written")
@@ -219,6 +257,7 @@ def _out_of_time(inst, time_limit: float, workers: int | None, seed: int, second
     if inst is None:
         return None
     from .explanation import Explanation
+    from .solution import Solution
     from .solver import Options, Result
 
     opts = Options(time_limit=time_limit, workers=workers, seed=seed)
@@ -226,10 +265,10 @@ def _out_of_time(inst, time_limit: float, workers: int | None, seed: int, second
         f"No schedule: the time limit of {time_limit:g} s ran out before the search could begin "
         f"({len(inst.talks):,} talks, {len(inst.rooms):,} rooms, {len(inst.slots):,} slots); a longer "
         "--time-limit gives it time.", [], "none")
-    return api.Solution(inst, Result.without_search("unknown", opts, seconds), None, "", explanation)
+    return Solution(inst, Result.without_search("unknown", opts, seconds), None, "", explanation)
 
 
-def _search(inst, base, time_limit, workers, seed, quiet, deadline) -> api.Solution:
+def _search(inst, base, time_limit, workers, seed, quiet, budget):
     from .signals import stop_on_signals
 
     status_line = None if quiet or not err.is_terminal else err.status("building the model ...")
@@ -249,10 +288,28 @@ def _search(inst, base, time_limit, workers, seed, quiet, deadline) -> api.Solut
     try:
         with stop_on_signals():  # Ctrl-C and SIGTERM end the search; the best schedule is written
             return api.solve(inst, time_limit=time_limit, workers=workers, seed=seed, progress=progress,
-                             baseline=base, deadline=deadline)
+                             baseline=base, budget=budget)
     finally:  # a KeyboardInterrupt before the search began: the caller says so
         if status_line is not None:
             status_line.stop()
+
+
+def _with_hand_edits(path: Path, inst, keep: bool, baseline: Path | None):
+    """A solved workbook edited by hand: say so, and keep the edits when asked (pinned)."""
+    from .edits import edits_message, hand_edits, keeping
+
+    edits = hand_edits(path, inst)
+    if keep:
+        if not edits:
+            err.print(_styled("note:", "yellow", f"--keep-edits: {path.name} has no hand edits (its programme is "
+                                                 "the one it was solved into, or it was never solved)"), soft_wrap=True)
+            return inst
+        err.print(_styled("note:", "yellow", f"keeping {len(edits)} hand edit(s), pinned: "
+                                             + "; ".join(e.text() for e in edits)), soft_wrap=True)
+        return keeping(inst, edits)
+    if edits and (baseline is None or baseline.resolve() != path.resolve()):
+        err.print(_styled("warning:", "yellow", edits_message(path, edits)), soft_wrap=True)
+    return inst
 
 
 def _share(text: str) -> float:
@@ -284,15 +341,14 @@ def _solve_alternatives(inst, source, out_dir, k, within, min_diff, time_limit, 
         if status_line is not None:
             status_line.stop()
     from .io.atomic import folder_lock, write_together
+    from .io.outputs import output_files
     from .io.schedule_json import dumps
     from .signals import deferred_signals
 
     units, files = {}, {}
-    for n, sol in enumerate(alts.solutions or [alts.failed], start=1):
-        if sol is None:
-            continue
+    for n, sol in enumerate(alts.solutions or ([alts.failed] if alts.failed else []), start=1):
         sol.source = source
-        units.update(api.output_files(sol, out_dir, stem=f"schedule-{n}"))
+        units.update(output_files(sol, out_dir, stem=f"schedule-{n}"))
         files[n] = f"schedule-{n}.json"
     if alts.solutions:
         text = dumps(alts.summary_document(files))
@@ -314,15 +370,11 @@ def _alternatives_table(alts) -> None:
     out.print(f"{len(alts.solutions)} alternatives within {alts.within:.1%} of the best objective "
               f"{_fmt(alts.best)} (cap {_fmt(alts.cap)}), each pair seated differently in at least "
               f"{alts.min_diff} talks")
-    t = Table(show_edge=False)
-    for col in ["#", "status", "objective", "+best", "bound", "gap", "hard", *terms,
-                *(f"vs {j}" for j in dist.columns)]:
-        t.add_column(col, justify="right")
-    for k, row in table.iterrows():
-        t.add_row(str(k), row["status"], _fmt(row["objective"]), _fmt(row["above_best"], True), _fmt(row["bound"]),
-                  _fmt(row["gap"], True), str(row["hard_violations"]), *(f"{row[x]:g}" for x in terms),
-                  *("-" if j == k else str(dist.loc[k, j]) for j in dist.columns))
-    out.print(t)
+    header = ["#", "status", "objective", "+best", "bound", "gap", "hard", *terms, *(f"vs {j}" for j in dist.columns)]
+    rows = [[str(k), row["status"], _fmt(row["objective"]), _fmt(row["above_best"], True), _fmt(row["bound"]),
+             _fmt(row["gap"], True), str(row["hard_violations"]), *(f"{row[x]:g}" for x in terms),
+             *("-" if j == k else str(dist.loc[k, j]) for j in dist.columns)] for k, row in table.iterrows()]
+    out.print(tables.table(out, header, rows, left=2, transpose=True))
     out.print("vs j: talks on another day or with other session-mates than in alternative j")
 
 
@@ -347,17 +399,14 @@ def _moves_table(moves: list[dict]) -> None:
     for m in moves:
         frm = f"{m['from']['day']} {m['from']['start']} {m['from']['room']}" if m["from"] else "-"
         to = f"{m['to']['day']} {m['to']['start']} {m['to']['room']}" if m["to"] else "-"
-        out.print(f"  {m['talk']:>8} {m['change']:<7} {frm} -> {to}  ({', '.join(m['speakers'])})", soft_wrap=True)
+        who = f" ({', '.join(m['speakers'])})" if m["speakers"] else ""
+        title = f"  {m['title']}" if m["title"] else ""
+        out.print(f"  {m['talk']:>8} {m['change']:<7} {frm} -> {to}{title}{who}", soft_wrap=True)
 
 
 def _score_table(ev) -> None:
-    table = Table(title=None, show_edge=False)
-    for col in ("term", "weight", "count", "penalty"):
-        table.add_column(col, justify="left" if col == "term" else "right")
-    for t in ev.terms.values():
-        table.add_row(t.name, f"{t.weight:g}", f"{t.amount:g}", f"{t.penalty:g}")
-    table.add_row("total", "", "", f"{ev.total:g}")
-    out.print(table)
+    rows = [[t.name, f"{t.weight:g}", f"{t.amount:g}", f"{t.penalty:g}"] for t in ev.terms.values()]
+    out.print(tables.table(out, ["term", "weight", "count", "penalty"], [*rows, ["total", "", "", f"{ev.total:g}"]]))
     out.print(f"hard violations: {ev.hard_violations}")
     for v in ev.violations:
         out.print(f"  - {v.message}", soft_wrap=True)
@@ -371,6 +420,7 @@ def check(
 ) -> None:
     """Validate a workbook without solving it (also the cheap feasibility checks)."""
     inst = _load(workbook, strict=True, max_rows=max_rows)
+    _published_warnings(workbook, inst)
     need = sum(inst.min_slots(t) for t in inst.talks)
     have = sum(len(s.rooms) for s in inst.slots)
     out.print(
@@ -378,6 +428,21 @@ def check(
         f"{len(inst.slots)} slots in {len(inst.sessions)} sessions over {len(inst.days)} days; "
         f"{need} of {have} room-slots needed; {len(inst.constraints)} constraint rows"
     )
+
+
+def _published_warnings(workbook: Path, inst) -> None:
+    """A workbook holding a programme (imported, or solved and edited) is warned about
+    the hard rules that programme breaks; talks not placed yet are no such problem."""
+    from .io.programmes import hard_rule_notes
+    from .io.schedules import read_schedule
+
+    warnings = Problems()
+    try:
+        assignments = read_schedule(workbook, inst, warnings)
+    except InputError:
+        return
+    for note in hard_rule_notes(inst, assignments, skip=("placement",)):
+        err.print(_styled("warning:", "yellow", note), soft_wrap=True)
 
 
 @app.command()
@@ -410,7 +475,10 @@ def score(
     workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")],
     schedule: Annotated[Path, typer.Argument(help="schedule.json, or a solved workbook")],
 ) -> None:
-    """Evaluate any schedule against a workbook: hard violations and soft terms."""
+    """Evaluate any schedule against a workbook: hard violations and soft terms.
+
+    Exit 0 when the schedule keeps every hard rule, 1 when it breaks one, 2 on bad input.
+    """
     inst = _load(workbook)
     warnings = Problems()
     try:
@@ -420,7 +488,7 @@ def score(
     _warn(warnings)
     _score_table(ev)
     if ev.hard_violations:
-        raise typer.Exit(EXIT_NO_SCHEDULE)
+        raise typer.Exit(EXIT_HARD_VIOLATIONS)
 
 
 @app.command()
@@ -430,7 +498,11 @@ def compare(
     schedules: Annotated[list[Path], typer.Argument(help="schedule JSONs or solved (hand-edited) workbooks; the first is the reference")],
     out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="write the comparison workbook (.xlsx) here")] = None,
 ) -> None:
-    """Compare schedules side by side: hard violations, soft terms, moved talks, speakers."""
+    """Compare schedules side by side: hard violations, soft terms, moved talks, speakers.
+
+    Exit 0 when every schedule keeps the hard rules, 1 when one breaks a hard rule (the
+    comparison is printed and written all the same), 2 on bad input.
+    """
     from .committee.comparison import compare as compare_schedules
 
     inst = _load(workbook)
@@ -443,13 +515,12 @@ def compare(
     for w in c.warnings:
         err.print(_styled("warning:", "yellow", str(w)), soft_wrap=True)
     side = c.side_by_side()
-    t = Table(show_edge=False, title="side by side")
-    t.add_column("figure")
-    for name in side.columns:
-        t.add_column(name, justify="right")
-    for figure, row in side.iterrows():
-        t.add_row(figure, *(f"{v:g}" for v in row))
+    t, legend = tables.keyed(out, ["figure", *side.columns],
+                             [[str(figure), *(f"{v:g}" for v in row)] for figure, row in side.iterrows()],
+                             title="side by side")
     out.print(t)
+    for line in legend:
+        out.print(f"  {line}", soft_wrap=True)
     for name, ev in c.evaluations.items():
         for v in ev.violations:
             out.print(_styled("hard", "red", f"{name}: {v.message}"), soft_wrap=True)
@@ -457,17 +528,15 @@ def compare(
                                ("per speaker", c.speakers, ["schedule", "speaker", "moved", "new_problems"])):
         if frame.empty:
             continue
-        t = Table(show_edge=False, title=title)
-        for col in cols:
-            t.add_column(col)
-        for r in frame[cols].itertuples(index=False):
-            t.add_row(*(str(v) for v in r))
-        out.print(t)
+        out.print(tables.table(out, cols, [[str(v) for v in r] for r in frame[cols].itertuples(index=False)],
+                               title=title, left=len(cols)))
     if out_path is not None:
-        from .io.comparison_workbook import write_comparison_workbook
+        from .committee.workbook import write_comparison_workbook
 
         write_comparison_workbook(out_path, c)
         out.print(f"wrote {shown(out_path)}")
+    if any(ev.hard_violations for ev in c.evaluations.values()):
+        raise typer.Exit(EXIT_HARD_VIOLATIONS)
 
 
 @app.command()
@@ -506,7 +575,7 @@ def import_(
     except InputError as exc:
         _fail_input(exc)
     write_imported(imported, target)
-    for note in imported.notes:
+    for note in imported.notes_for(target):
         err.print(f"note: {note}", soft_wrap=True)
     inst = imported.instance
     out.print(f"wrote {shown(target)}: {len(inst.talks)} talks, {len(inst.speakers)} speakers, {len(inst.rooms)} rooms, "
@@ -537,14 +606,14 @@ def topics(
     for c in rv.clusters:
         out.print()
         out.print(Text.assemble((f"cluster {c.number}", "bold"),
-                                f" ({len(c.talks)} talks, area {c.area}): {', '.join(c.keywords) or '-'}"))
-        table = Table(show_edge=False, show_header=False, pad_edge=False)
-        for col in ("id", "title", "topics", "nearest"):
-            table.add_column(col, overflow="fold")
-        for tid in c.talks:
-            near = ", ".join(f"{o} {s}%" for o, s in rv.neighbours.get(tid, []))
-            table.add_row(tid, titles[tid].title[:70], "; ".join(titles[tid].topics), near)
-        out.print(table)
+                                f" ({len(c.talks)} talks, area {c.area}): "
+                                f"{', '.join(e.text() for e in c.evidence) or '-'}"), soft_wrap=False)
+        rows = [[tid + (" ≈" if tid in rv.nearest else ""), titles[tid].title[:70], "; ".join(titles[tid].topics),
+                 ", ".join(f"{o} {s}%" for o, s in rv.neighbours.get(tid, []))] for tid in c.talks]
+        out.print(tables.table(out, ["id", "title", "topics", "nearest"], rows, left=4))
+    if rv.nearest:
+        out.print("\n≈ a talk with only a title, put in its nearest cluster: "
+                  + ", ".join(f"{t} {s}% related" for t, s in rv.nearest.items()), soft_wrap=True)
     out.print(f"\n{len(clash_clusters(inst))} subject areas: topic_clash keeps the talks of an area out of parallel")
     if write:
         target, backup, filled = write_topics(workbook, out_path, rv)
@@ -558,18 +627,21 @@ def topics(
 @command
 def export(
     workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx), or a solved workbook")],
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="the file to write")],
     schedule: Annotated[Optional[Path], typer.Argument(help="schedule.json or a solved workbook; default: WORKBOOK itself")] = None,
-    out_path: Annotated[Path, typer.Option("--out", "-o", help="the file to write")] = ...,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="frab-json, frab-xml, ics or html; default: from the --out suffix")] = None,
     speaker: Annotated[Optional[str], typer.Option(help="only this speaker's talks (e.g. a personal calendar)")] = None,
     timezone: Annotated[str, typer.Option("--timezone", help="IANA time zone of the workbook's times, e.g. Europe/Berlin")] = "UTC",
     title: Annotated[Optional[str], typer.Option(help="conference title; default: the workbook's file name")] = None,
     acronym: Annotated[Optional[str], typer.Option(help="frab acronym (4+ of a-z 0-9 _); default: from the file name")] = None,
     base_url: Annotated[Optional[str], typer.Option(help="web address of the published HTML timetable; talk links point into it")] = None,
-    language: Annotated[str, typer.Option(help="language code of the talks")] = "en",
+    language: Annotated[Optional[str], typer.Option(
+        help="language code of every talk (e.g. en, de); default: each talk's own, recognised from its title and abstract")] = None,
 ) -> None:
     """Export a schedule: frab schedule.json/.xml, an iCalendar file, or an HTML timetable."""
     from . import export as exp
+    from .evaluate import evaluate
+    from .io.schedules import read_schedule
 
     fmt = fmt or exp.format_for(out_path)
     check_target(out_path)
@@ -580,16 +652,17 @@ def export(
     inst = _load(workbook)
     source = schedule or workbook
     try:
-        assignments = api.read_schedule(source, inst)
+        assignments = read_schedule(source, inst)
         if not assignments:
-            err.print(f"error: {source} holds no schedule (no talk is scheduled); nothing written")
+            err.print(f"error: {shown(source)} holds no schedule (no talk is scheduled); nothing written")
             raise typer.Exit(EXIT_NO_SCHEDULE)
         settings = exp.Settings(title=title, acronym=acronym, time_zone=timezone, base_url=base_url,
                                 language=language, speaker=speaker)
         prog = exp.programme(inst, assignments, settings, source=shown(source.name))
     except InputError as exc:
         _fail_input(exc)
-    violations = api.score(inst, assignments).hard_violations
+    # hard rules only: the topic terms' similarity (scikit-learn) is not needed for a warning
+    violations = evaluate(inst.with_weights({t: 0 for t in TERMS if t.startswith("topic_")}), assignments).hard_violations
     if violations:
         err.print(_styled("warning:", "yellow", f"the schedule breaks {violations} hard rule(s); "
                                                 "`sessionplan score` lists them"), soft_wrap=True)
@@ -601,12 +674,8 @@ def export(
 @app.command()
 def weights() -> None:
     """List the soft objective terms, their default weights and units."""
-    table = Table(show_edge=False)
-    for col in ("term", "default", "unit", "meaning"):
-        table.add_column(col)
-    for t in TERMS.values():
-        table.add_row(t.name, f"{t.default:g}", t.unit, t.description)
-    out.print(table)
+    rows = [[t.name, f"{t.default:g}", t.unit, t.description] for t in TERMS.values()]
+    out.print(tables.table(out, ["term", "default", "unit", "meaning"], rows, left=4))
 
 
 def main() -> None:

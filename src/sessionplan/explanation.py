@@ -12,7 +12,6 @@ means.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice, product
@@ -20,12 +19,12 @@ from itertools import islice, product
 from ortools.sat.python import cp_model
 
 from .baseline import Baseline, Place
-from .model import Instance, Placement, Talk
-from .rules import PAIR_KINDS, SINGLE_TALK_KINDS, placement_breaks, unavailable
-from .solver import joint as joint_family
-from .solver import rows as rows_family
-from .solver import speakers as speaker_family
+from .budget import now
+from .model import Instance, PairRow, Placement, Talk, TalkRow
+from .rules import unavailable
 from .solver.build import Build
+from .solver.families import joint as joint_family
+from .solver.families import speakers as speaker_family
 
 PAIR_CHECK_MAX_PLACES = 4
 
@@ -66,12 +65,12 @@ class Rule:
     reason: Reason
     talks: tuple[str, ...]
     kind: str  # "single", "joint" or "pair"
-    forbids: Callable[[Talk, Placement], bool] | None = field(default=None, compare=False)
-    row: object = field(default=None, compare=False)
+    forbids: Callable[[Talk, Placement], bool] = field(default=lambda talk, p: False, compare=False)
+    row: PairRow | None = field(default=None, compare=False)
 
 
-def _rows_text(rows: list[int | None]) -> str:
-    rows = [r for r in rows if r is not None]
+def _rows_text(given: list[int | None]) -> str:
+    rows = [r for r in given if r is not None]
     if not rows:
         return ""
     if rows == list(range(rows[0], rows[-1] + 1)) and len(rows) > 2:
@@ -94,18 +93,18 @@ def rules_of(instance: Instance, baseline: Baseline | None = None) -> list[Rule]
     for t in instance.talks:
         if t.room:
             out.append(Rule(Reason("Talks", t.row, "room", f"Talks row {t.row}: {t.id} must be in {t.room}"),
-                            (t.id,), "single", lambda talk, p, room=t.room: p.room != room))
+                            (t.id,), "single", _not_in_room(t.room)))
         if t.pinned and baseline is not None and t.id in baseline.places:
             base = baseline.places[t.id]
             out.append(Rule(Reason("Talks", t.row, "pinned", f"Talks row {t.row}: {t.id} pinned at {base.text()}"),
-                            (t.id,), "single", lambda talk, p, base=base: Place.of(p) != base))
+                            (t.id,), "single", _not_at(base)))
     for c in instance.constraints:
         if not c.hard:
             continue
         reason = Reason("Constraints", c.row, "target", f"Constraints row {c.row}: {c.describe()}")
-        if c.kind in SINGLE_TALK_KINDS:
-            out.append(Rule(reason, (c.talk,), "single", lambda talk, p, c=c: placement_breaks(c, p)))
-        elif c.kind in PAIR_KINDS:
+        if isinstance(c, TalkRow):
+            out.append(Rule(reason, (c.talk,), "single", _breaking(c)))
+        else:
             out.append(Rule(reason, (c.talk, c.other), "pair", row=c))
     for label, ids in instance.joint_groups.items():
         if len(ids) > 1:
@@ -113,6 +112,18 @@ def rules_of(instance: Instance, baseline: Baseline | None = None) -> list[Rule]
             text = f"Talks {_rows_text(rows)}: joint group {label!r} ({', '.join(ids)}) back to back in one session"
             out.append(Rule(Reason("Talks", rows[0], "joint", text), tuple(ids), "joint"))
     return out
+
+
+def _not_in_room(room: str) -> Callable[[Talk, Placement], bool]:
+    return lambda talk, p: p.room != room
+
+
+def _not_at(base: Place) -> Callable[[Talk, Placement], bool]:
+    return lambda talk, p: Place.of(p) != base
+
+
+def _breaking(row: TalkRow) -> Callable[[Talk, Placement], bool]:
+    return lambda talk, p: row.breaks(p)
 
 
 def minimal(items: list, infeasible: Callable[[list], bool]) -> list:
@@ -190,7 +201,7 @@ def findings(instance: Instance, baseline: Baseline | None = None) -> Iterator[E
         # only whether a place is left, and the places of talks with few, are needed
         remaining[talk.id] = places_left(instance, talk, own, limit=PAIR_CHECK_MAX_PLACES + 1)
         if not remaining[talk.id]:
-            core = minimal(own, lambda rs, talk=talk: not places_left(instance, talk, rs, limit=1))
+            core = minimal(own, _no_place_left(instance, talk))
             yield Explanation(f"{talk.id} ({talk.title}) has no possible place.", [r.reason for r in core], "counting")
     few = [t for t in instance.talks if 0 < len(remaining.get(t.id, ())) <= PAIR_CHECK_MAX_PLACES]
     for i, a in enumerate(few):
@@ -208,6 +219,10 @@ def findings(instance: Instance, baseline: Baseline | None = None) -> Iterator[E
                                [r.reason for r in core], "counting")
 
 
+def _no_place_left(instance: Instance, talk: Talk) -> Callable[[list[Rule]], bool]:
+    return lambda rules: not places_left(instance, talk, rules, limit=1)
+
+
 def places_left(instance: Instance, talk: Talk, rules: list[Rule], limit: int | None = None) -> list[Placement]:
     """The grid places of ``talk`` (any room) that none of ``rules`` forbids (the first
     ``limit`` of them: a large conference has hundreds of thousands per talk)."""
@@ -218,11 +233,9 @@ def places_left(instance: Instance, talk: Talk, rules: list[Rule], limit: int | 
 
 def _clash(instance: Instance, pa: Placement, pb: Placement) -> bool:
     a, b = instance.talk_by_id[pa.talk], instance.talk_by_id[pb.talk]
-    if pa.day != pb.day:
-        return False
-    if pa.room == pb.room and pa.start < pb.span_end and pb.start < pa.span_end:
+    if pa.room == pb.room and pa.overlaps(pb, own_time=False):
         return True
-    return bool(set(a.speakers) & set(b.speakers)) and pa.start < pb.end and pb.start < pa.end
+    return bool(set(a.speakers) & set(b.speakers)) and pa.overlaps(pb)
 
 
 # -- CP-SAT core ----------------------------------------------------------------------
@@ -235,7 +248,7 @@ class _CoreModel:
         for talk in instance.talks:
             b.candidates[talk.id] = [(p, b.model.new_bool_var(f"x[{talk.id},{k}]"))
                                      for k, p in enumerate(instance.placements(talk, any_room=True))]
-        self.lits: list[tuple[cp_model.IntVar, object]] = []
+        self.lits: list[tuple[cp_model.IntVar, Reason]] = []
         for talk in instance.talks:
             xs = [x for _, x in b.candidates[talk.id]]
             if guard_talks:
@@ -265,7 +278,8 @@ class _CoreModel:
             else:
                 violated = b.model.new_bool_var(f"off[{rule.reason.text}]")
                 b.model.add(violated + a == 1)
-                rows_family.ADDERS[rule.row.kind](b, rule.row.talk, rule.row.other, violated)
+                assert rule.row is not None
+                rule.row.spec.add(b, rule.row.talk, rule.row.other, violated)
 
     def infeasible(self, subset: list[int], seconds: float) -> bool | None:
         """True/False when decided within ``seconds``, None when not."""
@@ -291,7 +305,7 @@ def core_explanation(instance: Instance, baseline: Baseline | None, deadline: fl
     for guard_talks in (False, True):
         cm = _CoreModel(instance, rules, guard_talks)
         everything = list(range(len(cm.lits)))
-        verdict = cm.infeasible(everything, deadline - time.perf_counter())
+        verdict = cm.infeasible(everything, deadline - now())
         if verdict is None:
             return Explanation("The search ran out of time before it could prove which rows conflict.", [], "none")
         if verdict is False:
@@ -302,8 +316,8 @@ def core_explanation(instance: Instance, baseline: Baseline | None, deadline: fl
         if not core:
             continue  # the basic rules alone conflict: retry with one literal per talk
 
-        def still(subset: list[int]) -> bool:
-            left = deadline - time.perf_counter()
+        def still(subset: list[int], cm: _CoreModel = cm) -> bool:
+            left = deadline - now()
             return left > 0 and cm.infeasible(subset, min(left, 10.0)) is True
 
         core = minimal(core, still)
@@ -316,9 +330,9 @@ def core_explanation(instance: Instance, baseline: Baseline | None, deadline: fl
 
 def explain(instance: Instance, baseline: Baseline | None = None, time_limit: float = 30.0) -> Explanation:
     """The reasons why ``instance`` has no schedule (empty reasons when none is found)."""
-    t0 = time.perf_counter()
+    t0 = now()
     found = counting_checks(instance, baseline)
     if found is None:
         found = core_explanation(instance, baseline, t0 + time_limit)
-    found.seconds = time.perf_counter() - t0
+    found.seconds = now() - t0
     return found

@@ -11,7 +11,7 @@
 Settings (keyword arguments or a ``Settings``): ``title``, ``acronym``, ``time_zone``
 (IANA name, default UTC: the workbook's times are read as local times there),
 ``base_url`` (where the HTML page is published; talk links point into it),
-``language`` (default "en") and ``speaker`` (keep only that speaker's talks).
+``language`` (default: each talk's own, recognised from its title and abstract) and ``speaker`` (keep only that speaker's talks).
 Bad settings or a schedule that does not match the workbook raise ``InputError``.
 """
 
@@ -84,9 +84,13 @@ def save(prog: Programme, path: str | Path, fmt: str | None = None) -> Path:
     if fmt not in FORMATS:
         raise ValueError(f"say which format to write to {path.name}: one of {', '.join(FORMATS)}")
     data = render(prog, fmt)
-    write_with(path, lambda tmp: tmp.write_bytes(data))
+    write_with(path, lambda tmp: _write_bytes(tmp, data))
     return path
 
 
 __all__ = ["FORMATS", "Programme", "Settings", "format_for", "programme", "render", "save", "to_frab_json",
            "to_frab_xml", "to_html", "to_ics", "write"]
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    path.write_bytes(data)

@@ -14,17 +14,9 @@ import random
 from datetime import date, timedelta
 
 from .model import Instance, Room, Slot, Speaker, Talk
-from .periods import WEEKDAYS, parse_period
+from .periods import WEEKDAYS, Period, parse_period
 
-VOCABULARY = (
-    "graph kernel sparse gradient manifold neural bayes convex markov spectral tensor compiler "
-    "database network protocol cache scheduler kernel-space filesystem container cluster storage "
-    "crypto privacy audio video rendering shader physics robotics sensor embedded firmware radio "
-    "satellite genome protein climate ocean energy battery solar grid market auction language "
-    "parser grammar type proof verification testing fuzzing security malware forensics browser "
-    "javascript python rust haskell ocaml fortran julia quantum optics laser microscopy imaging "
-    "education community licensing governance accessibility design typography mapping routing"
-).split()
+VOCABULARY = ["graph", "kernel", "sparse", "gradient", "manifold", "neural", "bayes", "convex", "markov", "spectral", "tensor", "compiler", "database", "network", "protocol", "cache", "scheduler", "kernel-space", "filesystem", "container", "cluster", "storage", "crypto", "privacy", "audio", "video", "rendering", "shader", "physics", "robotics", "sensor", "embedded", "firmware", "radio", "satellite", "genome", "protein", "climate", "ocean", "energy", "battery", "solar", "grid", "market", "auction", "language", "parser", "grammar", "type", "proof", "verification", "testing", "fuzzing", "security", "malware", "forensics", "browser", "javascript", "python", "rust", "haskell", "ocaml", "fortran", "julia", "quantum", "optics", "laser", "microscopy", "imaging", "education", "community", "licensing", "governance", "accessibility", "design", "typography", "mapping", "routing"]
 
 
 def synthetic(
@@ -72,7 +64,7 @@ def synthetic(
     n_speakers = max(1, int(talks * 0.8))
     speakers = []
     for i in range(n_speakers):
-        unavailable = ()
+        unavailable: tuple[Period, ...] = ()
         if rng.random() < 0.15 and days > 1:
             text = rng.choice([rng.choice(day_names), f"{rng.choice(day_names)} {rng.choice(['AM', 'PM'])}"])
             unavailable = (parse_period(text, frozenset(labels)),)

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from functools import cached_property
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from .periods import Period, format_time
+from .kinds import KINDS, PAIR_KINDS, TALK_KINDS, Kind, PairKind, TalkKind
+from .periods import Period, format_time, overlaps
 from .terms import resolve_weights
 
 
@@ -64,35 +65,110 @@ class Slot(_Frozen):
         return f"{self.day.isoformat()} {format_time(self.start)}-{format_time(self.end)}"
 
 
-ConstraintKind = Literal["pin", "forbid", "before", "same_session", "different_day", "not_parallel"]
-CONSTRAINT_KINDS: tuple[str, ...] = ("pin", "forbid", "before", "same_session", "different_day", "not_parallel")
+class _Row(_Frozen):
+    """A row of the Constraints sheet; its kind (``kinds.KINDS``) says what it means."""
 
-
-class ConstraintRow(_Frozen):
-    kind: ConstraintKind
+    kind: str
     talk: str
-    target: str = ""
+    target: str = ""     # as typed: a period and/or a room, or another talk's id
     hard: bool = True
     weight: float | None = Field(default=None, ge=0)
     row: int | None = None
-    # parsed target, as the kind needs it
-    period: Period | None = None
-    room: str | None = None
-    other: str | None = None
+
+    @property
+    def spec(self) -> Kind:
+        return KINDS[self.kind]
 
     def describe(self) -> str:
-        what = {
-            "pin": "pinned to",
-            "forbid": "not in",
-            "before": "before",
-            "same_session": "in the same session as",
-            "different_day": "on a different day from",
-            "not_parallel": "not at the same time as",
-        }[self.kind]
-        target = self.target
-        if self.kind == "pin" and self.room and self.period is not None:
-            target = f"{self.period.text} in {self.room}"
-        return f"{self.talk} {what} {target}".strip()
+        return f"{self.talk} {self.spec.phrase} {self.target_text}".strip()
+
+    @property
+    def target_text(self) -> str:
+        return self.target
+
+
+class TalkRow(_Row):
+    """A rule about one talk and a period and/or a room (``pin``, ``forbid``)."""
+
+    period: Period | None = None
+    room: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> TalkRow:
+        if self.kind not in TALK_KINDS:
+            raise ValueError(f"{self.kind!r} is not a single-talk kind (those are {', '.join(TALK_KINDS)})")
+        if self.period is None and self.room is None:
+            raise ValueError(f"a {self.kind} row needs a period and/or a room")
+        return self
+
+    @property
+    def spec(self) -> TalkKind:
+        spec = KINDS[self.kind]
+        assert isinstance(spec, TalkKind)
+        return spec
+
+    @property
+    def target_text(self) -> str:
+        if self.room and self.period is not None:
+            return f"{self.period.text} in {self.room}"
+        return self.target or (self.period.text if self.period is not None else self.room or "")
+
+    def breaks(self, p: Placement) -> bool:
+        """Whether placing the talk at ``p`` breaks this row."""
+        return self.spec.breaks(self, p)
+
+
+class PairRow(_Row):
+    """A rule about two talks: ``talk`` and its partner ``other``."""
+
+    other: str
+
+    @model_validator(mode="after")
+    def _check(self) -> PairRow:
+        if self.kind not in PAIR_KINDS:
+            raise ValueError(f"{self.kind!r} is not a two-talk kind (those are {', '.join(PAIR_KINDS)})")
+        if not self.other:
+            raise ValueError(f"a {self.kind} row needs another talk")
+        if self.other == self.talk:
+            raise ValueError(f"a {self.kind} row relates two different talks, not {self.talk} to itself")
+        return self
+
+    @property
+    def spec(self) -> PairKind:
+        spec = KINDS[self.kind]
+        assert isinstance(spec, PairKind)
+        return spec
+
+    @property
+    def target_text(self) -> str:
+        return self.other
+
+    def breaks(self, a: Placement, b: Placement, instance: Instance) -> bool:
+        """Whether the row is broken with its talks at ``a`` and ``b``."""
+        return self.spec.breaks(a, b, instance)
+
+
+ConstraintRow = TalkRow | PairRow
+
+
+def constraint_row(kind: str, talk: str, **fields) -> ConstraintRow:
+    """A row of the given kind: a :class:`PairRow` when the kind relates two talks
+    (``other`` defaults to ``target``), else a :class:`TalkRow`."""
+    from .errors import InputError, Problem
+
+    pair = kind in PAIR_KINDS
+    if pair:
+        fields.setdefault("other", fields.get("target", ""))
+        fields.setdefault("target", fields["other"])
+        fields.pop("period", None)
+        fields.pop("room", None)
+    else:
+        fields.pop("other", None)
+    try:
+        return (PairRow if pair else TalkRow)(kind=kind, talk=talk, **fields)
+    except ValidationError as exc:
+        raise InputError([Problem("Constraints", fields.get("row"), str(e["loc"][0]) if e["loc"] else None,
+                                  e["msg"].removeprefix("Value error, ")) for e in exc.errors()]) from None
 
 
 class Placement(NamedTuple):
@@ -117,6 +193,15 @@ class Placement(NamedTuple):
         """A session in the committee's sense: one room's block on one day."""
         return (self.day, self.session, self.room)
 
+    def overlaps(self, other: Placement, *, own_time: bool = True) -> bool:
+        """Whether the two placements overlap in time: the talks' own minutes, or
+        (``own_time=False``) the time their rooms are busy, changeovers included."""
+        if self.day != other.day:
+            return False
+        if own_time:
+            return overlaps(self.start, self.end, other.start, other.end)
+        return overlaps(self.start, self.span_end, other.start, other.span_end)
+
 
 class Instance(BaseModel):
     """A whole conference: what the workbook says, validated."""
@@ -128,9 +213,63 @@ class Instance(BaseModel):
     speakers: list[Speaker]
     rooms: list[Room]
     slots: list[Slot]
-    constraints: list[ConstraintRow] = []
+    constraints: list[TalkRow | PairRow] = []
     weights_given: dict[str, Annotated[float, Field(ge=0)]] = {}  # penalties are never rewards
     _derived: dict = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Instance:
+        """Unique names, references that resolve, slots in order: every problem at once,
+        located by sheet and row, as the workbook reader reports them."""
+        from .errors import Problems
+        from .terms import TERMS
+
+        problems = Problems()
+        for sheet, items, key in (("Talks", self.talks, "id"), ("Speakers", self.speakers, "name"),
+                                  ("Rooms", self.rooms, "name")):
+            first: dict[str, int | None] = {}
+            for item in items:
+                name = getattr(item, key)
+                if name in first:
+                    problems.add(sheet, item.row, key, f"duplicate {key} {name!r}"
+                                 + (f" (first in row {first[name]})" if first[name] is not None else ""))
+                else:
+                    first[name] = item.row
+        speakers = {s.name for s in self.speakers}
+        rooms = {r.name for r in self.rooms}
+        talks = {t.id for t in self.talks}
+        for t in self.talks:
+            for name in t.speakers:
+                if name not in speakers:
+                    problems.add("Talks", t.row, "speakers", f"{t.id}: unknown speaker {name!r} (not in Speakers)")
+            if not t.speakers:
+                problems.add("Talks", t.row, "speakers", f"{t.id} has no speaker")
+            if t.room is not None and t.room not in rooms:
+                problems.add("Talks", t.row, "room", f"{t.id}: unknown room {t.room!r} (not in Rooms)")
+        previous = None
+        for k, slot in enumerate(self.slots):
+            if slot.index != k:
+                problems.add("Slots", slot.row, None, f"slot {slot.index} is at position {k}: slots are numbered in order from 0")
+            if slot.end <= slot.start:
+                problems.add("Slots", slot.row, "end", f"ends at {format_time(slot.end)}, not after its start")
+            if previous is not None and (slot.day, slot.start) < (previous.day, previous.start):
+                problems.add("Slots", slot.row, "start", "slots must be in time order (by day, then start)")
+            for room in slot.rooms:
+                if room not in rooms:
+                    problems.add("Slots", slot.row, "rooms", f"unknown room {room!r} (not in Rooms)")
+            previous = slot
+        for c in self.constraints:
+            if c.talk not in talks:
+                problems.add("Constraints", c.row, "talk", f"unknown talk {c.talk!r} (not in Talks)")
+            if isinstance(c, PairRow) and c.other not in talks:
+                problems.add("Constraints", c.row, "target", f"unknown talk {c.other!r} (not in Talks)")
+            if isinstance(c, TalkRow) and c.room is not None and c.room not in rooms:
+                problems.add("Constraints", c.row, "room", f"unknown room {c.room!r} (not in Rooms)")
+        for term in self.weights_given:
+            if term not in TERMS:
+                problems.add("Weights", None, "term", f"unknown term {term!r} (terms: {', '.join(TERMS)})")
+        problems.raise_if_any(self.name)
+        return self
 
     def with_weights(self, weights: dict[str, float]) -> Instance:
         """The same conference with some weights changed (derived data that does not
@@ -140,6 +279,9 @@ class Instance(BaseModel):
         other = type(self)(**fields)
         other._derived = self._derived
         return other
+
+    def has_derived(self, key: str) -> bool:
+        return key in self._derived
 
     def derived(self, key: str, compute):
         """A value computed once from this instance (e.g. the related-pair graph)."""
@@ -316,11 +458,3 @@ class Assignment(BaseModel):
     start: str
     end: str
     session: str
-
-
-class Schedule(BaseModel):
-    """A programme: what the schedule JSON carries (assignments and, if any, moves)."""
-
-    assignments: list[Assignment]
-    status: str = "unknown"
-    instance: str = ""

@@ -52,9 +52,7 @@ class Period:
     def day_matches(self, day: date) -> bool:
         if self.weekdays is not None and day.weekday() not in self.weekdays:
             return False
-        if self.first is not None and not (self.first <= day <= self.last):
-            return False
-        return True
+        return self.first is None or self.last is None or self.first <= day <= self.last
 
     def touches(self, day: date, start: int, end: int, session: str) -> bool:
         """True when a talk on ``day`` from ``start`` to ``end`` (minutes) overlaps."""
@@ -78,6 +76,11 @@ class Period:
 
     def __str__(self) -> str:
         return self.text
+
+
+def overlaps(start: int, end: int, other_start: int, other_end: int) -> bool:
+    """Whether the half-open intervals [start, end) and [other_start, other_end) meet."""
+    return start < other_end and other_start < end
 
 
 def parse_time(text: str) -> int:

@@ -1,4 +1,4 @@
-"""What the workbook's rules mean for one talk at one place and time.
+"""What the speakers' and rooms' rules mean for one talk at one place and time.
 
 These predicates are the single statement of the rules' meaning: the solver uses
 them to prune and price candidate placements, the evaluator to judge any schedule.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .model import ConstraintRow, Instance, Placement, Talk
+from .model import Instance, Talk
 from .periods import Period
 
 
@@ -40,33 +40,3 @@ def seats_short(instance: Instance, talk: Talk, room: str) -> int:
     if talk.audience is None or cap is None:
         return 0
     return max(0, talk.audience - cap)
-
-
-def placement_breaks(row: ConstraintRow, p: Placement) -> bool:
-    """Whether a pin or forbid row is broken by placing its talk at ``p``."""
-    if row.kind == "pin":
-        in_period = row.period is None or row.period.within(p.day, p.start, p.end, p.session)
-        in_room = row.room is None or row.room == p.room
-        return not (in_period and in_room)
-    if row.kind == "forbid":
-        in_period = row.period is None or row.period.touches(p.day, p.start, p.end, p.session)
-        in_room = row.room is None or row.room == p.room
-        return in_period and in_room
-    raise ValueError(f"{row.kind} is not a single-talk rule")
-
-
-SINGLE_TALK_KINDS = ("pin", "forbid")
-PAIR_KINDS = ("before", "same_session", "different_day", "not_parallel")
-
-
-def pair_breaks(row: ConstraintRow, a: Placement, b: Placement, instance: Instance) -> bool:
-    """Whether a two-talk row is broken when its talks are at ``a`` and ``b``."""
-    if row.kind == "before":
-        return instance.absolute(a.day, a.end) > instance.absolute(b.day, b.start)
-    if row.kind == "same_session":
-        return a.session_key != b.session_key
-    if row.kind == "different_day":
-        return a.day == b.day
-    if row.kind == "not_parallel":
-        return a.day == b.day and a.start < b.end and b.start < a.end
-    raise ValueError(f"{row.kind} is not a two-talk rule")

@@ -36,6 +36,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from math import sqrt
+from typing import Any
 
 import numpy as np
 
@@ -56,9 +57,7 @@ BEST_MATCHES = 3        # a talk's best matches, whose mean strength the boost c
 CLASH_SCALE = 0.5       # subject areas for topic_clash: this times the square root of the talks
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 # words of the genre, not of a subject ("in this talk we present ...")
-GENRE_WORDS = frozenset("""talk talks present presentation presenting show speaker speakers session workshop
-lecture introduce introduction discuss discussion overview vortrag vortrags vorträge zeigen zeige referent
-referentin präsentation conférence présentation atelier intervention""".split())
+GENRE_WORDS = frozenset(["talk", "talks", "present", "presentation", "presenting", "show", "speaker", "speakers", "session", "workshop", "lecture", "introduce", "introduction", "discuss", "discussion", "overview", "vortrag", "vortrags", "vorträge", "zeigen", "zeige", "referent", "referentin", "präsentation", "conférence", "présentation", "atelier", "intervention"])
 
 
 @dataclass(frozen=True)
@@ -135,7 +134,8 @@ def analyse(text: str) -> Analysed:
     tokens = words(text)
     lang = language(tokens)
     stop = _all_stop_words()
-    stems, surface = [], {}
+    stems: list[str] = []
+    surface: dict[str, str] = {}
     for t in tokens:
         if len(t) < 3 or t in stop:
             continue
@@ -150,9 +150,9 @@ class TextModel:
     """The talks' analysed texts and TF-IDF matrices (rows in sheet order)."""
 
     analysed: list[Analysed]
-    words: object          # sparse TF-IDF of stems
+    words: Any             # sparse TF-IDF of stems
     vocabulary: list[str]  # stem of each column of ``words``
-    chars: object          # sparse TF-IDF of character 4-5-grams of the stems
+    chars: Any             # sparse TF-IDF of character 4-5-grams of the stems
 
     @property
     def languages(self) -> list[str]:
@@ -160,17 +160,60 @@ class TextModel:
 
 
 def text_model(talks: list[Talk]) -> TextModel | None:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     analysed = [analyse(talk_text(t)) for t in talks]
     docs = [a.stems for a in analysed]
     if len(talks) < 2 or not any(docs):
         return None
-    wv = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
-    wm = wv.fit_transform(docs)
-    cv = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 5), sublinear_tf=True)
-    cm = cv.fit_transform([" ".join(d) for d in docs])
-    return TextModel(analysed, wm, list(wv.get_feature_names_out()), cm)
+    wm, vocabulary = tfidf(docs)
+    cm, _ = tfidf([char_ngrams(" ".join(d)) for d in docs])
+    return TextModel(analysed, wm, vocabulary, cm)
+
+
+def char_ngrams(text: str, low: int = 4, high: int = 5) -> list[str]:
+    """Character n-grams inside word boundaries, each word padded by a space (what
+    scikit-learn's ``char_wb`` analyzer makes of lower-case text)."""
+    out = []
+    for w in text.split():
+        w = f" {w} "
+        for n in range(low, high + 1):
+            if len(w) <= n:
+                out.append(w)   # a short word counts once, whole
+                break
+            out += [w[i:i + n] for i in range(len(w) - n + 1)]
+    return out
+
+
+def tfidf(docs: list[list[str]]):
+    """TF-IDF rows of token lists: sublinear term frequency (1 + ln count), smoothed
+    inverse document frequency (ln((1 + n) / (1 + df)) + 1), each row of unit length;
+    columns in sorted token order. The figures of scikit-learn's TfidfVectorizer with
+    ``sublinear_tf=True`` (a test holds them equal), without loading scikit-learn, whose
+    import costs more CPU time than a small programme's whole solve."""
+    from scipy.sparse import csr_matrix
+
+    vocabulary = sorted({t for d in docs for t in d})
+    column = {t: j for j, t in enumerate(vocabulary)}
+    rows, cols, counts = [], [], []
+    for i, d in enumerate(docs):
+        seen: dict[int, int] = {}
+        for t in d:
+            j = column[t]
+            seen[j] = seen.get(j, 0) + 1
+        for j in sorted(seen):
+            rows.append(i)
+            cols.append(j)
+            counts.append(seen[j])
+    n = len(docs)
+    tf = np.log(np.asarray(counts, dtype=float)) + 1.0
+    df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(vocabulary))
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    values = tf * idf[np.asarray(cols, dtype=np.int64)]
+    matrix = csr_matrix((values, (rows, cols)), shape=(n, len(vocabulary)))
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    scale = np.repeat(1.0 / norms, np.diff(matrix.indptr))
+    matrix.data *= scale
+    return matrix, vocabulary
 
 
 def text_similarity(talks: list[Talk]) -> np.ndarray:

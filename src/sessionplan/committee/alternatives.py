@@ -5,7 +5,7 @@ next one is the best programme whose objective stays within ``within`` of the fi
 and in which at least ``min_diff`` talks sit differently (another day, or other
 session-mates: see ``view``) from EVERY earlier alternative.
 
-The difference is asked for as an exact penalty (see ``solver.diversity``): the
+The difference is asked for as an exact penalty (see ``solver.families.diversity``): the
 previous alternative, given as the hint, is then a valid start, and the search moves
 away from it; an answer that still falls short means there is no such programme (when
 proven optimal) or none was found in the time limit.
@@ -21,10 +21,10 @@ import pandas as pd
 
 from .. import api
 from ..model import Instance
+from ..seats import distance, seats
 from ..solver import Progress, objective_scale
-from ..solver.diversity import SHORTFALL, Diversity
+from ..solver.families.diversity import SHORTFALL, Diversity
 from ..terms import TERMS
-from .view import distance, seats
 
 DEFAULT_WITHIN = 0.05
 STOP_GAP = 0.01             # an alternative's search stops within 1% of the best bound
@@ -75,18 +75,19 @@ class Alternatives:
 
     def table(self) -> pd.DataFrame:
         """One row per alternative: solver figures, the evaluator's score per term, distances."""
-        dist = self.distances()
+        dist = self.distances().to_numpy()
         rows = []
         for k, sol in enumerate(self.solutions, start=1):
             r, ev = sol.result, sol.evaluation
-            row = {
+            assert ev is not None and r.objective is not None and self.best is not None
+            row: dict = {
                 "alternative": k, "status": r.status, "objective": r.objective, "bound": r.bound, "gap": r.gap,
                 "above_best": (r.objective - self.best) / self.best if self.best else 0.0,
                 "seconds": round(r.seconds, 3), "hard_violations": ev.hard_violations,
             }
             row.update({name: round(ev.terms[name].penalty, 6) for name in TERMS})
             row["total"] = ev.total
-            others = [dist.loc[k, j] for j in dist.columns if j != k]
+            others = [int(d) for j, d in enumerate(dist[k - 1], start=1) if j != k]
             row["min_distance"] = min(others) if others else None
             rows.append(row)
         return pd.DataFrame(rows).set_index("alternative")
@@ -153,6 +154,7 @@ def alternatives(
         return out
     out.solutions.append(first)
     scale = objective_scale(instance)
+    assert first.result.objective is not None
     best = round(first.result.objective * scale)
     cap = math.floor(best * (1 + within) + 1e-9)
     floor = math.ceil(first.result.bound * scale - 1e-6) if first.result.bound is not None else None
@@ -160,9 +162,10 @@ def alternatives(
     for n in range(2, k + 1):
         diversity = Diversity([seats(s.assignments) for s in out.solutions], min_diff, cap, floor, soft=True)
         sol = solve(n, extra_families=[diversity], hint=out.solutions[-1].result.placements)
-        short = sol.result.terms.pop(SHORTFALL, 0.0)
-        if sol.status == "optimal" and sol.result.gap:   # stopped by stop_gap, not proven
-            sol.result.status = "feasible"
+        short = sol.result.terms.get(SHORTFALL, 0.0)
+        terms = {name: v for name, v in sol.result.terms.items() if name != SHORTFALL}
+        stopped = sol.status == "optimal" and sol.result.gap   # stopped by stop_gap, not proven
+        sol.result = sol.result.with_(terms=terms, status="feasible" if stopped else sol.status)
         if sol.result.has_schedule and not short:
             out.solutions.append(sol)
             continue

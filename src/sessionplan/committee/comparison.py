@@ -18,8 +18,8 @@ from ..errors import InputError, Problem, Problems
 from ..evaluate import Evaluation, evaluate
 from ..model import Assignment, Instance
 from ..periods import format_time
+from ..seats import differing, seats
 from ..terms import TERMS
-from .view import differing, seats
 
 ScheduleSource = str | Path | list[Assignment] | api.Solution
 PLACE_COLUMNS = ["day", "start", "room", "session"]
@@ -56,15 +56,21 @@ class Comparison:
         """The summary turned: one column per schedule, one row per figure."""
         return self.summary.T
 
-    def timetable(self, name: str) -> pd.DataFrame:
+    def timetable(self, name: str, titles: int = 0) -> pd.DataFrame:
         """Schedule ``name`` as a timetable: one row per start time, one column per day
-        (per day and room when there are several rooms), talk ids in the cells."""
+        (per day and room when there are several rooms: two header levels), talk ids in
+        the cells; with ``titles`` > 0, "id · title" with the title cut to that many characters."""
         several = len(self.instance.rooms) > 1
-        cells: dict[tuple, dict] = {}
+        cells: dict[tuple[str, str] | str, dict] = {}
+        talks = self.instance.talk_by_id
         for a in self.schedules[name]:
             column = (f"{a.day:%a %d}", a.room) if several else f"{a.day:%a %d}"
             row = cells.setdefault(column, {})
-            row[a.start] = f"{row[a.start]}, {a.talk}" if a.start in row else a.talk
+            text = a.talk
+            if titles and a.talk in talks:
+                title = talks[a.talk].title
+                text = f"{a.talk} · {title if len(title) <= titles else title[:titles - 1].rstrip() + '…'}"
+            row[a.start] = f"{row[a.start]}, {text}" if a.start in row else text
         starts = sorted({format_time(s.start) for s in self.instance.slots})
         columns = [(f"{d:%a %d}", r.name) if several else f"{d:%a %d}" for d in self.instance.days
                    for r in (self.instance.rooms if several else self.instance.rooms[:1])]
@@ -215,7 +221,8 @@ def _speakers(instance: Instance, moves: pd.DataFrame, evaluations: dict[str, Ev
     """Per schedule, each speaker with a moved talk: what moved, and the hard problems it meets."""
     old = {v.message for v in evaluations[first].violations}
     rows = []
-    for name, group in moves.groupby("schedule", sort=False):
+    for key, group in moves.groupby("schedule", sort=False):
+        name = str(key)
         by_speaker: dict[str, list] = {}
         for m in group.to_dict("records"):
             t = instance.talk_by_id.get(m["talk"])

@@ -6,9 +6,9 @@ workbook. Each module here is the twin of the solver family of the same name.
 
 from __future__ import annotations
 
+from ..baseline import Baseline
 from ..model import Assignment, Instance
 from ..terms import TERMS
-from ..baseline import Baseline
 from . import capacity, changes, joint, placement, rows, speakers, topics
 from .base import Context, Evaluation, TermScore, Violation, resolve
 

@@ -9,7 +9,7 @@ def check(ctx: Context) -> None:
     inst = ctx.instance
     for label, ids in inst.joint_groups.items():
         placed = [i for i in ids if i in ctx.placed]
-        for a, b in zip(placed, placed[1:]):
+        for a, b in zip(placed, placed[1:], strict=False):
             pa, pb = ctx.placed[a], ctx.placed[b]
             problems = []
             if pa.room != pb.room:

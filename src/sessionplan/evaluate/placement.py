@@ -8,14 +8,10 @@ from .base import Context
 
 
 def check(ctx: Context) -> None:
-    inst = ctx.instance
     by_room: dict[str, list[str]] = {}
     for talk, p in ctx.placed.items():
         by_room.setdefault(p.room, []).append(talk)
     for room, talks in sorted(by_room.items()):
         for a, b in combinations(sorted(talks), 2):
-            pa, pb = ctx.placed[a], ctx.placed[b]
-            sa, ea = inst.absolute(pa.day, pa.start), inst.absolute(pa.day, pa.span_end)
-            sb, eb = inst.absolute(pb.day, pb.start), inst.absolute(pb.day, pb.span_end)
-            if sa < eb and sb < ea:
+            if ctx.placed[a].overlaps(ctx.placed[b], own_time=False):
                 ctx.violate("room_conflict", f"{a} and {b} are both in {room} at {ctx.where(a)}", a, b)

@@ -22,10 +22,7 @@ def check(ctx: Context) -> None:
     for speaker in inst.speakers:
         talks = [t for t in inst.talks_of_speaker.get(speaker.name, []) if t in ctx.placed]
         for a, b in combinations(talks, 2):
-            pa, pb = ctx.placed[a], ctx.placed[b]
-            sa, ea = inst.absolute(pa.day, pa.start), inst.absolute(pa.day, pa.end)
-            sb, eb = inst.absolute(pb.day, pb.start), inst.absolute(pb.day, pb.end)
-            if sa < eb and sb < ea:
+            if ctx.placed[a].overlaps(ctx.placed[b]):
                 ctx.violate("speaker_conflict", f"{speaker.name} gives {a} and {b} at the same time ({ctx.where(a)})", a, b)
 
 

@@ -21,20 +21,17 @@ def score(ctx: Context) -> None:
     if len(inst.rooms) < 2:
         return
     for pair, pa, pb in _placed(ctx, parallel_pairs(inst)):
-        if pa.room != pb.room:
-            sa, ea = inst.absolute(pa.day, pa.start), inst.absolute(pa.day, pa.end)
-            sb, eb = inst.absolute(pb.day, pb.start), inst.absolute(pb.day, pb.end)
-            if sa < eb and sb < ea:
-                parallel.charge(pair.strength / 100, f"{pair.a} / {pair.b} ({pair.strength}%)")
+        if pa.room != pb.room and pa.overlaps(pb):
+            parallel.charge(pair.strength / 100, f"{pair.a} / {pair.b} ({pair.strength}%)")
     starts = sorted({(s.day, s.start) for s in inst.slots})
     for n, cluster in enumerate(clash_clusters(inst)):
         placed = [ctx.placed[t] for t in cluster if t in ctx.placed]
         if len(placed) < 2:
             continue
-        for day, t in starts:
-            running = [p.talk for p in placed if p.day == day and p.start <= t < p.end]
+        for when, t in starts:
+            running = [p.talk for p in placed if p.day == when and p.start <= t < p.end]
             if len(running) > 1:
-                clash.charge(len(running) - 1, f"cluster {n + 1} at {day} {format_time(t)}: {', '.join(running)}")
+                clash.charge(len(running) - 1, f"cluster {n + 1} at {when} {format_time(t)}: {', '.join(running)}")
 
 
 def _placed(ctx: Context, pairs):

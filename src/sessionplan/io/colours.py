@@ -42,7 +42,7 @@ def colouring(instance: Instance, assignments: list[Assignment]) -> Colouring:
     talks = instance.talk_by_id
     placed = sorted((a for a in assignments if a.talk in talks), key=lambda a: (a.day, a.start, a.room, a.talk))
     # a topic's label is its first spelling in the Talks sheet, whatever the schedule
-    spelling: dict[str, str] = {}
+    spelling: dict[str | None, str] = {}
     for t in instance.talks:
         if t.topics:
             spelling.setdefault(topic_key(t.topics), t.topics[0].strip())
@@ -50,7 +50,8 @@ def colouring(instance: Instance, assignments: list[Assignment]) -> Colouring:
              for a in placed if talks[a.talk].topics}
     out = Colouring("topic" if shown else "session")
     if shown:
-        colour_of = {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(sorted(shown))}
+        colour_of: dict[str | None, str] = {key: PALETTE[i % len(PALETTE)]
+                                             for i, key in enumerate(sorted(shown, key=lambda k: k or ""))}
         for a in placed:
             key = topic_key(talks[a.talk].topics)
             out.talk_colour[a.talk] = colour_of.get(key, NO_TOPIC)
@@ -63,10 +64,10 @@ def colouring(instance: Instance, assignments: list[Assignment]) -> Colouring:
     several_rooms = len({a.room for a in placed}) > 1
     keys: dict[tuple, str] = {}
     for a in placed:
-        key = (a.day, a.session, a.room)
-        if key not in keys:
-            keys[key] = PALETTE[sum(1 for k in keys if k[0] == a.day) % len(PALETTE)]
+        cell = (a.day, a.session, a.room)
+        if cell not in keys:
+            keys[cell] = PALETTE[sum(1 for k in keys if k[0] == a.day) % len(PALETTE)]
             label = f"{a.session} · {a.room}" if several_rooms else a.session
-            out.legend.setdefault(a.day, []).append((label, keys[key]))
-        out.talk_colour[a.talk] = keys[key]
+            out.legend.setdefault(a.day, []).append((label, keys[cell]))
+        out.talk_colour[a.talk] = keys[cell]
     return out

@@ -23,8 +23,8 @@ from ..errors import Problems
 from ..model import Assignment, Instance
 from ..periods import PeriodError, format_time, parse_date, parse_time
 from . import cells
-from .output_workbook import GRID_PREFIX
 from .archive import Limits
+from .output_workbook import GRID_PREFIX
 from .workbook import Unreadable, open_workbook, read_schedule_from_workbook, read_table, sheet_rows
 
 Place = tuple[date, str, str]   # day, start "HH:MM", room

@@ -21,7 +21,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import InputError, Problem, Problems
-from ..model import Assignment, ConstraintRow, Instance, Room, Slot, Speaker, Talk
+from ..model import Assignment, Instance, Room, Slot, Speaker, Talk, TalkRow
 from ..periods import WEEKDAYS, format_time, parse_period
 from .cells import FIRST_DAY, GRID_SEPARATOR
 from .cells import key as id_key
@@ -74,10 +74,10 @@ def _complement(windows: list[tuple[datetime, datetime]], frame: dict[date, tupl
             out.append(day.isoformat())
             continue
         t = first
-        for a, b in spans:
-            if a > t:
-                out.append(f"{day.isoformat()} {format_time(t)}-{format_time(a)}")
-            t = max(t, b)
+        for lo, hi in spans:
+            if lo > t:
+                out.append(f"{day.isoformat()} {format_time(t)}-{format_time(lo)}")
+            t = max(t, hi)
         if t < last:
             out.append(f"{day.isoformat()} {format_time(t)}-{format_time(last)}")
     return out
@@ -159,7 +159,7 @@ def is_emf(source: str | Path | Input) -> bool:
 
 def read_emf_imported(source: str | Path | Input, problems: Problems | None = None):
     """``read_emf`` as an import, with notes for the organizers."""
-    from .frab import Imported
+    from .frab import WORKBOOK, Imported
 
     problems = problems if problems is not None else Problems()
     instance, assignments = read_emf(source, problems)
@@ -171,7 +171,7 @@ def read_emf_imported(source: str | Path | Input, problems: Problems | None = No
     ]
     if assignments:
         notes.append(f"The published schedule ({len(assignments)} talks) is the baseline: "
-                     "'sessionplan solve this.xlsx --baseline this.xlsx' re-plans it with few moves.")
+                     f"'sessionplan solve {WORKBOOK} --baseline {WORKBOOK}' re-plans it with few moves.")
     notes += [str(w) for w in problems.warnings]
     path = source.path if isinstance(source, Input) else Path(source)
     return Imported(instance=instance, assignments=assignments, notes=notes, source=str(path))
@@ -189,7 +189,8 @@ def _build(name: str, parsed: list) -> tuple[Instance, list[Assignment]]:
         for a, b in spans:
             lo, hi = frame.get(a.date(), (24 * 60, 0))
             frame[a.date()] = (min(lo, _minutes(a)), max(hi, _minutes(b) if b.date() == a.date() else 24 * 60))
-    slots, labels = [], {}
+    slots: list[tuple] = []
+    labels: dict = {}
     for day, (first, last) in sorted(frame.items()):
         block, t = 0, first
         while t < last:
@@ -240,8 +241,8 @@ def _build(name: str, parsed: list) -> tuple[Instance, list[Assignment]]:
     return instance, assignments
 
 
-def _forbid(talk: str, target: str, period: str | None, room: str | None, labels: dict) -> ConstraintRow:
-    return ConstraintRow(
+def _forbid(talk: str, target: str, period: str | None, room: str | None, labels: dict) -> TalkRow:
+    return TalkRow(
         kind="forbid", talk=talk, target=target if room is None or period is None else f"{period} @ {room}",
         hard=True, room=room, period=parse_period(period, frozenset(labels)) if period else None,
     )

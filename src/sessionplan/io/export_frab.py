@@ -62,7 +62,7 @@ def _event(prog: Programme, item: Item) -> dict:
         "subtitle": "",
         "track": prog.track(item),
         "type": "talk",
-        "language": prog.settings.language,
+        "language": prog.language(item),
         "abstract": t.abstract,
         "description": "",
         "recording_license": "",
@@ -163,7 +163,7 @@ def _xml_event(prog: Programme, parent: ET.Element, item: Item) -> None:
     _sub(ev, "subtitle", "")
     _sub(ev, "track", prog.track(item) or "")
     _sub(ev, "type", "talk")
-    _sub(ev, "language", prog.settings.language)
+    _sub(ev, "language", prog.language(item))
     _sub(ev, "abstract", t.abstract)
     _sub(ev, "description", "")
     persons = _sub(ev, "persons")

@@ -17,7 +17,18 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..periods import format_time, parse_time
 from .colours import colouring
+from .print_layout import lines
 from .programme import Item, Programme
+
+# Printing (A4 landscape, 10 mm margins): the page's content box, the largest and the
+# smallest type a day is printed in, and the space the page's title takes on the first page
+PRINT_WIDTH_PT = (297 - 20) / 25.4 * 72
+PRINT_HEIGHT_PT = (210 - 20) / 25.4 * 72
+PRINT_FONT_PT = 9.5
+MIN_PRINT_FONT_PT = 4.0
+TITLE_EM = 3.6         # h1 and the line below it, in ems of the page's type
+LINE = 1.3             # line height (em)
+TIME_COLUMN_EM = 7.5
 
 
 @dataclass
@@ -42,6 +53,7 @@ class DayGrid:
     day: date
     rows: list[Row]
     legend: list[tuple[str, str]]
+    print_font: float = PRINT_FONT_PT   # points: the day's type size on paper, so that it fits one page
 
     @property
     def anchor(self) -> str:
@@ -85,6 +97,52 @@ def day_grid(prog: Programme, day: date, legend: list[tuple[str, str]]) -> DayGr
     return DayGrid(day, rows, legend)
 
 
+def _cell_em(cell: Cell, chars: int) -> float:
+    """Height (em) of a talk cell's text when its title wraps at ``chars`` characters."""
+    if cell.kind != "talks":
+        return LINE
+    total = 0.0
+    for item in cell.items:
+        t = item.talk
+        total += 0.78 * LINE + lines(t.title, chars) * LINE                   # time line, title
+        total += lines(", ".join(t.speakers), int(chars / 0.85)) * 0.85 * LINE   # speakers
+        if t.topics:
+            total += lines(" · ".join(t.topics), int(chars / 0.75)) * 0.75 * LINE + 0.15
+        total += 1.7                                               # paddings, margins and rules
+    return total + (0.75 * LINE if len(cell.items) > 1 else 0.0)
+
+
+def day_height_em(grid: DayGrid, rooms: int, font_pt: float) -> float:
+    """The printed height of a day (em): its heading, the grid's rows and the legend."""
+    column_pt = (PRINT_WIDTH_PT - TIME_COLUMN_EM * font_pt) / max(rooms, 1) - 0.9 * font_pt
+    chars = max(6, int(column_pt / (0.56 * font_pt)))   # bold text, generous letters
+    row_em = [max(LINE + 0.6, 2 * 0.75 * LINE + 0.6 if row.session_shown else 0.0) for row in grid.rows]
+    for r, row in enumerate(grid.rows):
+        for cell in row.cells:
+            if cell.kind != "talks":
+                continue
+            need = _cell_em(cell, chars) + 0.1
+            spanned = list(range(r, min(len(row_em), r + cell.rowspan)))
+            have = sum(row_em[k] for k in spanned)
+            if need > have:
+                for k in spanned:
+                    row_em[k] += (need - have) / len(spanned)
+    legend = 0.85 * LINE * (1 + len(grid.legend) // max(1, int(PRINT_WIDTH_PT / (14 * font_pt)))) + 0.6
+    heading = 1.25 * LINE + 0.5
+    return heading + (LINE + 0.6) + sum(row_em) + legend
+
+
+def fit_print_font(grid: DayGrid, rooms: int, first: bool) -> float:
+    """The largest type (points, in halves) at which the day fits one printed page."""
+    font = PRINT_FONT_PT
+    while font > MIN_PRINT_FONT_PT:
+        height = (day_height_em(grid, rooms, font) + (TITLE_EM if first else 0.0)) * font
+        if height <= PRINT_HEIGHT_PT * 0.94:
+            break
+        font -= 0.5
+    return font
+
+
 def _environment() -> Environment:
     return Environment(
         loader=PackageLoader("sessionplan", "templates"),
@@ -99,6 +157,8 @@ def to_html(prog: Programme) -> str:
     """The timetable page as text (UTF-8 HTML5)."""
     c = colouring(prog.instance, [i.assignment for i in prog.items])
     days = [day_grid(prog, day, c.legend.get(day, [])) for day in prog.days]
+    for k, d in enumerate(days):
+        d.print_font = fit_print_font(d, len(prog.rooms), first=k == 0)
     template = _environment().get_template("timetable.html.j2")
     return template.render(
         prog=prog,
@@ -107,6 +167,7 @@ def to_html(prog: Programme) -> str:
         rooms=prog.rooms,
         colour=c.talk_colour,
         note=c.note,
-        lang=prog.settings.language,
+        lang=prog.main_language,
+        talk_lang={i.talk.id: prog.language(i) for i in prog.items},
         time_zone=prog.settings.time_zone,
     )

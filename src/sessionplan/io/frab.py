@@ -17,6 +17,7 @@ path inside the document (JSON). XML is parsed with defusedxml: entity declarati
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ LAST_DAY = date(9999, 12, 30)
 SESSION_GAP = 20          # minutes: a gap this long or longer starts a new session
 CELL_LIMIT = 32000        # abstracts are cut here (Excel keeps at most 32767 characters in a cell)
 MIRROR_ROOM = re.compile(r"overflow|stream|relay|video|übertragung|simulcast", re.IGNORECASE)
+WORKBOOK = "<workbook>"   # in notes: replaced by the name of the workbook written
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Event:
     abstract: str = ""
     persons: tuple[str, ...] = ()
     where: str = ""             # 'line 12' or a path in the document, for messages
+    topics: tuple[str, ...] = ()   # several topics, when the format has them (else the track)
 
 
 @dataclass
@@ -75,6 +78,12 @@ class Imported:
     assignments: list[Assignment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     source: str = ""
+
+    def notes_for(self, path: str | Path) -> list[str]:
+        """The notes, naming the workbook written at ``path`` in their commands."""
+        from .template import command_name
+
+        return [n.replace(WORKBOOK, command_name(path)) for n in self.notes]
 
 
 class _Located:
@@ -242,7 +251,7 @@ def build(events: list[Event], rooms: dict[str, int | None], name: str, loc: _Lo
                 raw_slots.append((day, s, end, label, room))
             for e in run:
                 session_of[id(e)] = label
-            overlaps = [(a, b) for a, b in zip(run, run[1:]) if b.start < a.start + a.duration]
+            overlaps = [(a, b) for a, b in zip(run, run[1:], strict=False) if b.start < a.start + a.duration]
             for a, b in overlaps:
                 loc.warn(b.where, f"{b.title!r} starts in {room} before {a.title!r} ends: the published "
                                   f"programme has two talks in one room at once")
@@ -266,7 +275,7 @@ def build(events: list[Event], rooms: dict[str, int | None], name: str, loc: _Lo
             speakers.setdefault(placeholder.casefold(), placeholder)
             names = [placeholder]
         talks.append(Talk(id=e.id, title=e.title, speakers=tuple(names), duration=e.duration,
-                          topics=(e.track,) if e.track else (), abstract=e.abstract))
+                          topics=e.topics or ((e.track,) if e.track else ()), abstract=e.abstract))
         assignments.append(Assignment(talk=e.id, room=e.room, day=e.day, start=format_time(e.start),
                                       end=format_time(e.start + e.duration), session=session_of[id(e)]))
     notes = []
@@ -308,6 +317,7 @@ def fit_cells(events: list[Event], loc: _Located) -> None:
         e.room = fit_text(e.room, "the room name", e.where, loc)
         e.track = fit_text(e.track, "the track", e.where, loc)
         e.persons = tuple(fit_text(p, "a speaker's name", e.where, loc) for p in e.persons)
+        e.topics = tuple(fit_text(t, "a topic", e.where, loc) for t in e.topics)
 
 
 def _event(loc: _Located, where: str, *, id, title, day, start, duration, room, track="",
@@ -444,10 +454,8 @@ def _widget_event(loc: _Located, where: str, talk: WidgetTalk, room: str, track,
     duration = talk.duration
     end_text = talk.end or slot.end
     if duration in (None, "") and end_text and d is not None:
-        try:
+        with contextlib.suppress(TypeError, ValueError, OverflowError):
             duration = int((parse_moment(end_text) - parse_moment(start_text)).total_seconds() // 60)
-        except (TypeError, ValueError, OverflowError):
-            pass
     return _event(loc, where, id=talk.code or talk.id, title=talk.title, day=d, start=s,
                   duration=duration, room=room, track=track or "", abstract=talk.abstract,
                   description=talk.description, persons=speakers)
@@ -552,8 +560,16 @@ def read_json(inp: Input, loc: _Located) -> tuple[list[Event], dict[str, int | N
     if isinstance(schedule, dict):
         grid = _typed(WidgetGrid, doc, loc)
         return read_widget_grid(grid, loc) if grid else ([], {})
+    from .programmes import is_indico, read_indico
+
+    if is_indico(doc):
+        events, rooms, notes = read_indico(doc, loc)
+        for note in notes:
+            loc.warn("", note)
+        return events, rooms
     loc.add("", "not a schedule this importer knows: expected a frab/pretalx schedule.json "
-                "(schedule.conference.days) or pretalx widget data (talks, rooms, speakers)")
+                "(schedule.conference.days), pretalx widget data (talks, rooms, speakers) or an Indico "
+                f"export (results); its keys are {', '.join(shown(k) for k in list(doc)[:8]) or 'none'}")
     return [], {}
 
 
@@ -630,9 +646,13 @@ def read_xml(inp: Input, loc: _Located) -> tuple[list[Event], dict[str, int | No
     root, lines = parse_xml_safely(inp, loc)
     if root is None:
         return [], {}
-    if root.tag != "schedule":
-        loc.add(f"line {lines.get(root, 1)}", f"not a frab schedule.xml: the root element is <{shown(root.tag)}>, "
-                                             "not <schedule>")
+    from .programmes import describe_xml, is_europython, read_europython
+
+    if is_europython(root):
+        return read_europython(root, lines, loc)
+    if root.tag != "schedule" or not any(True for _ in root.iter("event")):
+        loc.add(f"line {lines.get(root, 1)}", f"not a frab schedule.xml (<schedule> with <day><room><event>) nor a "
+                f"EuroPython one (<day> with <entry>): the document is {describe_xml(root)}")
         return [], {}
     events = []
     for day in root.iter("day"):
@@ -675,8 +695,15 @@ def read_published(source: str | Path | Input, problems: Problems | None = None)
     imported = build(events, rooms, one_line(path.stem) or "conference", loc)
     problems.raise_if_any(shown(path))
     imported.source = str(path)
-    imported.notes += [str(w) for w in problems.warnings]
+    imported.notes += [str(w) for w in problems.warnings] + published_hard_rules(imported)
     return imported
+
+
+def published_hard_rules(imported: Imported) -> list[str]:
+    """The hard rules the published programme breaks (two talks in one room are already named)."""
+    from .programmes import IMPORT_RULES_REPORTED_ELSEWHERE, hard_rule_notes
+
+    return hard_rule_notes(imported.instance, imported.assignments, skip=IMPORT_RULES_REPORTED_ELSEWHERE)
 
 
 def check_importable(imported: Imported, problems: Problems | None = None) -> None:
@@ -724,7 +751,7 @@ def write_imported(imported: Imported, path: str | Path) -> None:
 
     from .saving import save_workbook
     from .schema import SCHEDULE_COLUMNS
-    from .template import input_rows, rows_with_schedule, write_input_sheets
+    from .template import command_name, input_rows, rows_with_schedule, write_input_sheets
 
     inst = imported.instance
     wb = Workbook()
@@ -740,8 +767,8 @@ def write_imported(imported: Imported, path: str | Path) -> None:
              f"{len(inst.slots)} slots"]
     if imported.assignments:
         lines.append("Talks' scheduled_* columns hold the published programme: "
-                     "'sessionplan score this.xlsx this.xlsx' evaluates it.")
-    lines += [""] + [clean(n)[0] for n in imported.notes]
+                     f"'sessionplan score {command_name(path)} {command_name(path)}' evaluates it.")
+    lines += [""] + [clean(n)[0] for n in imported.notes_for(path)]
     for line in lines:
         ws.append([line])
     ws["A1"].font = Font(bold=True, size=14)

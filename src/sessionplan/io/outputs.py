@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..evaluate import evaluate
+from ..evaluate import Evaluation, evaluate
+from ..solution import Solution
 from .atomic import folder_lock, output_folder, write_together
-from .output_workbook import run_of_workbook
-from .reading import read_input
-from .schedule_json import assignment_json, canonical, parse_schedule
+from .output_workbook import run_of_workbook, solved_workbook
+from .reading import digest_of, read_input
+from .saving import store
+from .schedule_json import assignment_json, canonical, dumps, parse_schedule, schedule_document, versions
 
 
 @dataclass
@@ -45,7 +47,7 @@ class Previous:
     mismatch: str | None = None         # why schedule.json and schedule.xlsx are not one run's pair
 
 
-def read_previous(sol, out_dir: Path, stem: str) -> Previous:
+def read_previous(sol: Solution, out_dir: Path, stem: str) -> Previous:
     """The folder's schedule, judged for this solve's workbook and baseline (read within the
     input bounds; an output of an earlier run is not an input of this command)."""
     prev = Previous()
@@ -78,13 +80,13 @@ def read_previous(sol, out_dir: Path, stem: str) -> Previous:
     return prev
 
 
-def previous_total(sol, path: Path) -> float | None:
+def previous_total(sol: Solution, path: Path) -> float | None:
     """The evaluator's total of the schedule in ``path`` for this solve's workbook and
     baseline; None when it is no valid schedule of it."""
     return read_previous(sol, path.parent, path.stem).total
 
 
-def write_protected(sol, out_dir: str | Path, stem: str = "schedule", replace: bool = False) -> Written:
+def write_protected(sol: Solution, out_dir: str | Path, stem: str = "schedule", replace: bool = False) -> Written:
     """Decide and write under the folder's lock (concurrent solves into one folder take turns),
     this run's files and the ``.prev`` copies as one unit (``io.atomic.write_together``)."""
     out_dir = output_folder(out_dir)
@@ -92,9 +94,7 @@ def write_protected(sol, out_dir: str | Path, stem: str = "schedule", replace: b
         return _write_protected(sol, out_dir, stem, replace)
 
 
-def _write_protected(sol, out_dir: Path, stem: str, replace: bool) -> Written:
-    from ..api import output_files
-
+def _write_protected(sol: Solution, out_dir: Path, stem: str, replace: bool) -> Written:
     current = out_dir / f"{stem}.json"
     done = Written()
     run = uuid.uuid4().hex
@@ -149,3 +149,92 @@ def _back_up(out_dir: Path, stem: str) -> dict:
                 continue  # not a file that can be kept (a FIFO put there, say): it is replaced
             out[out_dir / f"{stem}.prev{suffix}"] = lambda tmp, data=data: tmp.write_bytes(data)
     return out
+
+
+def solution_document(sol: Solution, run: str | None = None) -> dict:
+    r = sol.result
+    return schedule_document(
+        instance=sol.source,
+        status=r.status,
+        objective=r.objective,
+        bound=r.bound,
+        assignments=list(r.assignments),
+        score=score_document(sol.evaluation),
+        solve={
+            "seconds": round(r.seconds, 3),
+            "workers": r.workers,
+            "seed": r.seed,
+            "time_limit": r.time_limit,
+            "gap": r.gap,
+            "first_solution_seconds": r.first_solution_seconds,
+            "interrupted": r.interrupted,
+            "parameters": dict(r.parameters),
+            "input_sha256": digest_of(sol.source) if sol.source and Path(sol.source).is_file() else None,
+            "model": dict(r.model_size),
+            "solver_terms": dict(r.terms),
+            "versions": versions(),
+            **({"run": run} if run else {}),
+        },
+        extra=_extra(sol),
+        talks=sol.instance.talk_by_id,
+    )
+
+
+def _extra(sol: Solution) -> dict:
+    extra: dict = {}
+    if sol.explanation is not None:
+        extra["explanation"] = sol.explanation.to_json()
+        extra["explanation_summary"] = sol.explanation.summary
+    if sol.baseline is not None:
+        extra["moves"] = sol.moves
+    if sol.result.stages:
+        extra["stages"] = dict(sol.result.stages)
+    if sol.notes:
+        extra["notes"] = sol.notes
+    return extra
+
+
+def score_document(ev: Evaluation | None) -> dict:
+    if ev is None:
+        return {"hard_violations": 0, "soft": {}}
+    doc = ev.score_json()
+    doc["terms"] = [
+        {"term": t.name, "weight": t.weight, "count": round(t.amount, 6), "penalty": round(t.penalty, 6),
+         "involved": t.items}
+        for t in ev.terms.values()
+    ]
+    return doc
+
+
+def write_outputs(sol: Solution, out_dir: str | Path, stem: str = "schedule") -> list[Path]:
+    """Write ``<stem>.json`` (always) and ``<stem>.xlsx`` (when there is a schedule), as one
+    unit (``io.atomic.write_together``): both carry the same run id."""
+    return write_together(output_files(sol, output_folder(out_dir), stem))
+
+
+def output_files(sol: Solution, out_dir: Path, stem: str = "schedule", run: str | None = None) -> dict:
+    """The writers of one run's outputs, target -> writer(tmp path): the workbook first."""
+    run = run or uuid.uuid4().hex
+    files: dict = {}
+    if sol.result.has_schedule:
+        r = sol.result
+        summary = {
+            "instance": sol.source, "status": r.status, "objective": r.objective, "bound": r.bound,
+            "gap": r.gap, "seconds": round(r.seconds, 3), "workers": r.workers, "seed": r.seed, "run": run,
+        }
+        extra = {}
+        if sol.baseline is not None:
+            extra["Moves"] = (
+                ["talk", "title", "change", "from", "to", "speakers"],
+                [[m["talk"], m["title"], m["change"], _place_text(m["from"]), _place_text(m["to"]),
+                  ", ".join(m["speakers"])] for m in sol.moves],
+            )
+        files[out_dir / f"{stem}.xlsx"] = lambda tmp: store(
+            solved_workbook(sol.instance, list(r.assignments), sol.evaluation, summary, extra), tmp)
+    text = dumps(solution_document(sol, run))
+    files[out_dir / f"{stem}.json"] = lambda tmp: tmp.write_text(text, encoding="utf-8")
+    return files
+
+
+def _place_text(p: dict | None) -> str:
+    return f"{p['day']} {p['start']} {p['room']}" if p else ""

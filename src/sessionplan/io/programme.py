@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
@@ -42,14 +43,15 @@ class Settings:
     ``time_zone``: IANA name of the conference's local time (the workbook's times are
     local times); ``base_url``: where the HTML timetable is published, so that talk
     links point at the talk in it; ``acronym`` and ``title`` default to the workbook's
-    file name; ``speaker``: keep only this speaker's talks.
+    file name; ``language``: the language code of every talk (default: each talk's own,
+    recognised from its title and abstract); ``speaker``: keep only this speaker's talks.
     """
 
     title: str | None = None
     acronym: str | None = None
     time_zone: str = "UTC"
     base_url: str | None = None
-    language: str = "en"
+    language: str | None = None
     speaker: str | None = None
 
     def problems(self, instance: Instance) -> list[Problem]:
@@ -71,7 +73,7 @@ class Settings:
                                "4 or more lower-case letters, digits or '_' (e.g. conf2027)"))
         if self.base_url is not None and not re.match(r"^https?://[^\s/]+(/\S*)?$", self.base_url):
             out.append(Problem(None, None, None, f"--base-url: {self.base_url!r} is not an http(s) address"))
-        if not LANGUAGE_RE.match(self.language):
+        if self.language is not None and not LANGUAGE_RE.match(self.language):
             out.append(Problem(None, None, None, f"--language: {self.language!r} is not a language code (e.g. en, de)"))
         if self.speaker is not None and _speaker_name(instance, self.speaker) is None:
             out.append(Problem(None, None, None, f"--speaker: {self.speaker!r} is not in the Speakers sheet"))
@@ -154,6 +156,25 @@ class Programme:
 
     def guid(self, kind: str, key: str) -> str:
         return str(uuid.uuid5(NAMESPACE, f"{self.instance.name}/{kind}/{key}"))
+
+    def language(self, item: Item) -> str:
+        """The talk's language code: ``Settings.language`` if given, else recognised from
+        the talk's title and abstract by their stop words (English when none says)."""
+        return self.settings.language or self.languages.get(item.talk.id, "en")
+
+    @cached_property
+    def languages(self) -> dict[str, str]:
+        from ..similarity import language, words
+
+        return {i.talk.id: language(words(f"{i.talk.title} {i.talk.abstract}")) for i in self.items}
+
+    @property
+    def main_language(self) -> str:
+        """The language of most talks (the page's language in the HTML timetable)."""
+        if self.settings.language:
+            return self.settings.language
+        counts = Counter(self.language(i) for i in self.items)
+        return max(sorted(counts), key=lambda code: (counts[code], code == "en")) if counts else "en"
 
     def track(self, item: Item) -> str | None:
         return item.talk.topics[0].strip() if item.talk.topics else None

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import InputError, Problem, Problems
-from ..model import Assignment
+from ..model import Assignment, Talk
 from .reading import Input, load_json, read_input
 from .text import shown
 
@@ -34,9 +34,14 @@ def sort_assignments(assignments: list[Assignment], rooms: list[str] | None = No
     return sorted(assignments, key=lambda a: (a.day, a.start, order.get(a.room, len(order)), a.room, a.talk))
 
 
-def assignment_json(a: Assignment) -> dict:
-    return {"talk": a.talk, "room": a.room, "day": a.day.isoformat(), "start": a.start, "end": a.end,
-            "session": a.session}
+def assignment_json(a: Assignment, talk: Talk | None = None) -> dict:
+    """One assignment; with its talk, also the title and speakers (so that a later re-plan
+    can still name a talk the workbook has dropped since)."""
+    out: dict[str, object] = {"talk": a.talk, "room": a.room, "day": a.day.isoformat(), "start": a.start,
+                              "end": a.end, "session": a.session}
+    if talk is not None:
+        out.update(title=talk.title, speakers=list(talk.speakers))
+    return out
 
 
 def schedule_document(
@@ -49,6 +54,7 @@ def schedule_document(
     score: dict,
     solve: dict,
     extra: dict | None = None,
+    talks: dict[str, Talk] | None = None,
 ) -> dict:
     doc = {
         "format": FORMAT,
@@ -56,7 +62,7 @@ def schedule_document(
         "status": status,
         "objective": objective,
         "bound": bound,
-        "assignments": [assignment_json(a) for a in assignments],
+        "assignments": [assignment_json(a, (talks or {}).get(a.talk)) for a in assignments],
         "score": score,
         "solve": solve,
     }

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..kinds import kinds_help, target_help
+
 
 @dataclass(frozen=True)
 class Column:
@@ -90,9 +92,9 @@ SHEETS: dict[str, SheetSpec] = {
             "Constraints",
             False,
             (
-                Column("kind", True, "pin, forbid, before, same_session, different_day or not_parallel"),
+                Column("kind", True, kinds_help()),
                 Column("talk", True, "talk id"),
-                Column("target", False, "pin/forbid: a period and/or a room ('Mon AM @ Hall'); before/same_session/different_day/not_parallel: another talk id"),
+                Column("target", False, target_help()),
                 Column("hard", False, "yes (default) or no"),
                 Column("weight", False, "penalty of a violated soft row (default: the soft_constraints weight)"),
                 Column("room", False, "pin: the room (alternative to '@ room' in target)"),

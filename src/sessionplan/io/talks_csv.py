@@ -1,11 +1,14 @@
-"""Import a plain CSV list of accepted talks (no times) into a conference workbook.
+"""Import a CSV of talks into a conference workbook.
 
 Columns are matched by name, case-insensitively: ``id`` (or ``code``), ``title``
-(required), ``speakers`` (or ``speaker``, ``persons``; names separated by ';'),
-``duration`` (minutes or HH:MM), ``abstract`` (or ``description``), ``topics`` (or
-``track``, ``tags``; ';'-separated). A CSV has no rooms and no times, so the workbook
-gets talks and speakers only: its Rooms and Slots sheets are left empty for the
-organizers to fill in (``sessionplan check`` then says what is still missing).
+(required), ``speakers`` (or ``speaker``, ``persons``; names separated by ';', or by '|'
+and written ``id:name``: each is one speaker), ``duration`` (minutes or HH:MM),
+``abstract`` (or ``description``), ``topics`` (or ``track``, ``tags``; ';'-separated).
+A CSV with ``room``, ``date`` (or ``day``, an ISO date) and ``start`` columns (``end``
+optional) is a published programme, as conference wikis export it: its rooms and times
+become the slot grid and the programme the baseline, as for a frab schedule. Without
+them the workbook gets talks and speakers only: its Rooms and Slots sheets are left
+empty for the organizers to fill in (``sessionplan check`` then says what is missing).
 """
 
 from __future__ import annotations
@@ -22,13 +25,16 @@ from .frab import (
     CELL_LIMIT,
     Imported,
     _Located,
+    build,
     check_ids,
     clean_text,
     fit_text,
     minutes,
     name_text,
+    published_hard_rules,
     title_text,
 )
+from .programmes import events_from_rows, split_speakers
 from .reading import Input, read_input
 from .text import clean, one_line, shown
 
@@ -39,7 +45,12 @@ ALIASES = {
     "duration": ("duration", "minutes", "length"),
     "abstract": ("abstract", "description", "summary"),
     "topics": ("topics", "track", "tracks", "tags", "topic"),
+    "room": ("room", "location", "venue", "stage"),
+    "date": ("date", "day"),
+    "start": ("start", "start time", "begin", "time"),
+    "end": ("end", "end time"),
 }
+PLACED = ("room", "date", "start")   # with these columns the CSV is a published programme
 NOTE = ("Rooms and Slots are empty: the CSV has no rooms or times. Fill in the Rooms and Slots "
         "sheets, then run 'sessionplan check' and 'sessionplan solve'.")
 
@@ -100,6 +111,8 @@ def read_talks_csv(source: str | Path | Input, problems: Problems | None = None)
             loc.add(f"line {header_line}", f"no {key!r} column (header: {', '.join(header) or 'empty'})")
     problems.raise_if_any(shown(path))
     reader = iter(records[1:])
+    if all(key in column for key in PLACED):
+        return _published(path, reader, column, loc, problems)
 
     talks: list[Talk] = []
     speakers: dict[str, str] = {}
@@ -116,7 +129,7 @@ def read_talks_csv(source: str | Path | Input, problems: Problems | None = None)
         first_line[id_key(tid)] = line
         check_ids([(tid, where)], loc)
         title = fit_text(title_text(cell.get("title")), f"the title of talk {tid}", where, loc)
-        names = [fit_text(name_text(n), "a speaker's name", where, loc) for n in split_list(cell.get("speakers"))]
+        names = [fit_text(name_text(n), "a speaker's name", where, loc) for n in split_speakers(cell.get("speakers"))]
         if not title.strip():
             loc.add(where, "the title is empty")
         if not names:
@@ -147,3 +160,21 @@ def read_talks_csv(source: str | Path | Input, problems: Problems | None = None)
                         rooms=[], slots=[])
     notes = [NOTE] + [str(w) for w in problems.warnings]
     return Imported(instance, [], notes, str(path))
+
+
+def _published(path: Path, reader, column: dict[str, int], loc: _Located, problems: Problems) -> Imported:
+    """A CSV with room, date and start columns: the published rooms and times become the
+    slot grid and the published programme (the baseline), as for a frab schedule."""
+    rows = []
+    for line, row in reader:
+        if any(c.strip() for c in row):
+            rows.append((f"line {line}", {key: (row[i] if i < len(row) else "") for key, i in column.items()}))
+    events = events_from_rows(rows, loc)
+    if not events and not problems:
+        loc.add("", "no talks found")
+    problems.raise_if_any(shown(path))
+    imported = build(events, {}, one_line(path.stem) or "talks", loc)
+    problems.raise_if_any(shown(path))
+    imported.source = str(path)
+    imported.notes += [str(w) for w in problems.warnings] + published_hard_rules(imported)
+    return imported

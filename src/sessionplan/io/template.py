@@ -11,7 +11,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..model import CONSTRAINT_KINDS, Instance
+from ..kinds import KINDS
+from ..model import Instance
 from ..periods import format_time
 from ..terms import TERMS
 from .saving import save_workbook
@@ -117,7 +118,7 @@ CHECKS: dict[tuple[str, str], dict] = {
     ("Talks", "room"): {"type": "list", "formula1": ROOM_LIST},
     ("Talks", "pinned"): {"type": "list", "formula1": YES_NO},
     ("Rooms", "capacity"): {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"},
-    ("Constraints", "kind"): {"type": "list", "formula1": '"' + ",".join(CONSTRAINT_KINDS) + '"'},
+    ("Constraints", "kind"): {"type": "list", "formula1": '"' + ",".join(KINDS) + '"'},
     ("Constraints", "talk"): {"type": "list", "formula1": TALK_LIST},
     ("Constraints", "hard"): {"type": "list", "formula1": YES_NO},
     ("Constraints", "weight"): {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"},
@@ -162,14 +163,7 @@ EXAMPLE_ROWS: dict[str, list[list]] = {
     "Weights": [[name, TERMS[name].default] for name in TERMS],
 }
 
-CONSTRAINT_HELP = [
-    ("pin", "T01", "Mon AM @ Main Hall", "the talk lies within the period (and in the room, after '@')"),
-    ("forbid", "T01", "Fri PM", "the talk does not touch the period (or not in the room)"),
-    ("before", "T01", "T02", "T01 ends before T02 starts"),
-    ("same_session", "T01", "T02", "both talks in one session: same room, same session block"),
-    ("different_day", "T01", "T02", "the two talks on different days"),
-    ("not_parallel", "T01", "T02", "the two talks never at the same time (someone wants to attend both)"),
-]
+CONSTRAINT_HELP = [(k.name, "T01", k.example, k.help) for k in KINDS.values()]
 
 PERIOD_EXAMPLES = [
     ("2027-03-08", "a date"), ("Mon", "a weekday (or Monday)"), ("Mon-Wed", "a range of weekdays or dates"),
@@ -179,10 +173,17 @@ PERIOD_EXAMPLES = [
 ]
 
 
-def write_readme(wb: Workbook) -> None:
-    """The first sheet: how to fill in the workbook, every sheet and column explained."""
+def command_name(path: str | Path) -> str:
+    """A file name as it is typed in a command line (quoted when it holds spaces)."""
+    name = Path(path).name
+    return f'"{name}"' if any(c.isspace() or c in "'\"&;|<>()$`" for c in name) else name
+
+
+def write_readme(wb: Workbook, name: str = "conference.xlsx") -> None:
+    """The first sheet: how to fill in the workbook (its commands naming the file
+    ``name``), every sheet and column explained."""
     ws = wb.create_sheet("README", 0)
-    for letter, width in zip("ABCD", (16, 18, 10, 100)):
+    for letter, width in zip("ABCD", (16, 18, 10, 100), strict=True):
         ws.column_dimensions[letter].width = width
     bold = Font(bold=True)
 
@@ -204,8 +205,8 @@ def write_readme(wb: Workbook) -> None:
     ws["A1"].font = Font(bold=True, size=14)
     for line in [
         "1. Fill in Talks, Speakers, Rooms and Slots (Constraints and Weights are optional). Replace the example rows.",
-        "2. Check it:  sessionplan check this.xlsx      3. Plan it:  sessionplan solve this.xlsx --out results/",
-        "4. Publish it:  sessionplan export this.xlsx results/schedule.json --out programme.html  (or .ics, frab .json/.xml)",
+        f"2. Check it:  sessionplan check {name}      3. Plan it:  sessionplan solve {name} --out results/",
+        f"4. Publish it:  sessionplan export {name} results/schedule.json --out programme.html  (or .ics, frab .json/.xml)",
         "Selecting a cell shows what its column expects; header notes say the same. Dark blue headers are required "
         "columns, light blue ones optional. Lists (several speakers, topics, rooms, periods) are separated by ';'.",
     ]:
@@ -231,5 +232,5 @@ def write_template(path: str | Path) -> None:
     wb = Workbook()
     wb.remove(wb.active)
     write_input_sheets(wb, EXAMPLE_ROWS)
-    write_readme(wb)
+    write_readme(wb, command_name(path))
     save_workbook(path, wb)

@@ -16,9 +16,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import InputError, Problems
-from ..model import CONSTRAINT_KINDS, ConstraintRow, Instance, Room, Slot, Speaker, Talk
+from ..kinds import KINDS, normalise
+from ..model import ConstraintRow, Instance, PairRow, Room, Slot, Speaker, Talk, constraint_row
 from ..periods import PeriodError, format_time, parse_period, parse_periods
-from ..rules import PAIR_KINDS
 from ..terms import TERMS
 from . import cells
 from .archive import DAMAGED, Limits, check_archive, formulas_without_value
@@ -26,7 +26,6 @@ from .reading import read_input
 from .cells import CellError
 from .text import CELL_CHARS, clean, cut, one_line, shown
 from .schema import SCHEDULE_COLUMNS, SHEETS
-
 
 # Bounds that keep every objective coefficient exact and far inside 64-bit integers:
 # weights have at most three decimals (the solver's objective scale), people are counted
@@ -261,7 +260,7 @@ def read_table(wb, name: str, problems: Problems, limits: Limits | None = None) 
         return table
     for n, values in sheet_rows(wb, ws, name, problems, limits, width=len(header), min_row=2, names=header):
         row = {}
-        for h, v in zip(header, values):
+        for h, v in zip(header, values, strict=False):
             if h is None:
                 continue
             if isinstance(v, Unreadable):
@@ -458,12 +457,12 @@ class _Reader:
         out = []
         sheet = "Constraints"
         for row in self.t[sheet].rows:
-            kind = cells.text(row.get("kind")).casefold().replace("-", "_").replace(" ", "_")
+            kind = normalise(cells.text(row.get("kind")))
             if not kind:
                 self.p.add(sheet, row.number, "kind", "is empty but required")
                 continue
-            if kind not in CONSTRAINT_KINDS:
-                self.p.add(sheet, row.number, "kind", f"unknown kind {kind!r} (use one of: {', '.join(CONSTRAINT_KINDS)})")
+            if kind not in KINDS:
+                self.p.add(sheet, row.number, "kind", f"unknown kind {kind!r} (use one of: {', '.join(KINDS)})")
                 continue
             talk = self.required_text(sheet, row, "talk")
             if talk is not None:
@@ -482,9 +481,7 @@ class _Reader:
             parsed = self._target(row, kind, target, talk, talks, rooms, labels)
             if talk is None or parsed is None or hard is None:
                 continue
-            out.append(
-                ConstraintRow(kind=kind, talk=talk, target=target, hard=hard, weight=weight, row=row.number, **parsed)
-            )
+            out.append(constraint_row(kind, talk, target=target, hard=hard, weight=weight, row=row.number, **parsed))
         for cycle in before_cycles(out):
             steps = ", ".join(f"{r.talk} before {r.other} (row {r.row})" for r in cycle)
             self.p.add(sheet, max(r.row or 0 for r in cycle), "target",
@@ -494,7 +491,7 @@ class _Reader:
 
     def _target(self, row: Row, kind, target, talk, talks, rooms, labels) -> dict | None:
         sheet = "Constraints"
-        if kind in PAIR_KINDS:
+        if KINDS[kind].arity == "pair":
             if not target:
                 self.p.add(sheet, row.number, "target", f"{kind} needs another talk id as target")
                 return None
@@ -503,7 +500,7 @@ class _Reader:
                 return None
             target = talks[cells.key(target)]
             if target == talk:
-                self.p.add(sheet, row.number, "target", f"a talk cannot be {kind.replace('_', ' ')} itself")
+                self.p.add(sheet, row.number, "target", f"a talk cannot be {KINDS[kind].phrase} itself")
                 return None
             return {"other": target}
         # pin / forbid: a period and/or a room
@@ -557,15 +554,15 @@ class _Reader:
         return out
 
 
-def before_cycles(rows: list[ConstraintRow]) -> list[list[ConstraintRow]]:
+def before_cycles(rows: list[ConstraintRow]) -> list[list[PairRow]]:
     """One cycle of hard ``before`` rows in each group of talks that must all precede each other.
 
     Strongly connected components (Tarjan, iterative, in sheet order), then the shortest
     cycle through each component's first talk.
     """
-    edges: dict[str, list[ConstraintRow]] = {}
+    edges: dict[str, list[PairRow]] = {}
     for r in rows:
-        if r.kind == "before" and r.hard and r.other:
+        if r.kind == "before" and r.hard and isinstance(r, PairRow):
             edges.setdefault(r.talk, []).append(r)
     index: dict[str, int] = {}
     low: dict[str, int] = {}
@@ -608,7 +605,7 @@ def before_cycles(rows: list[ConstraintRow]) -> list[list[ConstraintRow]]:
     for comp in components:
         members = set(comp)
         start = min(comp, key=lambda t: index[t])
-        via: dict[str, ConstraintRow] = {}
+        via: dict[str, PairRow] = {}
         frontier = [start]
         while frontier and start not in via:
             nxt = []
@@ -649,6 +646,7 @@ def read_workbook(path: str | Path, *, problems: Problems | None = None, limits:
     problems.raise_if_any(shown(path))
     instance = build_instance(tables, instance_name(path, problems), problems)
     problems.raise_if_any(shown(path))
+    assert instance is not None
     return instance
 
 

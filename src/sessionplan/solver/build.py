@@ -1,23 +1,37 @@
 """The shared state of one CP-SAT model: candidate placements, their booleans, penalties.
 
-Families (one module each) first prune candidates (``allowed``), then add their
+Families (``families/``) first prune candidates (``allowed``, ``prune``), then add their
 constraints and named penalty terms (``add``). Everything is built in sheet order, so
-the same workbook always gives the same model.
+the same workbook always gives the same model. Building looks at its deadline as it
+goes (``Build.tick``) and stops with :class:`OutOfTime` when it has passed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
+from math import lcm
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from ..budget import now
 from ..model import Instance, Placement, Talk
+from ..periods import format_time
+
+if TYPE_CHECKING:
+    from .families import Family
 
 SessionKey = tuple[date, str, str]
+# how placements are grouped by the rules that ask "the same ... as"
+GROUPS: dict[str, Callable[[Placement], object]] = {
+    "session": lambda p: p.session_key,
+    "day": lambda p: p.day,
+    "block": lambda p: (p.day, p.session),
+}
 
 
 @lru_cache(maxsize=4096)
@@ -28,6 +42,17 @@ def _coefficient(weight: float, amount: float | Fraction, scale: int) -> int:
     return int(value)
 
 
+class OutOfTime(Exception):
+    """Model building passed its deadline."""
+
+
+def objective_scale(instance: Instance) -> int:
+    """Smallest scale at which every weight times every amount is a whole number."""
+    dens = [Fraction(str(w)).limit_denominator(1000).denominator for w in instance.weights.values()]
+    dens += [Fraction(str(r.weight)).limit_denominator(1000).denominator for r in instance.constraints if r.weight]
+    return 100 * lcm(1, *dens)
+
+
 @dataclass
 class Penalty:
     """``coeff * expr`` (in objective units, see ``Build.scale``) charged to ``term``."""
@@ -35,7 +60,6 @@ class Penalty:
     term: str
     coeff: int
     expr: cp_model.LinearExprT
-    label: str = ""
 
 
 @dataclass
@@ -46,12 +70,25 @@ class Build:
     candidates: dict[str, list[tuple[Placement, cp_model.IntVar]]] = field(default_factory=dict)
     penalties: list[Penalty] = field(default_factory=list)
     scale: int = 100
-    notes: list[str] = field(default_factory=list)
+    deadline: float | None = None   # a ``budget.now()`` instant: building stops with OutOfTime after it
     _cache: dict = field(default_factory=dict)
+    _ticks: int = 0
 
     @property
     def talks(self) -> list[Talk]:
         return self.instance.talks
+
+    def tick(self) -> None:
+        """Raise OutOfTime once the deadline has passed (the clock is read every 256 calls)."""
+        self._ticks += 1
+        if self.deadline is not None and not self._ticks & 255 and now() > self.deadline:
+            raise OutOfTime
+
+    def derived(self, key: str, compute: Callable[[], object]):
+        """A value computed once per build (e.g. the hard rows by talk)."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
 
     # -- objective units -------------------------------------------------------------
 
@@ -63,10 +100,11 @@ class Build:
         """The objective: the sum of every penalty so far, in objective units."""
         return sum(p.coeff * p.expr for p in self.penalties)
 
-    def penalize(self, term: str, weight: float, expr, amount: float | Fraction = 1, label: str = "") -> None:
+    def penalize(self, term: str, weight: float, expr, amount: float | Fraction = 1) -> None:
+        self.tick()
         coeff = self.coefficient(weight, amount)
         if coeff:
-            self.penalties.append(Penalty(term, coeff, expr, label))
+            self.penalties.append(Penalty(term, coeff, expr))
 
     def add_costs(self, costs: Callable[[Build, Talk], Callable[[Placement], tuple] | None]) -> None:
         """Penalise every candidate by a family's ``costs(build, talk)``: the talk's pricer,
@@ -80,12 +118,12 @@ class Build:
                 continue
             for p, x in self.candidates[talk.id]:
                 for term, weight, amount in price(p):
-                    self.penalize(term, weight, x, amount=amount, label=talk.id)
+                    self.penalize(term, weight, x, amount=amount)
 
-    def pricers(self, families: list, talk: Talk) -> list[Callable[[Placement], tuple]]:
+    def pricers(self, families: list[Family], talk: Talk) -> list[Callable[[Placement], tuple]]:
         """The families' pricers of the talk's single placements (their ``costs`` hooks
         that apply to it): what the relaxation and the swap search price placements by."""
-        return [price for f in families if hasattr(f, "costs") and (price := f.costs(self, talk)) is not None]
+        return [price for f in families if (price := f.costs(self, talk)) is not None]
 
     def placement_units(self, pricers: list[Callable[[Placement], tuple]], p: Placement) -> int:
         """Objective units of one placement under ``pricers`` (what ``add_costs`` charges it)."""
@@ -118,26 +156,35 @@ class Build:
             self._cache[cache_key] = out
         return self._cache[cache_key]
 
+    def grouped(self, talk: str, group: str) -> dict:
+        """The talk's candidate literals per key of ``group`` (see ``GROUPS``: a session
+        (day, session, room), a day, a session block (day, session))."""
+        return self._grouped(talk, group, GROUPS[group])
+
     def in_session(self, talk: str) -> dict[SessionKey, list[cp_model.IntVar]]:
         """Literals placing ``talk`` in each (day, session, room) it can be in."""
-        return self._grouped(talk, "in_session", lambda p: p.session_key)
+        return self.grouped(talk, "session")
 
     def on_day(self, talk: str) -> dict[date, list[cp_model.IntVar]]:
-        return self._grouped(talk, "on_day", lambda p: p.day)
+        return self.grouped(talk, "day")
 
-    def session_literal(self, talk: str, session: SessionKey) -> cp_model.IntVar | int:
-        """A boolean equal to 'talk is in session' (0 if it cannot be)."""
-        lits = self.in_session(talk).get(session)
+    def group_literal(self, talk: str, group: str, key) -> cp_model.IntVar | int:
+        """A boolean equal to 'talk is in this key of ``group``' (0 if it cannot be)."""
+        lits = self.grouped(talk, group).get(key)
         if not lits:
             return 0
         if len(lits) == 1:
             return lits[0]
-        key = ("session_lit", talk, session)
-        if key not in self._cache:
-            b = self.model.new_bool_var(f"in[{talk},{session[0]},{session[1]},{session[2]}]")
+        cache_key = ("group_lit", group, talk, key)
+        if cache_key not in self._cache:
+            b = self.model.new_bool_var(f"in[{talk},{group},{key}]")
             self.model.add(b == sum(lits))
-            self._cache[key] = b
-        return self._cache[key]
+            self._cache[cache_key] = b
+        return self._cache[cache_key]
+
+    def session_literal(self, talk: str, session: SessionKey) -> cp_model.IntVar | int:
+        """A boolean equal to 'talk is in session' (0 if it cannot be)."""
+        return self.group_literal(talk, "session", session)
 
     def covering(
         self, talks: Iterable[str], *, own_time: bool, room: str | None = None
@@ -150,6 +197,7 @@ class Build:
         keeps only the candidates in that room.
         """
         inst = self.instance
+        self.tick()
         items = []
         for t in talks:
             for p, x in self.candidates[t]:
@@ -162,13 +210,13 @@ class Build:
         out: dict[int, list] = {}
         active: list = []
         i = 0
-        for t in sorted({s for s, _, _ in items}):
-            while i < len(items) and items[i][0] <= t:
+        for start in sorted({s for s, _, _ in items}):
+            while i < len(items) and items[i][0] <= start:
                 active.append(items[i])
                 i += 1
-            active = [it for it in active if it[1] > t]
+            active = [it for it in active if it[1] > start]
             if len(active) > 1:
-                out[t] = [x for _, _, x in active]
+                out[start] = [x for _, _, x in active]
         return out
 
     def chosen(self, solver: cp_model.CpSolver) -> dict[str, Placement]:
@@ -187,3 +235,67 @@ class Build:
             v = pen.expr if isinstance(pen.expr, int) else value(pen.expr)
             out[pen.term] = out.get(pen.term, 0) + pen.coeff * v
         return {k: v / self.scale for k, v in out.items()}
+
+
+def candidate_places(instance: Instance, families: list[Family],
+                     candidates: dict[str, list[Placement]] | None = None) -> tuple[Build, dict[str, list[Placement]]]:
+    """An empty build and every talk's places that the families allow (before variables)."""
+    b = Build(instance, scale=objective_scale(instance))
+    places: dict[str, list[Placement]] = {}
+    for talk in instance.talks:
+        pool = instance.placements(talk) if candidates is None else candidates[talk.id]
+        for ok in talk_checks(b, talk, families):
+            pool = [p for p in pool if ok(p)]
+        places[talk.id] = pool
+    for f in families:
+        f.prune(b, places)
+    return b, places
+
+
+def talk_checks(b: Build, talk: Talk, families: list[Family]) -> list[Callable[[Placement], bool]]:
+    """The families' checks of one talk's placements (``allowed(build, talk)``; None: no check)."""
+    return [ok for f in families if (ok := f.allowed(b, talk)) is not None]
+
+
+def placement_filter(instance: Instance, families: list[Family] | None = None) -> Callable[[Talk, Placement], bool]:
+    """'May this talk be at this placement?' by every family (default: ``FAMILIES``), each
+    talk's checks made once."""
+    families = families or _default_families()
+    probe = Build(instance, scale=objective_scale(instance))
+    checks: dict[str, list] = {}
+
+    def allowed(talk: Talk, p: Placement) -> bool:
+        mine = checks.get(talk.id)
+        if mine is None:
+            mine = checks[talk.id] = talk_checks(probe, talk, families)
+        return all(ok(p) for ok in mine)
+    return allowed
+
+
+def _default_families() -> list[Family]:
+    from .families import FAMILIES
+
+    return FAMILIES
+
+
+def build_model(instance: Instance, families: list[Family] | None = None,
+                candidates: dict[str, list[Placement]] | None = None,
+                prepared: tuple[Build, dict[str, list[Placement]]] | None = None,
+                deadline: float | None = None) -> Build:
+    """The model over every grid place of every talk, or over the given ``candidates``
+    (``prepared``: the result of ``candidate_places``, when it was computed already).
+    Past ``deadline`` (a ``budget.now()`` instant) it stops with OutOfTime."""
+    families = families or _default_families()
+    b, places = prepared or candidate_places(instance, families, candidates)
+    b.deadline = deadline
+    for talk in instance.talks:
+        b.tick()
+        b.candidates[talk.id] = [
+            (p, b.model.new_bool_var(f"x[{talk.id},{p.room},{p.day},{format_time(p.start)}]"))
+            for p in places[talk.id]
+        ]
+    for f in families:
+        f.add(b)
+    if b.penalties:
+        b.model.minimize(b.objective())
+    return b

@@ -3,37 +3,79 @@
 When every talk could go almost anywhere (FOSDEM: 872 talks, 736,000 grid places), the
 exact model does not fit in memory or time. Then:
 
-1. **Construction** ("topics to sessions, then talks to slots"): talks are grouped by
-   topic (the organizers' first topic, or a text cluster); the biggest group first,
-   each talk goes into a session its group already uses, else into the emptiest
-   session (same room first), at the best-fitting start that keeps every hard rule it
-   can check alone (availability, pins, rooms busy, speakers busy, not_parallel
-   cliques, joint groups as blocks).
-2. **Candidates**: each talk keeps its constructed place, the places in the sessions of
-   its group and of its related talks, and a few best-fitting places in sessions with
-   room to spare; talks the construction could not place keep many more.
+1. **Construction** (construction.py): a greedy schedule that keeps the hard rules.
+2. **Candidates** (``select``): each talk keeps its constructed place, the places in the
+   sessions of its group and of its related talks, and a few best-fitting places in
+   sessions with room to spare; talks the construction could not place keep many more.
 3. **CP-SAT** solves the usual model over those candidates, hinted with the
    construction. Its bound is a bound of the restricted model only, so none is reported.
+
+The time-indexed topic terms are off in this mode (``large_instance``).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable
-from datetime import date
 
-from ..model import Instance, Placement, Talk
-from ..rules import PAIR_KINDS
-from ..similarity import related_pairs, topic_clusters
+from ..budget import Budget, now
+from ..model import Instance, PairRow, Placement
+from ..similarity import related_pairs
+from .build import OutOfTime, build_model
+from .construction import Construction, bind, clusters, construct
+from .driver import solve_model
+from .families import Family
+from .result import Options, Result
 
 PER_TALK = 60          # candidates kept per talk (fewer in very large conferences)
 CANDIDATE_BUDGET = 60_000
 FREE_PER_TALK = 12     # of which places left free by the construction
 FREE_SCAN = 400
 UNPLACED_PER_TALK = 600
-SESSIONS_TRIED = 100   # sessions tried for each topic group
-IDLE_TOLERANCE = 10    # minutes a group may leave idle beyond the talk's tightest fit
+LARGE_OFF = ("topic_parallel", "topic_clash")
+# selecting candidates and building the restricted model take about 2.5 times as long
+# as the construction (1,000 talks: 1.4 s, then 3.6 s); the search needs a second at least
+BUILD_PER_CONSTRUCTION = 3.0
+MIN_SEARCH = 1.0
+
+
+def large_instance(instance: Instance) -> Instance:
+    """The instance a large solve optimises: the time-indexed topic terms off.
+
+    They test overlaps at candidate (or slot) start times; with many candidates spread
+    over a grid whose rooms keep their own times, that is hundreds of thousands of
+    literals (FOSDEM: 630,000, 4 GB). Sessions still group related talks."""
+    if not any(instance.weights.get(t) for t in LARGE_OFF):
+        return instance
+    return instance.with_weights({t: 0.0 for t in LARGE_OFF})
+
+
+def solve_large(instance: Instance, families: list[Family], opts: Options, budget: Budget) -> Result:
+    """Construct, restrict the candidates around the construction, then CP-SAT."""
+    t0 = now()
+    instance = large_instance(instance)
+    group_of = clusters(instance, budget)
+    made = construct(instance, families, group_of, budget=budget.share(0.5))
+    construct_seconds = now() - t0
+    complete = len(made.placed) == len(instance.talks)
+    size = {"restricted": 1, "construction_ms": int(construct_seconds * 1000),
+            "constructed": len(made.placed), "grid_places": candidate_count(instance)}
+    construction = dict(made.placed) if complete else {}
+    left = budget.left()
+    if complete and left is not None and left < BUILD_PER_CONSTRUCTION * construct_seconds + MIN_SEARCH:
+        # no time to select, build and search: the construction is the answer (the pipeline prices it)
+        return Result.without_search("unknown", opts, construct_seconds, construction=construction, model_size=size,
+                                     notes=("no time was left to improve the construction",))
+    t = now()
+    try:
+        b = build_model(instance, families, select(instance, made, group_of),
+                        deadline=None if budget.deadline is None else budget.deadline - MIN_SEARCH)
+    except OutOfTime:
+        return Result.without_search("unknown", opts, now() - t0, construction=construction, model_size=size,
+                                     notes=("the model could not be built in the time left",))
+    size["build_ms"] = int((now() - t) * 1000)
+    result = solve_model(b, opts, budget, hint=made.placed)
+    # a bound of the restricted model only: not one of the problem
+    return result.with_(bound=None, construction=construction, seconds=now() - t0, model_size=size)
 
 
 def candidate_count(instance: Instance) -> int:
@@ -45,343 +87,6 @@ def candidate_count(instance: Instance) -> int:
     )
 
 
-def clusters(instance: Instance) -> dict[str, str]:
-    """Talk id -> group key: its first topic, else its cluster of related talks (the
-    language-neutral clusters ``sessionplan topics`` shows)."""
-    out = {t.id: f"topic:{t.topics[0].casefold()}" for t in instance.talks if t.topics}
-    if len(out) < len(instance.talks):
-        for k, members in enumerate(topic_clusters(instance)):
-            for tid in members:
-                out.setdefault(tid, f"cluster:{k}")
-    return out
-
-
-class _Busy:
-    """Busy intervals per key (room-day, speaker-day, clique-day), with overlap checks."""
-
-    def __init__(self) -> None:
-        self.spans: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
-
-    def free(self, key: tuple, start: int, end: int, ignore: tuple[int, int] | None = None) -> bool:
-        """No busy interval of ``key`` overlaps [start, end) (``ignore`` one of them)."""
-        spans = self.spans.get(key)
-        if not spans:
-            return True
-        i = bisect_left(spans, (start, start))
-        for j in (i - 1, i, i + 1):
-            if 0 <= j < len(spans) and spans[j] != ignore and spans[j][0] < end and start < spans[j][1]:
-                return False
-        if i + 2 < len(spans) and spans[i + 2][0] < end:
-            return not any(sp != ignore and sp[0] < end and start < sp[1] for sp in spans)
-        return True
-
-    def take(self, key: tuple, start: int, end: int) -> None:
-        spans = self.spans[key]
-        spans.insert(bisect_left(spans, (start, end)), (start, end))
-
-
-class Construction:
-    """The greedy schedule, and the bookkeeping that proves it keeps the hard rules."""
-
-    def __init__(self, instance: Instance, allowed: Callable[[Talk, Placement], bool], cliques: list[list[str]]):
-        self.inst = instance
-        self.allowed = allowed
-        self.rooms = _Busy()
-        self.people = _Busy()
-        self.groups = _Busy()
-        self.clique_of: dict[str, list[int]] = defaultdict(list)
-        for k, c in enumerate(cliques):
-            for t in c:
-                self.clique_of[t].append(k)
-        self.placed: dict[str, Placement] = {}
-        self.occupants: dict[tuple, set[str]] = defaultdict(set)  # (room, day) -> talks
-        self.session_talks: dict[tuple, list[str]] = defaultdict(list)
-        self.session_used: dict[tuple, int] = defaultdict(int)
-        self._places: dict[tuple, object] = {}  # caches by duration and room
-
-    def by_session(self, talk: Talk, room: str) -> dict[tuple, list[Placement]]:
-        key = (talk.duration, room)
-        if key not in self._places:
-            out: dict[tuple, list[Placement]] = defaultdict(list)
-            for p in self.inst.templates(talk.duration, room):
-                out[(p.day, p.session, room)].append(p)
-            self._places[key] = dict(out)
-        return self._places[key]
-
-    def fits(self, talk: Talk, p: Placement) -> bool:
-        d = p.day
-        if not self.rooms.free((p.room, d), p.start, p.span_end):
-            return False
-        if any(not self.people.free((s, d), p.start, p.end) for s in talk.speakers):
-            return False
-        if any(not self.groups.free((c, d), p.start, p.end) for c in self.clique_of.get(talk.id, ())):
-            return False
-        return self.allowed(talk, p)
-
-    def fits_but_room(self, talk: Talk, p: Placement) -> bool:
-        """Whether ``talk`` could be at ``p`` if the room were free (its own place aside)."""
-        mine = self.placed.get(talk.id)
-        own = None if mine is None or mine.day != p.day else (mine.start, mine.end)
-        return (all(self.people.free((s, p.day), p.start, p.end, own) for s in talk.speakers)
-                and all(self.groups.free((k, p.day), p.start, p.end, own) for k in self.clique_of.get(talk.id, ()))
-                and self.allowed(talk, p))
-
-    def take(self, talk: Talk, p: Placement) -> None:
-        p = _bind(p, talk.id)
-        self.rooms.take((p.room, p.day), p.start, p.span_end)
-        for s in talk.speakers:
-            self.people.take((s, p.day), p.start, p.end)
-        for c in self.clique_of.get(talk.id, ()):
-            self.groups.take((c, p.day), p.start, p.end)
-        self.placed[talk.id] = p
-        self.occupants[(p.room, p.day)].add(talk.id)
-        self.session_talks[p.session_key].append(talk.id)
-        self.session_used[p.session_key] += p.span_end - p.start
-
-    def undo(self, talk: Talk) -> None:
-        p = self.placed.pop(talk.id)
-        self.occupants[(p.room, p.day)].discard(talk.id)
-        self.rooms.spans[(p.room, p.day)].remove((p.start, p.span_end))
-        for s in talk.speakers:
-            self.people.spans[(s, p.day)].remove((p.start, p.end))
-        for k in self.clique_of.get(talk.id, ()):
-            self.groups.spans[(k, p.day)].remove((p.start, p.end))
-        self.session_talks[p.session_key].remove(talk.id)
-        self.session_used[p.session_key] -= p.span_end - p.start
-
-    def sorted_places(self, talk: Talk, room: str) -> list[Placement]:
-        """All places of the talk's duration in ``room``, least idle time first."""
-        key = ("sorted", talk.duration, room)
-        if key not in self._places:
-            self._places[key] = sorted(self.inst.templates(talk.duration, room),
-                                           key=lambda p: (_idle(p), p.day, p.start, p.session))
-        return self._places[key]
-
-    def tightest_place(self, talk: Talk) -> Placement | None:
-        """The talk's least wasteful grid place (fewest slots, least idle time).
-
-        It depends on the duration and the required room only: computed once for each."""
-        key = ("tightest", talk.duration, talk.room)
-        if key not in self._places:
-            rooms = [talk.room] if talk.room else [r.name for r in self.inst.rooms]
-            firsts = [places[0] for room in rooms if (places := self.sorted_places(talk, room))]
-            self._places[key] = min(firsts, key=_idle, default=None)
-        return self._places[key]
-
-    def first_fit(self, talk: Talk, rooms: list[str], below: int | None) -> Placement | None:
-        """The least idle fitting place over ``rooms``; only one strictly tighter than
-        ``below`` when that is given (the group's own place is kept otherwise)."""
-        best = None
-        for room in rooms:
-            for p in self.sorted_places(talk, room):
-                if best is not None and _idle(p) >= _idle(best):
-                    break
-                if below is not None and _idle(p) >= below:
-                    break
-                if self.fits(talk, p):
-                    best = p
-                    break
-        return best
-
-    def best_in(self, talk: Talk, places: list[Placement]) -> Placement | None:
-        """The fitting place with the least idle time after the talk, earliest first."""
-        best = None
-        for p in places:
-            if self.fits(talk, p):
-                key = (_idle(p), p.start)
-                if best is None or key < best[0]:
-                    best = (key, p)
-        return best[1] if best else None
-
-
-def _bind(p: Placement, talk: str) -> Placement:
-    return Placement(talk, p.room, p.slots, p.day, p.start, p.end, p.span_end, p.session)
-
-
-def construct(instance: Instance, allowed: Callable[[Talk, Placement], bool], cliques: list[list[str]],
-              group_of: dict[str, str]) -> Construction:
-    """Best fit, longest talks first; among equally tight places, the group's sessions.
-
-    Longest-first into the least idle place is what keeps a tight grid (one slot per
-    talk, as in FOSDEM) feasible; the topic preference only chooses among places that
-    fit equally well, or better.
-    """
-    c = Construction(instance, allowed, cliques)
-    rooms_all = [r.name for r in instance.rooms]
-    group_sessions: dict[str, list[tuple]] = defaultdict(list)
-    for label in sorted(instance.joint_groups):
-        _place_joint(c, instance, label)
-        for tid in instance.joint_groups[label]:
-            if tid in c.placed:
-                group_sessions[group_of[tid]].append(c.placed[tid].session_key)
-    # talks that need several slots first (they need unbroken runs), then topics to
-    # sessions, then everything left, longest first
-    durations = sorted(t.duration or 0 for t in instance.talks)
-    long_cut = 2 * durations[len(durations) // 2] if durations else 0
-    long_first = sorted((t for t in instance.talks if not t.joint and
-                         (instance.min_slots(t) > 1 or (t.duration or 0) > long_cut)),
-                        key=lambda t: (not t.room, -(t.duration or 0), t.id))
-    _best_fit(c, instance, long_first, group_of, group_sessions)
-    _groups_to_sessions(c, instance, group_of, group_sessions)
-    order = sorted((t for t in instance.talks if not t.joint and t.id not in c.placed),
-                   key=lambda t: (not t.room, -(t.duration or 0), group_of[t.id], t.id))
-    _best_fit(c, instance, order, group_of, group_sessions)
-    _repair(c, instance, [t for t in order if t.id not in c.placed])
-    return c
-
-
-def _best_fit(c: Construction, instance: Instance, order: list[Talk], group_of: dict[str, str],
-              group_sessions: dict[str, list[tuple]]) -> None:
-    rooms_all = [r.name for r in instance.rooms]
-    for talk in order:
-        rooms = [talk.room] if talk.room else rooms_all
-        g = group_of[talk.id]
-        own = None
-        for key in group_sessions[g]:
-            if key[2] in rooms:
-                p = c.best_in(talk, c.by_session(talk, key[2]).get(key, []))
-                if p is not None and (own is None or _idle(p) < _idle(own)):
-                    own = p
-        best = c.first_fit(talk, rooms, below=None if own is None else _idle(own))
-        p = own if best is None else best
-        if p is not None:
-            c.take(talk, p)
-            if p.session_key not in group_sessions[g]:
-                group_sessions[g].append(p.session_key)
-
-
-def _repair(c: Construction, instance: Instance, unplaced: list[Talk]) -> None:
-    """Seat each unplaced talk by a chain of moves (an augmenting path): it takes the
-    place of one talk, which takes the place of another, ..., the last one a free place.
-
-    Found breadth-first over room blockers (shortest chains first), then applied move by
-    move with every hard rule checked; a chain that breaks one is undone.
-    """
-    for talk in unplaced:
-        _augment(c, instance, talk)
-
-
-def _augment(c: Construction, instance: Instance, talk: Talk, max_nodes: int = 3000) -> bool:
-    rooms_all = [r.name for r in instance.rooms]
-    nodes: list[tuple[Talk, int | None, Placement | None]] = [(talk, None, None)]  # talk, parent, place it frees
-    seen = {talk.id}
-    head = 0
-    while head < len(nodes) and len(nodes) < max_nodes:
-        u, _, _ = nodes[head]
-        for p in (q for room in ([u.room] if u.room else rooms_all) for q in c.sorted_places(u, room)):
-            holders = [tid for tid in sorted(c.occupants.get((p.room, p.day), ()))
-                       if tid != u.id and c.placed[tid].start < p.span_end and p.start < c.placed[tid].span_end]
-            if len(holders) > 1 or (holders and (holders[0] in seen or instance.talk_by_id[holders[0]].joint)):
-                continue
-            if not c.fits_but_room(u, p):
-                continue
-            if not holders:
-                if _apply_chain(c, nodes, head, p):
-                    return True
-            else:
-                seen.add(holders[0])
-                nodes.append((instance.talk_by_id[holders[0]], head, p))
-        head += 1
-    return False
-
-
-def _apply_chain(c: Construction, nodes: list, last: int, free: Placement) -> bool:
-    """Move nodes[last] to ``free``, its parent to the place it left, ... up to the root."""
-    chain, i, target = [], last, free
-    while i is not None:
-        u, parent, frees = nodes[i]
-        chain.append((u, target))
-        target, i = frees, parent
-    old = {u.id: c.placed[u.id] for u, _ in chain if u.id in c.placed}
-    for u, _ in chain:
-        if u.id in c.placed:
-            c.undo(u)
-    done = []
-    for u, p in chain:
-        if not c.fits(u, p):
-            break
-        c.take(u, p)
-        done.append(u)
-    if len(done) == len(chain):
-        return True
-    for u in done:
-        c.undo(u)
-    for u, _ in chain:
-        if u.id in old:
-            c.take(u, old[u.id])
-    return False
-
-
-def _groups_to_sessions(c: Construction, instance: Instance, group_of: dict[str, str],
-                        group_sessions: dict[str, list[tuple]]) -> None:
-    """Topics to sessions: each group, largest first, fills the session that seats most
-    of its talks (best fit, longest first), then the next, while sessions take them."""
-    members: dict[str, list[Talk]] = defaultdict(list)
-    for t in instance.talks:
-        if not t.joint and not t.room and t.id not in c.placed:
-            members[group_of[t.id]].append(t)
-    capacity = {
-        (day, label, room): sum(instance.slots[j].end - instance.slots[j].start
-                                for j in idxs if room in instance.slots[j].rooms)
-        for (day, label), idxs in instance.sessions.items() for room in instance.session_rooms[(day, label)]
-    }
-    for g in sorted(members, key=lambda g: (-len(members[g]), g)):
-        left = sorted(members[g], key=lambda t: (-(t.duration or 0), t.id))
-        while len(left) > 1:
-            need = sum((p.span_end - p.start) if (p := c.tightest_place(t)) else (t.duration or 0) for t in left)
-            home = {k[2] for k in group_sessions[g]}
-            keys = sorted((k for k in capacity if capacity[k] - c.session_used[k] > 0),
-                          key=lambda k: (k[2] not in home, abs(capacity[k] - c.session_used[k] - need), k))
-            best = None
-            for key in keys[:SESSIONS_TRIED]:
-                seated = _fill(c, left, key)
-                # most talks seated, then the session left fullest (best fit), then least idle
-                score = (len(seated), -(capacity[key] - c.session_used[key]), -sum(_idle(p)[1] for _, p in seated))
-                for talk, _ in seated:
-                    c.undo(talk)
-                if seated and (best is None or score > best[0]):
-                    best = (score, key)
-            if best is None or best[0][0] < 2:
-                break  # a session holding one talk of the group groups nothing
-            for talk, _ in _fill(c, left, best[1]):
-                left.remove(talk)
-            group_sessions[g].append(best[1])
-
-
-def _fill(c: Construction, talks: list[Talk], key: tuple) -> list[tuple[Talk, Placement]]:
-    """Place ``talks`` (longest first) into session ``key``, tightest place each; kept placed."""
-    seated = []
-    for talk in talks:
-        best = c.tightest_place(talk)
-        fewest, tightest = _idle(best) if best else (0, 0)
-        p = c.best_in(talk, [q for q in c.by_session(talk, key[2]).get(key, [])
-                             if len(q.slots) == fewest and q.span_end - q.end <= tightest + IDLE_TOLERANCE])
-        if p is not None:
-            c.take(talk, p)
-            seated.append((talk, p))
-    return seated
-
-
-def _idle(p: Placement) -> tuple[int, int]:
-    """How wasteful a place is: the slots it takes, then the idle minutes after the talk."""
-    return (len(p.slots), p.span_end - p.end)
-
-
-def _place_joint(c: Construction, instance: Instance, label: str) -> None:
-    ids = instance.joint_groups[label]
-    talks = [instance.talk_by_id[i] for i in ids]
-    for chain in instance.joint_chains(ids):
-        ok, taken = True, []
-        for talk, p in zip(talks, chain):
-            if not c.fits(talk, p):
-                ok = False
-                break
-            c.take(talk, p)
-            taken.append(talk)
-        if ok:
-            return
-        for talk in taken:  # undo the partial chain
-            c.undo(talk)
 
 
 def select(instance: Instance, c: Construction, group_of: dict[str, str],
@@ -401,7 +106,7 @@ def select(instance: Instance, c: Construction, group_of: dict[str, str],
     group_keys: dict[str, set[tuple]] = defaultdict(set)
     for tid, p in c.placed.items():
         group_keys[group_of[tid]].add(p.session_key)
-    pair_rows = [r for r in instance.constraints if r.hard and r.kind in PAIR_KINDS and r.kind != "not_parallel"]
+    pair_rows = [r for r in instance.constraints if r.hard and isinstance(r, PairRow) and not r.spec.overlap_only]
     paired = {r.talk for r in pair_rows} | {r.other for r in pair_rows}
     rooms_all = [r.name for r in instance.rooms]
     all_keys = sorted({(day, label, room) for (day, label), idxs in instance.sessions.items()
@@ -417,11 +122,11 @@ def select(instance: Instance, c: Construction, group_of: dict[str, str],
         chosen: list[Placement] = [mine] if mine else []
         seen = {(mine.room, mine.slots)} if mine else set()
 
-        def add(places: list[Placement], n: int) -> None:
+        def add(places: list[Placement], n: int, seen=seen, chosen=chosen, talk=talk) -> None:
             for p in sorted(places, key=lambda p: (p.span_end - p.end, p.start))[:n]:
                 if (p.room, p.slots) not in seen:
                     seen.add((p.room, p.slots))
-                    chosen.append(_bind(p, talk.id))
+                    chosen.append(bind(p, talk.id))
 
         for key in sorted(near):
             if key[2] in rooms:

@@ -18,15 +18,16 @@ see pairs, so the rounds would hardly ever prove anything.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from ..budget import now
 from ..evaluate import Evaluation, evaluate
 from ..model import Placement
 from .build import Build
+from .result import to_assignment
 
 ROUNDS = 12
 
@@ -62,7 +63,7 @@ class Matching:
         self.talks = list(places)
         self.arc_place: list[tuple[str, Placement]] = []
         for i, talk in enumerate(self.talks):
-            for p, c in zip(places[talk], costs[talk]):
+            for p, c in zip(places[talk], costs[talk], strict=True):
                 tails.append(i)
                 heads.append(cells.setdefault((p.room, p.day, p.start), len(cells)))
                 unit.append(c)
@@ -127,23 +128,21 @@ def relax(b: Build, places: dict[str, list[Placement]], families: list, seconds:
           rounds: int = ROUNDS) -> Relaxed:
     """The relaxation's bound; its matching proven optimal when it is a valid schedule
     at that cost (repaired for at most ``rounds`` matchings, within ``seconds``)."""
-    t0 = time.perf_counter()
+    t0 = now()
     matching = Matching(places, unary_costs(b, places, families))
     first = matching.solve()
     out = Relaxed(None if first is None else first[0])
     if first is not None and not any(b.instance.weights.get(term) for term in PAIRWISE):
         _prove(b, matching, first[1], out, t0 + seconds, rounds)
-    out.seconds = time.perf_counter() - t0
+    out.seconds = now() - t0
     return out
 
 
 def _prove(b: Build, matching: Matching, chosen: dict[str, Placement], out: Relaxed,
            deadline: float, rounds: int) -> None:
     """Repair ``chosen`` until the evaluator finds it valid at ``out.bound`` (then ``out``
-    holds it, proven), a repair would cost more, or rounds or time (``perf_counter``
+    holds it, proven), a repair would cost more, or rounds or time (a ``budget.now()``
     deadline) run out."""
-    from . import to_assignment
-
     for k in range(rounds):
         out.rounds = k + 1
         ev = evaluate(b.instance, [to_assignment(p) for p in chosen.values()])
@@ -151,7 +150,7 @@ def _prove(b: Build, matching: Matching, chosen: dict[str, Placement], out: Rela
             if round(ev.total * b.scale) == out.bound:
                 out.placements, out.evaluation = chosen, ev
             return  # valid but dearer: pair terms, which a matching cannot see
-        if time.perf_counter() > deadline:
+        if now() > deadline:
             return
         taken = False
         for v in ev.violations:
@@ -161,6 +160,6 @@ def _prove(b: Build, matching: Matching, chosen: dict[str, Placement], out: Rela
         if not taken:
             return
         again = matching.solve(keep=chosen)
-        if again is None or again[0] > out.bound:
+        if again is None or out.bound is None or again[0] > out.bound:
             return
         chosen = again[1]

@@ -3,8 +3,8 @@
 Grouping related talks is a partition problem, and CP-SAT's generic neighbourhoods
 climb it slowly: after 60 s on 31C3 (136 talks, 4 rooms, 47 sessions) its schedule
 put 58% as much related-pair strength together as exchanging talks between sessions
-reaches in a few seconds. So, when a topic term is weighted, the construction of
-large.py (a schedule that keeps the hard rules) is improved here first and handed to
+reaches in a few seconds. So, when a topic term is weighted, the construction
+(construction.py) (a schedule that keeps the hard rules) is improved here first and handed to
 CP-SAT as its hint:
 
 * a move takes a talk into the session of one of its related talks, by exchanging it
@@ -22,25 +22,25 @@ CP-SAT as its hint:
   its value. The tracked objective is the evaluator's up to that constant (a test
   holds them together).
 
-Deterministic for a seed and a time budget: the annealing runs a number of moves fixed
-by the talks and the budget (fewer only when a slow machine runs out of time).
+Deterministic for a seed and a time limit: the annealing runs a number of moves fixed
+by the talks and the time limit (fewer only when a slow machine runs out of time).
 """
 
 from __future__ import annotations
 
 import math
 import random
-import time
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..model import Instance, Placement
+from ..budget import Budget, now
+from ..model import Instance, PairRow, Placement
 from ..similarity import clash_clusters, parallel_pairs, related_pairs
 from .build import Build
-from .large import Construction
+from .construction import Construction
 
 TOPIC_TERMS = ("topic_cohesion", "topic_parallel", "topic_clash", "topic_day")
 MOVES_PER_TALK = 1500   # annealing length: moves tried per movable talk,
@@ -67,10 +67,11 @@ def movable_talks(instance: Instance) -> list[str]:
     pair row other than a hard ``not_parallel`` (which the construction's cliques keep)."""
     fixed = {t.id for t in instance.talks if t.joint}
     for row in instance.constraints:
-        if not row.hard or (row.other and row.kind != "not_parallel"):
+        pair = row if isinstance(row, PairRow) else None
+        if not row.hard or (pair is not None and not pair.spec.overlap_only):
             fixed.add(row.talk)
-            if row.other:
-                fixed.add(row.other)
+            if pair is not None:
+                fixed.add(pair.other)
     return [t.id for t in instance.talks if t.id not in fixed]
 
 
@@ -144,7 +145,7 @@ class Score:
         elif kind == 1:
             apart = pa.day != pb.day
         else:
-            apart = (pa.room != pb.room and pa.day == pb.day and pa.start < pb.end and pb.start < pa.end)
+            apart = pa.room != pb.room and pa.overlaps(pb)
         return coef if apart else 0
 
     def delta(self, moves: dict[str, Placement]) -> int:
@@ -214,11 +215,14 @@ REPORT_EVERY = 0.25     # seconds between reports of a better schedule
 
 def improve(b: Build, places: dict[str, list[Placement]], families: list, c: Construction,
             seed: int = 0, seconds: float = 5.0, moves_per_talk: int = MOVES_PER_TALK,
-            report: Callable[[int], None] | None = None) -> Swapped:
+            report: Callable[[int], None] | None = None, cap: Budget | None = None) -> Swapped:
     """Anneal the complete schedule of ``c`` (see the module's docstring); ``c`` ends in
     the last state, the best schedule seen is returned (also when interrupted).
-    ``report(objective)`` hears of the start and then of better schedules (tracked units)."""
-    t0 = time.perf_counter()
+    ``seconds`` sets the number of moves (``move_count``), so that a seed gives one
+    schedule on any machine; ``cap`` (default: ``seconds`` from now) only stops a machine
+    too slow for them. ``report(objective)`` hears of the start and then of better
+    schedules (tracked units)."""
+    t0 = now()
     inst = b.instance
     score = Score(b, families, c.placed)
     movable = [t for t in movable_talks(inst) if t in c.placed and len(places[t]) > 1]
@@ -238,7 +242,7 @@ def improve(b: Build, places: dict[str, list[Placement]], families: list, c: Con
     total = best = start = score.total()
     best_placed = dict(c.placed)
     if len(movable) < 2:
-        return Swapped(best_placed, start, best, 0, 0, time.perf_counter() - t0)
+        return Swapped(best_placed, start, best, 0, 0, now() - t0)
 
     def propose() -> dict[str, Placement] | None:
         i = rng.choice(movable)
@@ -284,19 +288,19 @@ def improve(b: Build, places: dict[str, list[Placement]], families: list, c: Con
     n_moves = move_count(len(movable), seconds, moves_per_talk)
     factor = (1 / COOLING) ** (1 / n_moves)
     tried = accepted = 0
-    deadline = time.perf_counter() + seconds   # the moves' own time, set-up aside
+    cap = cap or Budget.of(seconds)
     reported, last_report = start, t0
     try:
         if report:
             report(start)
         for tried in range(1, n_moves + 1):
             if tried % 1000 == 0:
-                now = time.perf_counter()
-                if now > deadline:
+                clock = now()
+                if cap.expired():
                     break
-                if report and best < reported and now - last_report >= REPORT_EVERY:
+                if report and best < reported and clock - last_report >= REPORT_EVERY:
                     report(best)
-                    reported, last_report = best, now
+                    reported, last_report = best, clock
             temperature *= factor
             moves = propose()
             if moves is None:
@@ -316,5 +320,5 @@ def improve(b: Build, places: dict[str, list[Placement]], families: list, c: Con
             if total < best:
                 best, best_placed = total, dict(c.placed)
     except KeyboardInterrupt:  # best_placed is only ever replaced whole: it is a schedule
-        return Swapped(best_placed, start, best, tried, accepted, time.perf_counter() - t0, interrupted=True)
-    return Swapped(best_placed, start, best, tried, accepted, time.perf_counter() - t0)
+        return Swapped(best_placed, start, best, tried, accepted, now() - t0, interrupted=True)
+    return Swapped(best_placed, start, best, tried, accepted, now() - t0)

@@ -17,28 +17,29 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from fractions import Fraction
+from typing import Any
 
-from ..similarity import clash_clusters, parallel_pairs, related_pairs
-from .build import Build
+from ...similarity import clash_clusters, parallel_pairs, related_pairs
+from ..build import Build
+from .base import Base
 
-NAME = "topics"
 
-
-def add(b: Build) -> None:
-    w = b.instance.weights
-    apart = (w["topic_parallel"] or w["topic_clash"]) and len(b.instance.rooms) > 1
-    if not (w["topic_cohesion"] or w["topic_day"] or apart):
-        return  # nothing to pay for: do not compute the similarity at all
-    pairs = related_pairs(b.instance)
-    if pairs:
-        _cohesion(b, pairs)
-    if len(b.instance.rooms) > 1:
-        running: dict[str, dict] = {}
+class Topics(Base):
+    def add(self, b: Build) -> None:
+        w = b.instance.weights
+        apart = (w["topic_parallel"] or w["topic_clash"]) and len(b.instance.rooms) > 1
+        if not (w["topic_cohesion"] or w["topic_day"] or apart):
+            return  # nothing to pay for: do not compute the similarity at all
+        pairs = related_pairs(b.instance)
         if pairs:
-            _parallel(b, parallel_pairs(b.instance), running)
-        _cluster_parallel(b, running)
-    if pairs and len(b.instance.days) > 1:
-        _theme_days(b, pairs)
+            _cohesion(b, pairs)
+        if len(b.instance.rooms) > 1:
+            running: dict[str, dict] = {}
+            if pairs:
+                _parallel(b, parallel_pairs(b.instance), running)
+            _cluster_parallel(b, running)
+        if pairs and len(b.instance.days) > 1:
+            _theme_days(b, pairs)
 
 
 def _cohesion(b: Build, pairs) -> None:
@@ -51,8 +52,7 @@ def _cohesion(b: Build, pairs) -> None:
         for key, y in together.items():
             partners.setdefault((pair.a, key), []).append(y)
             partners.setdefault((pair.b, key), []).append(y)
-        b.penalize("topic_cohesion", weight, 1 - sum(together.values()), amount=Fraction(pair.strength, 100),
-                   label=f"{pair.a}~{pair.b}")
+        b.penalize("topic_cohesion", weight, 1 - sum(together.values()), amount=Fraction(pair.strength, 100))
     for (talk, key), ys in sorted(partners.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         room_slots = sum(1 for j in b.instance.sessions[(key[0], key[1])] if key[2] in b.instance.slots[j].rooms)
         others = room_slots - 1
@@ -72,7 +72,7 @@ def _parallel(b: Build, pairs, running: dict) -> None:
         o = b.model.new_bool_var(f"parallel[{pair.a},{pair.b}]")
         for x, y in cuts:
             b.model.add_bool_or([~x, ~y, o])
-        b.penalize("topic_parallel", weight, o, amount=Fraction(pair.strength, 100), label=f"{pair.a}~{pair.b}")
+        b.penalize("topic_parallel", weight, o, amount=Fraction(pair.strength, 100))
 
 
 def _cluster_parallel(b: Build, running: dict) -> None:
@@ -92,17 +92,17 @@ def _cluster_parallel(b: Build, running: dict) -> None:
                 continue
             excess = b.model.new_int_var(0, len(lits) - 1, f"clash[{n},{t}]")
             b.model.add(excess >= sum(lits) - 1)
-            b.penalize("topic_clash", weight, excess, label=f"cluster {n + 1} at {t}")
+            b.penalize("topic_clash", weight, excess)
 
 
-def _running_of(b: Build, running: dict, talk: str) -> dict[int, object]:
+def _running_of(b: Build, running: dict, talk: str) -> dict[int, Any]:
     """The talk's 'runs at' literals, made once per talk and shared by all its pairs."""
     if talk not in running:
         running[talk] = _running(b, talk)
     return running[talk]
 
 
-def _running(b: Build, talk: str) -> dict[int, object]:
+def _running(b: Build, talk: str) -> dict[int, Any]:
     """Per candidate start time (absolute minutes), a literal 'the talk runs then' (own time).
 
     Two talks overlap exactly when, at some start time of either, both run; one literal
@@ -137,8 +137,7 @@ def _theme_days(b: Build, pairs) -> None:
         return
     for pair in pairs:
         same = _both_in(b, "same_day", pair, b.on_day(pair.a), b.on_day(pair.b))
-        b.penalize("topic_day", weight, 1 - sum(same.values()), amount=Fraction(pair.strength, 100),
-                   label=f"{pair.a}~{pair.b}")
+        b.penalize("topic_day", weight, 1 - sum(same.values()), amount=Fraction(pair.strength, 100))
 
 
 def _both_in(b: Build, name: str, pair, lits_a: dict, lits_b: dict) -> dict:

@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
-from ..model import Placement
-from .build import Build
+from ...model import Placement
+from ..build import Build
+from .base import Base
 
-NAME = "joint"
 
+class Joint(Base):
+    def prune(self, b: Build, places: dict[str, list[Placement]]) -> None:
+        """Keep only placements that belong to a complete chain of their group."""
+        for ids in b.instance.joint_groups.values():
+            allowed = {i: set(map(_key, places[i])) for i in ids}
+            chains = [
+                c for c in b.instance.joint_chains(ids)
+                if all(_key(p) in allowed[t] for t, p in zip(ids, c, strict=True))
+            ]
+            keep = [{_key(c[k]) for c in chains} for k in range(len(ids))]
+            for k, i in enumerate(ids):
+                places[i] = [p for p in places[i] if _key(p) in keep[k]]
 
-def prune(b: Build, places: dict[str, list[Placement]]) -> None:
-    """Keep only placements that belong to a complete chain of their group."""
-    for ids in b.instance.joint_groups.values():
-        allowed = {i: set(map(_key, places[i])) for i in ids}
-        chains = [
-            c for c in b.instance.joint_chains(ids)
-            if all(_key(p) in allowed[t] for t, p in zip(ids, c))
-        ]
-        keep = [{_key(c[k]) for c in chains} for k in range(len(ids))]
-        for k, i in enumerate(ids):
-            places[i] = [p for p in places[i] if _key(p) in keep[k]]
+    def add(self, b: Build) -> None:
+        for ids in b.instance.joint_groups.values():
+            add_group(b, ids)
 
 
 def _key(p: Placement) -> tuple:
     return (p.room, p.slots)
-
-
-def add(b: Build) -> None:
-    for ids in b.instance.joint_groups.values():
-        add_group(b, ids)
 
 
 def add_group(b: Build, ids: list[str], enforce=None) -> None:
@@ -46,7 +45,7 @@ def add_group(b: Build, ids: list[str], enforce=None) -> None:
         else:
             b.model.add(x == 0).only_enforce_if(enforce)
 
-    for prev, nxt in zip(ids, ids[1:]):
+    for prev, nxt in zip(ids, ids[1:], strict=False):
         nxt_by_start = {(p.room, p.slots[0]): x for p, x in b.candidates[nxt]}
         prev_by_next = {}
         for p, x in b.candidates[prev]:

@@ -7,28 +7,26 @@ first the fewest (cheapest) moves, then the usual terms.
 
 from __future__ import annotations
 
-from ..baseline import Baseline, Place
-from ..model import Placement, Talk
-from .build import Build
+from ...baseline import Baseline, Place
+from ...model import Placement, Talk
+from ..build import Build
+from .base import Base, Check, Pricer
 
-NAME = "changes"
 TERMS = ("moved_time", "moved_room")
 
 
-class Changes:
-    NAME = NAME
-
+class Changes(Base):
     def __init__(self, baseline: Baseline):
         self.baseline = baseline
 
-    def allowed(self, b: Build, talk: Talk):
+    def allowed(self, b: Build, talk: Talk) -> Check | None:
         """A pinned talk stays at its baseline place; None for the others."""
         base = self.baseline.places.get(talk.id)
         if not (talk.pinned and base is not None):
             return None
         return lambda p: Place.of(p) == base
 
-    def costs(self, b: Build, talk: Talk):
+    def costs(self, b: Build, talk: Talk) -> Pricer | None:
         """The talk's pricer (a move from the baseline); None for a talk new since then."""
         if talk.id not in self.baseline.places:
             return None

@@ -2,7 +2,7 @@
 
 Passed to the solver through ``Options.extra_families`` (after every family that adds
 penalties, since it caps their sum). For each earlier programme and each talk, a
-literal ``differ`` may be 1 only when the talk's seat (see ``committee.view``) really
+literal ``differ`` may be 1 only when the talk's seat (see ``seats``) really
 differs: it is on another day, or a session-mate of before is not with it
 (``apart[t, m]`` forbids the two in any one session), or its session holds more talks
 than before while keeping the old mates (``extra[t]`` asks the session's occupancy to
@@ -20,22 +20,23 @@ The penalty is the term ``diversity_shortfall``: 0 in an answer that differs eno
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from ..committee.view import Seat
-from .build import Build, Penalty
+from ...seats import Seat
+from ..build import Build, Penalty
+from .base import Base
 
-NAME = "diversity"
 SHORTFALL = "diversity_shortfall"
 
 
 @dataclass
-class Diversity:
+class Diversity(Base):
     previous: list[dict[str, Seat]]
     min_diff: int
     cap: int | None = None        # objective <= cap (objective units, see Build.scale)
     floor: int | None = None      # objective >= floor (a proven bound of the unrestricted model)
     soft: bool = False
-    differ: list[dict[str, object]] = field(default_factory=list)   # per earlier programme, for inspection
+    differ: list[dict[str, Any]] = field(default_factory=list)   # per earlier programme, for inspection
 
     def add(self, b: Build) -> None:
         objective = b.objective()
@@ -65,9 +66,9 @@ def _occupancy(b: Build, key: tuple, cache: dict):
     return cache[key]
 
 
-def _differ_from(b: Build, n: int, seats: dict[str, Seat], occupancy: dict) -> dict[str, object]:
-    apart: dict[tuple[str, str], object] = {}
-    out: dict[str, object] = {}
+def _differ_from(b: Build, n: int, seats: dict[str, Seat], occupancy: dict) -> dict[str, Any]:
+    apart: dict[tuple[str, str], Any] = {}
+    out: dict[str, Any] = {}
     for talk in b.talks:
         t = talk.id
         if t not in seats:

@@ -1,0 +1,427 @@
+"""The greedy construction: a schedule that keeps the hard rules, built in milliseconds.
+
+"Topics to sessions, then talks to slots": talks are grouped by topic (the organizers'
+first topic, or a text cluster); the biggest group first, each talk goes into a session
+its group already uses, else into the emptiest session (same room first), at the
+best-fitting start that keeps every hard rule it can check alone (availability, pins,
+rooms busy, speakers busy, the cliques of hard overlap-only rows, joint groups as
+blocks). A talk still without a place gets one through a chain of moves (an
+augmenting path). It seeds the swap search, is the large mode's starting point and
+the fallback when a search ends without a schedule.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..budget import Budget
+from ..model import Instance, Placement, Talk
+from ..similarity import related_pairs, topic_clusters
+
+if TYPE_CHECKING:
+    from .families import Family
+
+SESSIONS_TRIED = 100   # sessions tried for each topic group
+IDLE_TOLERANCE = 10    # minutes a group may leave idle beyond the talk's tightest fit
+
+
+def clusters(instance: Instance, budget: Budget | None = None) -> dict[str, str]:
+    """Talk id -> group key: its first topic, else its cluster of related talks (the
+    language-neutral clusters ``sessionplan topics`` shows). When ``budget`` could not
+    pay for that clustering, the related pairs grouped greedily stand in (a start for
+    the swap search and the search, which price the exact terms either way)."""
+    out = {t.id: f"topic:{t.topics[0].casefold()}" for t in instance.talks if t.topics}
+    if len(out) < len(instance.talks):
+        groups = topic_clusters(instance) if clustering_affordable(instance, budget) else pair_groups(instance)
+        for k, members in enumerate(groups):
+            for tid in members:
+                out.setdefault(tid, f"cluster:{k}")
+    return out
+
+
+# Spectral clustering loads scikit-learn (about 1.5 s of CPU) and costs about 1 us per
+# pair of talks; it is worth a fraction of the budget at most
+CLUSTERING_LOAD = 1.5
+CLUSTERING_PER_PAIR = 1e-6
+CLUSTERING_SHARE = 0.15
+
+
+def clustering_affordable(instance: Instance, budget: Budget | None) -> bool:
+    if budget is None or budget.deadline is None or instance.has_derived("topic_clusters"):
+        return True
+    import sys
+
+    n = len(instance.talks)
+    cost = (0.0 if "sklearn.cluster" in sys.modules else CLUSTERING_LOAD) + CLUSTERING_PER_PAIR * n * n
+    return cost * budget.slowdown <= CLUSTERING_SHARE * budget.left_or(0.0)
+
+
+def pair_groups(instance: Instance) -> list[list[str]]:
+    """Related talks joined strongest pair first, each group no larger than the longest
+    session (in slots): a cheap stand-in for the clusters, largest group first."""
+    cap = max((len(idxs) for idxs in instance.sessions.values()), default=1)
+    parent = {t.id: t.id for t in instance.talks}
+    size = dict.fromkeys(parent, 1)
+
+    def root(t: str) -> str:
+        while parent[t] != t:
+            parent[t] = parent[parent[t]]
+            t = parent[t]
+        return t
+
+    for pair in sorted(related_pairs(instance), key=lambda p: (-p.strength, p.a, p.b)):
+        a, b = root(pair.a), root(pair.b)
+        if a != b and size[a] + size[b] <= cap:
+            parent[b] = a
+            size[a] += size[b]
+    groups: dict[str, list[str]] = {}
+    for t in instance.talks:
+        groups.setdefault(root(t.id), []).append(t.id)
+    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+
+
+class _Busy:
+    """Busy intervals per key (room-day, speaker-day, clique-day), with overlap checks."""
+
+    def __init__(self) -> None:
+        self.spans: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+
+    def free(self, key: tuple, start: int, end: int, ignore: tuple[int, int] | None = None) -> bool:
+        """No busy interval of ``key`` overlaps [start, end) (``ignore`` one of them)."""
+        spans = self.spans.get(key)
+        if not spans:
+            return True
+        i = bisect_left(spans, (start, start))
+        for j in (i - 1, i, i + 1):
+            if 0 <= j < len(spans) and spans[j] != ignore and spans[j][0] < end and start < spans[j][1]:
+                return False
+        if i + 2 < len(spans) and spans[i + 2][0] < end:
+            return not any(sp != ignore and sp[0] < end and start < sp[1] for sp in spans)
+        return True
+
+    def take(self, key: tuple, start: int, end: int) -> None:
+        spans = self.spans[key]
+        spans.insert(bisect_left(spans, (start, end)), (start, end))
+
+
+class Construction:
+    """The greedy schedule, and the bookkeeping that proves it keeps the hard rules."""
+
+    def __init__(self, instance: Instance, allowed: Callable[[Talk, Placement], bool], cliques: list[list[str]]):
+        self.inst = instance
+        self.allowed = allowed
+        self.rooms = _Busy()
+        self.people = _Busy()
+        self.groups = _Busy()
+        self.clique_of: dict[str, list[int]] = defaultdict(list)
+        for k, c in enumerate(cliques):
+            for t in c:
+                self.clique_of[t].append(k)
+        self.placed: dict[str, Placement] = {}
+        self.occupants: dict[tuple, set[str]] = defaultdict(set)  # (room, day) -> talks
+        self.session_talks: dict[tuple, list[str]] = defaultdict(list)
+        self.session_used: dict[tuple, int] = defaultdict(int)
+        self._places: dict[tuple, Any] = {}  # caches by duration and room
+
+    def by_session(self, talk: Talk, room: str) -> dict[tuple, list[Placement]]:
+        key = (talk.duration, room)
+        if key not in self._places:
+            out: dict[tuple, list[Placement]] = defaultdict(list)
+            for p in self.inst.templates(talk.duration, room):
+                out[(p.day, p.session, room)].append(p)
+            self._places[key] = dict(out)
+        return self._places[key]
+
+    def fits(self, talk: Talk, p: Placement) -> bool:
+        d = p.day
+        if not self.rooms.free((p.room, d), p.start, p.span_end):
+            return False
+        if any(not self.people.free((s, d), p.start, p.end) for s in talk.speakers):
+            return False
+        if any(not self.groups.free((c, d), p.start, p.end) for c in self.clique_of.get(talk.id, ())):
+            return False
+        return self.allowed(talk, p)
+
+    def fits_but_room(self, talk: Talk, p: Placement) -> bool:
+        """Whether ``talk`` could be at ``p`` if the room were free (its own place aside)."""
+        mine = self.placed.get(talk.id)
+        own = None if mine is None or mine.day != p.day else (mine.start, mine.end)
+        return (all(self.people.free((s, p.day), p.start, p.end, own) for s in talk.speakers)
+                and all(self.groups.free((k, p.day), p.start, p.end, own) for k in self.clique_of.get(talk.id, ()))
+                and self.allowed(talk, p))
+
+    def take(self, talk: Talk, p: Placement) -> None:
+        p = bind(p, talk.id)
+        self.rooms.take((p.room, p.day), p.start, p.span_end)
+        for s in talk.speakers:
+            self.people.take((s, p.day), p.start, p.end)
+        for c in self.clique_of.get(talk.id, ()):
+            self.groups.take((c, p.day), p.start, p.end)
+        self.placed[talk.id] = p
+        self.occupants[(p.room, p.day)].add(talk.id)
+        self.session_talks[p.session_key].append(talk.id)
+        self.session_used[p.session_key] += p.span_end - p.start
+
+    def undo(self, talk: Talk) -> None:
+        p = self.placed.pop(talk.id)
+        self.occupants[(p.room, p.day)].discard(talk.id)
+        self.rooms.spans[(p.room, p.day)].remove((p.start, p.span_end))
+        for s in talk.speakers:
+            self.people.spans[(s, p.day)].remove((p.start, p.end))
+        for k in self.clique_of.get(talk.id, ()):
+            self.groups.spans[(k, p.day)].remove((p.start, p.end))
+        self.session_talks[p.session_key].remove(talk.id)
+        self.session_used[p.session_key] -= p.span_end - p.start
+
+    def sorted_places(self, talk: Talk, room: str) -> list[Placement]:
+        """All places of the talk's duration in ``room``, least idle time first."""
+        key = ("sorted", talk.duration, room)
+        if key not in self._places:
+            self._places[key] = sorted(self.inst.templates(talk.duration, room),
+                                           key=lambda p: (_idle(p), p.day, p.start, p.session))
+        return self._places[key]
+
+    def tightest_place(self, talk: Talk) -> Placement | None:
+        """The talk's least wasteful grid place (fewest slots, least idle time).
+
+        It depends on the duration and the required room only: computed once for each."""
+        key = ("tightest", talk.duration, talk.room)
+        if key not in self._places:
+            rooms = [talk.room] if talk.room else [r.name for r in self.inst.rooms]
+            firsts = [places[0] for room in rooms if (places := self.sorted_places(talk, room))]
+            self._places[key] = min(firsts, key=_idle, default=None)
+        return self._places[key]
+
+    def first_fit(self, talk: Talk, rooms: list[str], below: tuple[int, int] | None) -> Placement | None:
+        """The least idle fitting place over ``rooms``; only one strictly tighter than
+        ``below`` when that is given (the group's own place is kept otherwise)."""
+        best = None
+        for room in rooms:
+            for p in self.sorted_places(talk, room):
+                if best is not None and _idle(p) >= _idle(best):
+                    break
+                if below is not None and _idle(p) >= below:
+                    break
+                if self.fits(talk, p):
+                    best = p
+                    break
+        return best
+
+    def best_in(self, talk: Talk, places: list[Placement]) -> Placement | None:
+        """The fitting place with the least idle time after the talk, earliest first."""
+        best = None
+        for p in places:
+            if self.fits(talk, p):
+                key = (_idle(p), p.start)
+                if best is None or key < best[0]:
+                    best = (key, p)
+        return best[1] if best else None
+
+
+def bind(p: Placement, talk: str) -> Placement:
+    return Placement(talk, p.room, p.slots, p.day, p.start, p.end, p.span_end, p.session)
+
+
+def construct(instance: Instance, families: list[Family] | None = None, group_of: dict[str, str] | None = None,
+              budget: Budget | None = None) -> Construction:
+    """The greedy construction under the families' rules: every placement it makes keeps
+    the rules on rooms, speakers, availability, pins, forbids, required rooms, joint
+    groups and hard overlap-only rows (other hard pair rows are left to the search or a
+    check). The repair of talks it could not place stops when ``budget`` runs out."""
+    from .build import placement_filter
+    from .families import FAMILIES
+    from .families.rows import overlap_cliques
+
+    return greedy(instance, placement_filter(instance, families or FAMILIES), overlap_cliques(instance),
+                  group_of or clusters(instance, budget), budget)
+
+
+def greedy(instance: Instance, allowed: Callable[[Talk, Placement], bool], cliques: list[list[str]],
+           group_of: dict[str, str], budget: Budget | None = None) -> Construction:
+    """Best fit, longest talks first; among equally tight places, the group's sessions.
+
+    Longest-first into the least idle place is what keeps a tight grid (one slot per
+    talk, as in FOSDEM) feasible; the topic preference only chooses among places that
+    fit equally well, or better.
+    """
+    c = Construction(instance, allowed, cliques)
+    group_sessions: dict[str, list[tuple]] = defaultdict(list)
+    for label in sorted(instance.joint_groups):
+        _place_joint(c, instance, label)
+        for tid in instance.joint_groups[label]:
+            if tid in c.placed:
+                group_sessions[group_of[tid]].append(c.placed[tid].session_key)
+    # talks that need several slots first (they need unbroken runs), then topics to
+    # sessions, then everything left, longest first
+    durations = sorted(t.duration or 0 for t in instance.talks)
+    long_cut = 2 * durations[len(durations) // 2] if durations else 0
+    long_first = sorted((t for t in instance.talks if not t.joint and
+                         (instance.min_slots(t) > 1 or (t.duration or 0) > long_cut)),
+                        key=lambda t: (not t.room, -(t.duration or 0), t.id))
+    _best_fit(c, instance, long_first, group_of, group_sessions)
+    _groups_to_sessions(c, instance, group_of, group_sessions)
+    order = sorted((t for t in instance.talks if not t.joint and t.id not in c.placed),
+                   key=lambda t: (not t.room, -(t.duration or 0), group_of[t.id], t.id))
+    _best_fit(c, instance, order, group_of, group_sessions)
+    _repair(c, instance, [t for t in order if t.id not in c.placed], budget)
+    return c
+
+
+def _best_fit(c: Construction, instance: Instance, order: list[Talk], group_of: dict[str, str],
+              group_sessions: dict[str, list[tuple]]) -> None:
+    rooms_all = [r.name for r in instance.rooms]
+    for talk in order:
+        rooms = [talk.room] if talk.room else rooms_all
+        g = group_of[talk.id]
+        own = None
+        for key in group_sessions[g]:
+            if key[2] in rooms:
+                p = c.best_in(talk, c.by_session(talk, key[2]).get(key, []))
+                if p is not None and (own is None or _idle(p) < _idle(own)):
+                    own = p
+        best = c.first_fit(talk, rooms, below=None if own is None else _idle(own))
+        p = own if best is None else best
+        if p is not None:
+            c.take(talk, p)
+            if p.session_key not in group_sessions[g]:
+                group_sessions[g].append(p.session_key)
+
+
+def _repair(c: Construction, instance: Instance, unplaced: list[Talk], budget: Budget | None = None) -> None:
+    """Seat each unplaced talk by a chain of moves (an augmenting path): it takes the
+    place of one talk, which takes the place of another, ..., the last one a free place.
+
+    Found breadth-first over room blockers (shortest chains first), then applied move by
+    move with every hard rule checked; a chain that breaks one is undone. Stops when the
+    budget has run out.
+    """
+    for talk in unplaced:
+        if budget is not None and budget.expired():
+            return
+        _augment(c, instance, talk)
+
+
+def _augment(c: Construction, instance: Instance, talk: Talk, max_nodes: int = 3000) -> bool:
+    rooms_all = [r.name for r in instance.rooms]
+    nodes: list[tuple[Talk, int | None, Placement | None]] = [(talk, None, None)]  # talk, parent, place it frees
+    seen = {talk.id}
+    head = 0
+    while head < len(nodes) and len(nodes) < max_nodes:
+        u, _, _ = nodes[head]
+        for p in (q for room in ([u.room] if u.room else rooms_all) for q in c.sorted_places(u, room)):
+            holders = [tid for tid in sorted(c.occupants.get((p.room, p.day), ()))
+                       if tid != u.id and c.placed[tid].overlaps(p, own_time=False)]
+            if len(holders) > 1 or (holders and (holders[0] in seen or instance.talk_by_id[holders[0]].joint)):
+                continue
+            if not c.fits_but_room(u, p):
+                continue
+            if not holders:
+                if _apply_chain(c, nodes, head, p):
+                    return True
+            else:
+                seen.add(holders[0])
+                nodes.append((instance.talk_by_id[holders[0]], head, p))
+        head += 1
+    return False
+
+
+def _apply_chain(c: Construction, nodes: list, last: int, free: Placement) -> bool:
+    """Move nodes[last] to ``free``, its parent to the place it left, ... up to the root."""
+    chain, i, target = [], last, free
+    while i is not None:
+        u, parent, frees = nodes[i]
+        chain.append((u, target))
+        target, i = frees, parent
+    old = {u.id: c.placed[u.id] for u, _ in chain if u.id in c.placed}
+    for u, _ in chain:
+        if u.id in c.placed:
+            c.undo(u)
+    done = []
+    for u, p in chain:
+        if not c.fits(u, p):
+            break
+        c.take(u, p)
+        done.append(u)
+    if len(done) == len(chain):
+        return True
+    for u in done:
+        c.undo(u)
+    for u, _ in chain:
+        if u.id in old:
+            c.take(u, old[u.id])
+    return False
+
+
+def _groups_to_sessions(c: Construction, instance: Instance, group_of: dict[str, str],
+                        group_sessions: dict[str, list[tuple]]) -> None:
+    """Topics to sessions: each group, largest first, fills the session that seats most
+    of its talks (best fit, longest first), then the next, while sessions take them."""
+    members: dict[str, list[Talk]] = defaultdict(list)
+    for t in instance.talks:
+        if not t.joint and not t.room and t.id not in c.placed:
+            members[group_of[t.id]].append(t)
+    capacity = {
+        (day, label, room): sum(instance.slots[j].end - instance.slots[j].start
+                                for j in idxs if room in instance.slots[j].rooms)
+        for (day, label), idxs in instance.sessions.items() for room in instance.session_rooms[(day, label)]
+    }
+    for g in sorted(members, key=lambda g: (-len(members[g]), g)):
+        left = sorted(members[g], key=lambda t: (-(t.duration or 0), t.id))
+        while len(left) > 1:
+            need = sum((p.span_end - p.start) if (p := c.tightest_place(t)) else (t.duration or 0) for t in left)
+            home = {k[2] for k in group_sessions[g]}
+            keys = sorted((k for k in capacity if capacity[k] - c.session_used[k] > 0),
+                          key=lambda k: (k[2] not in home, abs(capacity[k] - c.session_used[k] - need), k))
+            best = None
+            for key in keys[:SESSIONS_TRIED]:
+                seated = _fill(c, left, key)
+                # most talks seated, then the session left fullest (best fit), then least idle
+                score = (len(seated), -(capacity[key] - c.session_used[key]), -sum(_idle(p)[1] for _, p in seated))
+                for talk, _ in seated:
+                    c.undo(talk)
+                if seated and (best is None or score > best[0]):
+                    best = (score, key)
+            if best is None or best[0][0] < 2:
+                break  # a session holding one talk of the group groups nothing
+            for talk, _ in _fill(c, left, best[1]):
+                left.remove(talk)
+            group_sessions[g].append(best[1])
+
+
+def _fill(c: Construction, talks: list[Talk], key: tuple) -> list[tuple[Talk, Placement]]:
+    """Place ``talks`` (longest first) into session ``key``, tightest place each; kept placed."""
+    seated = []
+    for talk in talks:
+        best = c.tightest_place(talk)
+        fewest, tightest = _idle(best) if best else (0, 0)
+        p = c.best_in(talk, [q for q in c.by_session(talk, key[2]).get(key, [])
+                             if len(q.slots) == fewest and q.span_end - q.end <= tightest + IDLE_TOLERANCE])
+        if p is not None:
+            c.take(talk, p)
+            seated.append((talk, p))
+    return seated
+
+
+def _idle(p: Placement) -> tuple[int, int]:
+    """How wasteful a place is: the slots it takes, then the idle minutes after the talk."""
+    return (len(p.slots), p.span_end - p.end)
+
+
+def _place_joint(c: Construction, instance: Instance, label: str) -> None:
+    ids = instance.joint_groups[label]
+    talks = [instance.talk_by_id[i] for i in ids]
+    for chain in instance.joint_chains(ids):
+        ok, taken = True, []
+        for talk, p in zip(talks, chain, strict=True):
+            if not c.fits(talk, p):
+                ok = False
+                break
+            c.take(talk, p)
+            taken.append(talk)
+        if ok:
+            return
+        for talk in taken:  # undo the partial chain
+            c.undo(talk)

@@ -1,0 +1,279 @@
+"""The stages of a solve, within one budget.
+
+1. **relaxation** (relaxation.py): the assignment relaxation's bound, and often the
+   proven optimum without any model;
+2. **construction** and **swaps** (construction.py, swaps.py): with a topic term
+   weighted, a greedy schedule improved by exchanging talks, CP-SAT's hint;
+3. **model**: the CP-SAT model over every allowed place (build.py, families/), built
+   against a deadline;
+4. **search** (driver.py; lexicographic.py when re-planning): CP-SAT from the hint,
+   stopped at the relaxation's bound if it reaches it.
+
+When the search ends without a schedule (or there was no time to build the model),
+the construction is the answer if it keeps every hard rule. Conferences with too many
+places for the exact model go to the large mode (large.py) instead.
+"""
+
+from __future__ import annotations
+
+from ..baseline import Baseline
+from ..budget import Budget, now
+from ..evaluate import Evaluation, evaluate
+from ..model import Instance, Placement
+from . import relaxation, sessions, swaps
+from .build import Build, OutOfTime, build_model, candidate_places, objective_scale
+from .construction import construct
+from .driver import PRICING_SECONDS, solve_model
+from .families import FAMILIES, Changes, Family
+from .families.changes import TERMS as CHANGE_TERMS
+from .lexicographic import solve_lexicographic
+from .result import Options, Progress, Result, to_assignment
+
+RELAXATION_SHARE = 0.05   # of the time left, at most RELAXATION_SECONDS
+RELAXATION_SECONDS = 1.0
+SWAP_SHARE = 0.1          # of the time left, for the swap search, at most SWAP_SECONDS
+SWAP_SECONDS = 10.0
+SESSION_SHARE = 0.4       # of the time left, for the session model
+MIN_SEARCH = 0.5          # seconds a search needs to be worth starting
+# building the exact model takes about this many times as long as finding the
+# candidate places did (workshop 1.6, 31C3 2.1, synthetic 200 x 8 2.4; measured on a
+# 2-core machine): a model that would not be built in time is not started
+BUILD_PER_PREPARE = 3.0
+
+
+def solve(instance: Instance, opts: Options | None = None, baseline: Baseline | None = None) -> Result:
+    """Solve; with a ``baseline``, lexicographically: fewest moves first, then the rest.
+
+    A conference with more places than ``opts.max_candidates`` is solved in the large
+    mode, on ``large.large_instance(instance)`` (the caller evaluates it there too)."""
+    from .large import candidate_count, large_instance, solve_large
+
+    opts = opts or Options()
+    budget = opts.budget or Budget.of(opts.time_limit)
+    families: list[Family] = FAMILIES + list(opts.extra_families)
+    if baseline is not None:
+        families.append(Changes(baseline))
+    plain = baseline is None and not opts.extra_families   # the evaluator knows every rule
+    if opts.max_candidates and candidate_count(instance) > opts.max_candidates:
+        instance = large_instance(instance)
+        result = solve_large(instance, families, opts, budget)
+    else:
+        result = Stages(instance, families, opts, budget, baseline).run()
+    if plain:
+        result = with_fallback(instance, families, opts, budget, result)
+    return result
+
+
+def with_fallback(instance: Instance, families: list[Family], opts: Options, budget: Budget,
+                  result: Result) -> Result:
+    """When no search produced a schedule (none in time, or no time for one): the
+    construction (the swap search's, the large mode's, or one made now), if it places
+    every talk and the evaluator finds no hard violation in it."""
+    if result.has_schedule or result.interrupted or result.status != "unknown":
+        return result
+    placed = dict(result.construction) or construct(instance, families, budget=budget.share(1.0)).placed
+    if len(placed) != len(instance.talks):
+        return result
+    ev = evaluate(instance, [to_assignment(p) for p in placed.values()])
+    if ev.hard_violations:
+        return result
+    return Result.evaluated("feasible", ev, placed, opts, result.seconds,
+                            found_by="swaps" if "swaps" in result.stages else "construction",
+                            model_size=result.model_size, stages={**result.stages, "construction": {"used": True}},
+                            construction=placed, notes=result.notes,
+                            first_solution_seconds=result.first_solution_seconds)
+
+
+class Stages:
+    """One exact-mode solve: the stages in order, each within what the budget has left."""
+
+    def __init__(self, instance: Instance, families: list[Family], opts: Options, budget: Budget,
+                 baseline: Baseline | None):
+        self.inst, self.families, self.opts, self.budget, self.baseline = instance, families, opts, budget, baseline
+        self.t0 = now()
+        self.plain = baseline is None and not opts.extra_families
+        self.size: dict[str, int] = {}
+        self.stages: dict = {}
+        self.reported = 0   # schedules reported to the progress callback so far
+        # the best complete schedule before the search: (placements, evaluator price, stage)
+        self.best: tuple[dict[str, Placement], float, str] | None = None
+        self.first: float | None = None   # when the first complete schedule existed
+
+    def enter(self, stage: str) -> None:
+        if self.opts.stage is not None:
+            self.opts.stage(stage)
+
+    def report(self, stage: str, objective: float, bound: float | None = None) -> None:
+        """A (better) schedule found by ``stage``."""
+        if self.opts.progress is not None:
+            self.reported += 1
+            base = self.opts.budget or self.budget
+            self.opts.progress(Progress(objective, bound, base.elapsed(), self.reported, stage))
+
+    def run(self) -> Result:
+        inst, opts = self.inst, self.opts
+        t = now()
+        prepared = candidate_places(inst, self.families)
+        prepare_seconds = now() - t
+        booleans = sum(map(len, prepared[1].values()))
+        relaxed = self.relaxation(prepared, booleans)
+        if isinstance(relaxed, Result):
+            return relaxed
+        known = relaxed.bound if isinstance(relaxed, relaxation.Relaxed) else None
+        swapped = self.swap_search(prepared)
+        if swapped is not None:
+            self.size.update(swap_ms=int(swapped.seconds * 1000), swap_moves=swapped.moves)
+            self.stages["swaps"], found = self.swap_stage(swapped)
+            self.first = swapped.first_seconds
+            if not found.hard_violations:
+                self.best = (dict(swapped.placements), found.total, "swaps")
+            if swapped.interrupted:
+                return self.from_best(interrupted=True)
+        try:
+            sess = self.session_stage(prepared)
+        except KeyboardInterrupt:
+            if self.best is None:
+                raise
+            return self.from_best(interrupted=True)
+        if sess is not None and sess.bound is not None:
+            known = sess.bound if known is None else max(known, sess.bound)
+            if self.best is not None and round(self.best[1] * prepared[0].scale) <= known:
+                # the best schedule so far reaches a lower bound of every schedule
+                return self.from_best(interrupted=False, status="optimal", bound=known / prepared[0].scale)
+        hint = opts.hint or (self.best[0] if self.best else None)
+        search = self.budget.reserve(min(PRICING_SECONDS, 0.03 * self.budget.left_or(0)))
+        left = search.left()
+        if left is not None and left < BUILD_PER_PREPARE * prepare_seconds + MIN_SEARCH:
+            return self.fallback("no time was left to build the model", known)
+        self.enter("model")
+        t = now()
+        try:
+            b = build_model(inst, self.families, prepared=prepared,
+                            deadline=None if search.deadline is None else search.deadline - MIN_SEARCH)
+        except OutOfTime:
+            return self.fallback("the model could not be built in the time left", known)
+        except KeyboardInterrupt:  # while building: the best schedule so far stands
+            if self.best is None:
+                raise
+            return self.from_best(interrupted=True)
+        self.size["build_ms"] = int((now() - t) * 1000)
+        self.enter("search")
+        try:
+            result = self.search(b, known, hint)
+        except KeyboardInterrupt:  # while completing the hint
+            if self.best is None:
+                raise
+            return self.from_best(interrupted=True)
+        extra: dict = {}
+        if self.best is not None:  # the fallback should the search end with nothing
+            # the first complete schedule came before the model existed
+            extra = {"construction": self.best[0], "first_solution_seconds": self.first}
+        result = result.with_(model_size=self.size, stages=self.stages, seconds=now() - self.t0, **extra)
+        if not result.has_schedule and result.status == "unknown":
+            return result.with_(notes=("the search found no schedule in the time left",))
+        return result
+
+    # -- stages ----------------------------------------------------------------------
+
+    def relaxation(self, prepared: tuple[Build, dict], booleans: int) -> Result | relaxation.Relaxed | None:
+        """The relaxation's bound; a Result when its matching is proven optimal."""
+        if not (self.opts.relaxation and self.plain):
+            return None
+        self.enter("relaxation")
+        part = self.budget.share(RELAXATION_SHARE, RELAXATION_SECONDS)
+        relaxed = relaxation.relax(*prepared, self.families, seconds=part.left_or(RELAXATION_SECONDS))
+        self.size["relaxation_ms"] = int(relaxed.seconds * 1000)
+        if not relaxed.proven:
+            return relaxed
+        assert relaxed.evaluation is not None and relaxed.bound is not None
+        scale = prepared[0].scale
+        result = Result.evaluated(
+            "optimal", relaxed.evaluation, relaxed.placements, self.opts, now() - self.t0,
+            bound=relaxed.bound / scale, found_by="relaxation",
+            model_size={"booleans": booleans, "variables": 0, "constraints": 0,
+                        "relaxation_rounds": relaxed.rounds, "relaxation_ms": int(relaxed.seconds * 1000)},
+            first_solution_seconds=now() - self.t0)
+        assert result.objective is not None
+        self.report("relaxation", result.objective, result.bound)
+        return result
+
+    def swap_search(self, prepared: tuple[Build, dict]) -> swaps.Swapped | None:
+        """The construction improved by the swap search, or None (not worthwhile, or incomplete)."""
+        opts = self.opts
+        if not (opts.swaps and opts.hint is None and self.plain and swaps.worthwhile(self.inst)):
+            return None
+        self.enter("construction")
+        made = construct(self.inst, self.families, budget=self.budget.share(SWAP_SHARE, SWAP_SECONDS))
+        if len(made.placed) < len(self.inst.talks):
+            return None
+        first = now() - self.t0
+        report = None
+        if opts.progress is not None:
+            built = evaluate(self.inst, [to_assignment(p) for p in made.placed.values()])
+            if not built.hard_violations:
+                scale = prepared[0].scale
+                offset: dict[str, float] = {}
+
+                def report(units: int) -> None:
+                    stage = "swaps" if offset else "construction"   # the first report is the construction
+                    offset.setdefault("value", built.total - units / scale)
+                    self.report(stage, round(units / scale + offset["value"], 6))
+        # the moves are counted from the time limit (a seed gives one schedule on any
+        # machine); the cap only stops a machine too slow for them
+        self.enter("swaps")
+        nominal = SWAP_SECONDS if opts.time_limit is None else min(SWAP_SECONDS, SWAP_SHARE * opts.time_limit)
+        out = swaps.improve(*prepared, self.families, made, seed=opts.seed, seconds=nominal, report=report,
+                            cap=self.budget.share(2 * SWAP_SHARE, 2 * SWAP_SECONDS))
+        out.first_seconds = first
+        return out
+
+    def session_stage(self, prepared: tuple[Build, dict]) -> sessions.Sessions | None:
+        """The session model (column generation): a bound, and a better schedule when it finds one."""
+        opts = self.opts
+        if opts.model == "talks" or not self.plain or opts.hint is not None:
+            return None
+        self.enter("sessions")
+        part = self.budget.share(SESSION_SHARE)
+        out = sessions.improve(prepared, self.families, opts, part, self.best[0] if self.best else None)
+        if not out.record.get("items"):
+            return out
+        self.stages["sessions"] = out.record
+        if out.placements is not None and out.objective is not None and (
+                self.best is None or out.objective < self.best[1] - 1e-9):
+            self.best = (out.placements, out.objective, "sessions")
+            if self.first is None:
+                self.first = now() - self.t0
+            self.report("sessions", out.objective, None if out.bound is None else out.bound / prepared[0].scale)
+        return out
+
+    def search(self, b: Build, known: int | None, hint: dict[str, Placement] | None) -> Result:
+        if self.baseline is not None and any(p.term in CHANGE_TERMS for p in b.penalties):
+            return solve_lexicographic(b, self.opts, self.budget, CHANGE_TERMS, hint=hint)
+        return solve_model(b, self.opts, self.budget, known_bound=known, hint=hint, solutions=self.reported)
+
+    # -- results without a search ----------------------------------------------------
+
+    def swap_stage(self, swapped: swaps.Swapped) -> tuple[dict, Evaluation]:
+        """The swap stage's record (evaluator prices), and the evaluation of its schedule."""
+        found = evaluate(self.inst, [to_assignment(p) for p in swapped.placements.values()])
+        scale = objective_scale(self.inst)
+        return {"construction": round(found.total + (swapped.start - swapped.best) / scale, 6),
+                "objective": found.total, "hard_violations": found.hard_violations,
+                "seconds": round(swapped.seconds, 3)}, found
+
+    def from_best(self, interrupted: bool, status: str = "feasible", bound: float | None = None) -> Result:
+        """The best schedule found before the search (swap search or session model)."""
+        assert self.best is not None
+        placements, _, stage = self.best
+        found = evaluate(self.inst, [to_assignment(p) for p in placements.values()])
+        return Result.evaluated(status, found, placements, self.opts, now() - self.t0, bound=bound,
+                                interrupted=interrupted, first_solution_seconds=self.first,
+                                stages=self.stages, found_by=stage, model_size=self.size,
+                                construction=dict(placements))
+
+    def fallback(self, why: str, known: int | None = None) -> Result:
+        """No schedule from a search (see ``with_fallback``, which prices a construction)."""
+        return Result.without_search("unknown", self.opts, now() - self.t0, model_size=self.size,
+                                     stages=self.stages, construction=self.best[0] if self.best else {},
+                                     notes=(why,), first_solution_seconds=self.first,
+                                     bound=None if known is None else known / objective_scale(self.inst))

@@ -1,0 +1,126 @@
+"""The session model: related talks grouped by column generation over whole sessions.
+
+Grouping related talks is a partition of the talks into sessions, and the talk-level
+model's LP cannot see that (its bound stays near 0 when ``topic_cohesion`` dominates).
+Here (problem.py) a column is a session cell with the talks that fill it; the master
+LP (master.py, GLOP) covers every talk once within the cells there are; pricing
+(pricing.py) finds the columns of negative reduced cost, greedily and exactly; the LP
+value, or the Lagrangian bound of exact pricing, is a lower bound on every schedule,
+since every term it leaves out (``topic_parallel``, ``topic_clash``, ``topic_day``,
+other rows) is non-negative. CP-SAT then picks integer columns (generation.py), and the
+talk-level model places them in times and rooms with every term exact (assign.py).
+When the gap is small, reduced-cost enumeration adds every column that could be in a
+better partition, so the integer choice is optimal for the session objective.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...budget import Budget, now
+from ...evaluate import evaluate
+from ...model import Placement
+from ..build import Build
+from ..families import Family
+from ..result import Options, to_assignment
+from .assign import assign
+from .generation import choose, enumerate_columns, generate
+from .problem import SessionProblem, session_problem
+
+LP_SHARE = 0.35         # of the time left, for column generation
+CHOOSE_SHARE = 0.3      # of what is left then, for the integer choice
+ASSIGN_SHARE = 0.5      # and for placing the chosen sessions
+ENUMERATE_LIMIT = 20_000
+
+
+@dataclass
+class Sessions:
+    """What the session model reached: its bound and, if better, a schedule."""
+
+    bound: int | None = None                         # objective units, a lower bound on every schedule
+    placements: dict[str, Placement] | None = None   # a complete schedule (the best found here)
+    objective: float | None = None                   # its evaluator price
+    record: dict = field(default_factory=dict)       # for the result's stages
+
+
+def worthwhile(problem: SessionProblem) -> bool:
+    """Only pair benefits make sessions worth generating; a cell of one slot groups nothing."""
+    return bool(problem.benefit) and any(c.slots > 1 for c in problem.classes)
+
+
+def columns_of(problem: SessionProblem, placements: dict[str, Placement]) -> list[tuple[int, frozenset[int]]]:
+    """The sessions of a schedule as columns (cells the problem does not know are skipped)."""
+    cells: dict = {}
+    for t, p in placements.items():
+        cells.setdefault(p.session_key, set()).add(problem.item_of[t])
+    out = []
+    for key in sorted(cells, key=lambda k: (k[0], k[1], k[2])):
+        k = problem.class_of_cell.get(key)
+        if k is not None:
+            out.append((k, frozenset(cells[key])))
+    return out
+
+
+def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[Family], opts: Options,
+            budget: Budget, hint: dict[str, Placement] | None) -> Sessions:
+    """The session model within ``budget``: its bound, and a schedule when it finds one
+    better than ``hint`` (the evaluator decides)."""
+    t0 = now()
+    b, places = prepared
+    problem = session_problem(b, places, families)
+    out = Sessions(record={"items": len(problem.items), "classes": len(problem.classes)})
+    if not worthwhile(problem):
+        return out
+    initial = columns_of(problem, hint) if hint else []
+    gen = generate(problem, initial, budget.share(LP_SHARE))
+    constant = problem.constant()
+    record = out.record
+    record.update(columns=len(gen.master.columns), rounds=gen.rounds, exact_rounds=gen.exact_rounds,
+                  lp_solved=gen.solved, lp_seconds=round(gen.seconds, 3))
+    if gen.bound is not None:
+        out.bound = max(0, int(-(-(constant + gen.bound - 1e-6) // 1)))   # ceil: the objective is whole units
+        record["bound"] = round(out.bound / problem.scale, 6)
+    columns = list(gen.master.columns)
+    best_cost = None
+    if initial:
+        best_cost = sum(problem.column_cost(k, m) for k, m in initial if problem.fits(k, m))
+    chosen = choose(problem, columns, budget.share(CHOOSE_SHARE), hint=initial, workers=opts.worker_count,
+                    seed=opts.seed)
+    if chosen is not None and gen.solved and out.bound is not None:
+        gap = constant + chosen.cost - out.bound
+        if gap > 0:
+            extra = enumerate_columns(problem, gen.pi, gen.mu, gap / 1 + 1e-6, budget.share(CHOOSE_SHARE),
+                                      ENUMERATE_LIMIT)
+            if extra is not None:
+                record["enumerated"] = len(extra)
+                seen = {(k, m) for k, m, _ in columns}
+                for k, m in extra:
+                    if (k, m) not in seen and problem.fits(k, m):
+                        columns.append((k, m, problem.column_cost(k, m)))
+                better = choose(problem, columns, budget.share(CHOOSE_SHARE), hint=chosen.columns,
+                                workers=opts.worker_count, seed=opts.seed)
+                if better is not None:
+                    chosen = better
+                    if better.status == "optimal":
+                        # every column of a cheaper partition was among them: this is the
+                        # least partition cost, a lower bound on every schedule
+                        record["partition_proven"] = True
+                        out.bound = max(out.bound, constant + better.cost)
+                        record["bound"] = round(out.bound / problem.scale, 6)
+    if chosen is None:
+        record["seconds"] = round(now() - t0, 3)
+        return out
+    record["partition"] = round((constant + chosen.cost) / problem.scale, 6)
+    if best_cost is not None and chosen.cost >= best_cost:
+        record["seconds"] = round(now() - t0, 3)
+        return out   # the hint's sessions are as good: nothing to place
+    quiet = Options(**{**opts.__dict__, "progress": None, "stage": None})
+    placed = assign(problem, chosen.columns, families, quiet, budget.share(ASSIGN_SHARE))
+    if placed is not None:
+        _, placements = placed
+        ev = evaluate(problem.instance, [to_assignment(p) for p in placements.values()])
+        if not ev.hard_violations:
+            out.placements, out.objective = placements, ev.total
+            record["objective"] = ev.total
+    record["seconds"] = round(now() - t0, 3)
+    return out

@@ -1,0 +1,65 @@
+"""From sessions to a schedule: the talk-level model, with each chosen column kept whole.
+
+Every talk may only go to the cells of its column's class, and the talks of one column
+share a cell; within that, the usual model (every family, every exact term) places
+the talks in times and rooms. Speakers, availability, joint groups, rows, the
+time-indexed topic terms and room costs are decided here.
+"""
+
+from __future__ import annotations
+
+from ...budget import Budget
+from ...model import Placement, Talk
+from ..build import Build, OutOfTime, build_model, candidate_places
+from ..driver import solve_model
+from ..families import Base, Family
+from ..result import Options, Result
+from .problem import SessionProblem
+
+
+class KeepColumns(Base):
+    """Talks only in the cells of their column's class; the talks of a column together."""
+
+    def __init__(self, problem: SessionProblem, columns: list[tuple[int, frozenset[int]]]):
+        self.problem = problem
+        self.columns = columns
+        self.cells: dict[str, frozenset] = {}
+        for k, members in columns:
+            cells = frozenset(problem.classes[k].cells)
+            for i in members:
+                for t in problem.items[i].talks:
+                    self.cells[t] = cells
+
+    def allowed(self, b: Build, talk: Talk):
+        cells = self.cells.get(talk.id)
+        if cells is None:
+            return None
+        return lambda p: p.session_key in cells
+
+    def add(self, b: Build) -> None:
+        for k, members in self.columns:
+            talks = [t for i in sorted(members) for t in self.problem.items[i].talks]
+            first = talks[0]
+            for cell in self.problem.classes[k].cells:
+                lits = b.grouped(first, "session").get(cell, [])
+                for t in talks[1:]:
+                    b.model.add(sum(b.grouped(t, "session").get(cell, [])) == sum(lits))
+
+
+def assign(problem: SessionProblem, columns: list[tuple[int, frozenset[int]]], families: list[Family],
+           opts: Options, budget: Budget) -> tuple[Result, dict[str, Placement]] | None:
+    """The best schedule keeping ``columns`` (its Result, priced exactly), or None when
+    they cannot be placed (or none is found within ``budget``)."""
+    keep = KeepColumns(problem, columns)
+    fams = list(families) + [keep]
+    try:
+        prepared = candidate_places(problem.instance, fams)
+        if any(not places for places in prepared[1].values()):
+            return None
+        b = build_model(problem.instance, fams, prepared=prepared, deadline=budget.deadline)
+    except OutOfTime:
+        return None
+    result = solve_model(b, opts, budget)
+    if not result.has_schedule:
+        return None
+    return result, dict(result.placements)

@@ -1,0 +1,194 @@
+"""Pricing by connected sets: exact, vectorised, for cells of a few slots.
+
+Every benefit is non-negative, so a column's value splits over the connected parts of
+its items in the benefit graph: ``value(S) = sum over parts (sum p_i + benefit inside)``.
+The connected sets of at most ``most`` items do not depend on the duals, so they are
+enumerated once (ESU: each set grown from its smallest item by neighbours of larger
+index, exactly once); a pricing round then values all of them at once with numpy, and
+the best column is the best choice of disjoint sets within the capacity, found by a
+small search over the sets in order of value (a choice of overlapping sets can only be
+worth less than a column the search also meets, or be infeasible).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...budget import Budget
+from .problem import SessionProblem
+
+EPS = 1e-6
+
+
+@dataclass
+class ConnectedSets:
+    members: np.ndarray       # (sets, most) item indices, -1 as padding
+    internal: np.ndarray      # benefit inside each set (units)
+    count: int
+
+
+def connected_sets(problem: SessionProblem, most: int, limit: int, budget: Budget) -> ConnectedSets | None:
+    """Every connected set of at most ``most`` items; None beyond ``limit`` sets or the budget."""
+    nb = {i: sorted(v) for i, v in problem.neighbours.items()}
+    nbset = {i: set(v) for i, v in nb.items()}
+    rows: list[tuple[int, ...]] = []
+    internal: list[int] = []
+    n = len(problem.items)
+    for v in range(n):
+        rows.append((v,))
+        internal.append(0)
+        # extension sets grow only with items above v, and only with exclusive neighbours
+        stack: list[tuple[tuple[int, ...], int, list[int]]] = [((v,), 0, [u for u in nb.get(v, ()) if u > v])]
+        while stack:
+            sub, inside, ext = stack.pop()
+            if len(sub) == most:
+                continue
+            for pos, w in enumerate(ext):
+                grown = sub + (w,)
+                gain = sum(problem.neighbours[w].get(x, 0) for x in sub)
+                rows.append(grown)
+                internal.append(inside + gain)
+                if len(rows) > limit or (len(rows) % 4096 == 0 and budget.expired()):
+                    return None
+                members_nb = set().union(*(nbset.get(x, set()) for x in sub)) | set(sub)
+                new = [u for u in nb.get(w, ()) if u > v and u not in members_nb]
+                stack.append((grown, inside + gain, ext[pos + 1:] + new))
+    members = np.full((len(rows), most), -1, dtype=np.int64)
+    for r, row in enumerate(rows):
+        members[r, :len(row)] = row
+    return ConnectedSets(members, np.asarray(internal, dtype=float), len(rows))
+
+
+class ClassPricer:
+    """One class's view of the connected sets: which fit, with what slots and minutes."""
+
+    def __init__(self, problem: SessionProblem, k: int, sets: ConnectedSets):
+        c = problem.classes[k]
+        n = len(problem.items)
+        self.capacity, self.minutes_cap = c.slots, c.minutes
+        fit = np.zeros(n + 1, dtype=bool)           # index n: the padding
+        cost = np.zeros(n + 1)
+        need = np.zeros(n + 1, dtype=np.int64)
+        minutes = np.zeros(n + 1, dtype=np.int64)
+        fit[n] = True
+        for i, (u, s, m) in c.fits.items():
+            fit[i], cost[i], need[i], minutes[i] = True, u, s, m
+        idx = np.where(sets.members < 0, n, sets.members)
+        ok = fit[idx].all(axis=1)
+        slots = need[idx].sum(axis=1)
+        mins = minutes[idx].sum(axis=1)
+        ok &= (slots <= c.slots) & (mins <= c.minutes)
+        self.rows = np.flatnonzero(ok)
+        self.idx = idx[self.rows]
+        self.slots = slots[self.rows]
+        self.mins = mins[self.rows]
+        self.cost = cost
+        self.internal = sets.internal[self.rows]
+        self.n = n
+        self.masks = [sum(1 << int(x) for x in row if x < n) for row in self.idx]
+        self.fit_items = np.asarray(sorted(c.fits), dtype=np.int64)
+        self.least = max(1, min((f[1] for f in c.fits.values()), default=1))
+        self.least_minutes = max(1, min((f[2] for f in c.fits.values()), default=1))
+        most = max(1, min(c.slots // self.least, c.minutes // self.least_minutes))
+        # half of each item's largest benefits with other items of the class: what its
+        # pairs can add to any column, each pair counted at both ends
+        self.half_pairs = np.zeros(n)
+        for i in c.fits:
+            ws = sorted((w for j, w in problem.neighbours.get(i, {}).items() if j in c.fits), reverse=True)
+            self.half_pairs[i] = 0.5 * sum(ws[:most - 1])
+
+    def price(self, pi: list[float], wanted: float, columns: int = 3) -> tuple[float, list[tuple[float, frozenset]]]:
+        """(an upper bound on every column's value, the best columns worth more than
+        ``wanted``, best first). The bound is the best value itself unless the search
+        was cut short (then it is the best value plus what the capacity could still
+        hold at the best ratio of value to slots)."""
+        gain = np.zeros(self.n + 1)
+        gain[:self.n] = np.asarray(pi, dtype=float) - self.cost[:self.n]
+        gain[self.n] = 0.0
+        values = gain[self.idx].sum(axis=1) + self.internal
+        order = np.argsort(-values, kind="stable")
+        positive = order[values[order] > EPS]
+        best_value, found = self._search(positive, values, wanted, columns, gain)
+        return best_value, found
+
+    def _search(self, order: np.ndarray, values: np.ndarray, wanted: float, columns: int, gain: np.ndarray):
+        """The best choice of disjoint sets within the capacity (depth first, sets by value)."""
+        cap, mcap = self.capacity, self.minutes_cap
+        by_sets, by_items = self._reach(order, values, cap, gain)
+        least, least_minutes = self.least, self.least_minutes
+        room = len(by_items) - 1
+        ratio = values[order] / np.maximum(1, self.slots[order])
+        suffix = (np.maximum.accumulate(ratio[::-1])[::-1] if len(order) else ratio).tolist()
+        masks = [self.masks[r] for r in order.tolist()]
+        slots = self.slots[order].tolist()
+        mins = self.mins[order].tolist()
+        vals = values[order].tolist()
+        count = len(masks)
+        best = [0.0]
+        found: dict[int, float] = {}
+        nodes = [0]
+        cut = [0.0]
+
+        def dfs(start: int, used: int, value: float, left: int, mleft: int) -> None:
+            nodes[0] += 1
+            if value > best[0] + EPS:
+                best[0] = value
+            if used and value > wanted + EPS:
+                found[used] = value
+            items = min(room, left // least, mleft // least_minutes)
+            if value + min(by_sets[left], by_items[items]) <= best[0] + EPS:
+                return
+            for r in range(start, count):
+                if left <= 0 or value + left * suffix[r] <= best[0] + EPS:
+                    return
+                if nodes[0] > 200_000:   # cut short: bound what this branch could still reach
+                    cut[0] = max(cut[0], value + left * suffix[r])
+                    return
+                if slots[r] > left or mins[r] > mleft or used & masks[r]:
+                    continue
+                dfs(r + 1, used | masks[r], value + vals[r], left - slots[r], mleft - mins[r])
+
+        dfs(0, 0, 0.0, cap, mcap)
+        ranked = sorted(found.items(), key=lambda kv: -kv[1])[:columns]
+        return max(best[0], cut[0]), [(v, _items(m)) for m, v in ranked]
+
+
+    def _reach(self, order: np.ndarray, values: np.ndarray, cap: int,
+               gain: np.ndarray) -> tuple[list[float], list[float]]:
+        """Two bounds on what disjoint sets can still add: ``by_sets[c]`` within ``c``
+        slots (the best set of each size, any number of times, with distinct single
+        items), and ``by_items[k]`` with ``k`` more items (the distinct items of largest
+        potential: an item's gain and half of its largest benefits, as many as a column
+        has other items, each pair counted at both ends)."""
+        singles = sorted((float(values[r]) for r in order.tolist()
+                          if self.idx[r, 1] == self.n and self.slots[r] == 1), reverse=True)
+        best = [0.0] * (cap + 1)
+        for r in order.tolist():
+            if self.idx[r, 1] != self.n or self.slots[r] != 1:
+                size = int(self.slots[r])
+                best[size] = max(best[size], float(values[r]))
+        several = [0.0] * (cap + 1)
+        for c in range(1, cap + 1):
+            several[c] = max([several[c - 1]] + [best[size] + several[c - size] for size in range(2, c + 1)])
+        top = [0.0]
+        for v in singles[:cap]:
+            top.append(top[-1] + v)
+        by_sets = [max(top[m] + several[c - m] for m in range(min(c, len(top) - 1) + 1)) for c in range(cap + 1)]
+        potential = sorted((p for p in (gain[:self.n] + self.half_pairs)[self.fit_items] if p > 0), reverse=True)
+        by_items = [0.0]
+        for v in potential[:min(cap // self.least, self.minutes_cap // self.least_minutes)]:
+            by_items.append(by_items[-1] + float(v))
+        return by_sets, by_items
+
+
+def _items(mask: int) -> frozenset[int]:
+    out = []
+    i = 0
+    while mask:
+        if mask & 1:
+            out.append(i)
+        mask >>= 1
+        i += 1
+    return frozenset(out)
