@@ -104,7 +104,7 @@ def read_emf(source: str | Path | Input, problems: Problems | None = None) -> tu
     try:
         talks = EmfDocument.model_validate({"talks": raw_talks}).talks
     except ValidationError as exc:
-        found = [Problem(name, None, where, message) for where, message in problems_of(exc)]
+        found = [Problem(name, None, where, message) for where, message in problems_of(exc, EmfDocument)]
         if not prefix:  # a bare list: the paths start at the list
             found = [Problem(p.sheet, p.row, (p.column or "")[len("talks"):] or None, p.message) for p in found]
         raise InputError(found, shown(path)) from None

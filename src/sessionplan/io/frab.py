@@ -535,7 +535,7 @@ def _typed(model: type[BaseModel], doc: dict, loc: _Located):
     try:
         return model.model_validate(doc)
     except ValidationError as exc:
-        for where, message in problems_of(exc):
+        for where, message in problems_of(exc, model):
             loc.add(where, message)
         return None
 

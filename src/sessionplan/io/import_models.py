@@ -248,11 +248,40 @@ _EXPECTED = {"model_type": "expected an object", "model_attributes_type": "expec
              "int_type": "expected a whole number"}
 
 
-def problems_of(exc: ValidationError, prefix: tuple = ()) -> list[tuple[str, str]]:
-    """(path in the document, message) of each shape error, the paths as in ``json_path``."""
+def _step(kind, part):
+    """The type found at ``part`` inside ``kind``, and whether ``part`` names a field (else a
+    key of a mapping or an index of a list)."""
+    import typing
+
+    while True:
+        origin = typing.get_origin(kind)
+        if origin is typing.Annotated:
+            kind = typing.get_args(kind)[0]
+        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            kind = next((a for a in typing.get_args(kind) if a is not type(None)), kind)
+        else:
+            break
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        field = kind.model_fields.get(part) if isinstance(part, str) else None
+        return (field.annotation if field else None), field is not None
+    args = typing.get_args(kind)
+    if typing.get_origin(kind) is dict and len(args) == 2:
+        return args[1], False
+    if typing.get_origin(kind) is list and args:
+        return args[0], False
+    return None, False
+
+
+def problems_of(exc: ValidationError, model: type | None = None, prefix: tuple = ()) -> list[tuple[str, str]]:
+    """(path in the document, message) of each shape error: fields as ``.name``, keys of a
+    mapping as ``['key']`` (known from ``model``), list items as ``[i]``."""
     out = []
     for err in exc.errors(include_url=False):
-        parts = prefix + tuple(err["loc"])
+        kind = model
+        parts = list(prefix)
+        for part in err["loc"]:
+            kind, is_field = _step(kind, part) if kind is not None else (None, False)
+            parts.append(part if is_field or isinstance(part, int) else _Key(part))
         msg, kind = err["msg"], err["type"]
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
@@ -261,5 +290,9 @@ def problems_of(exc: ValidationError, prefix: tuple = ()) -> list[tuple[str, str
         else:
             wanted = _EXPECTED.get(kind, f"{msg[0].lower()}{msg[1:]}")
             msg = f"{wanted}, found {_kind(err.get('input'))}"
-        out.append((json_path(parts), msg))
+        out.append((json_path(tuple(parts)), msg))
     return out
+
+
+class _Key(str):
+    """A key of a mapping in a path (shown as ``['key']``, never as a field)."""

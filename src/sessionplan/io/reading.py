@@ -254,7 +254,7 @@ def json_path(parts: tuple) -> str:
     for p in parts:
         if isinstance(p, int):
             out += f"[{p}]"
-        elif isinstance(p, str) and p.isidentifier():
+        elif isinstance(p, str) and p.isidentifier() and type(p) is str:  # a field (a key is a str subclass)
             out += f".{p}" if out else p
         else:
             out += f"[{shown(repr(p))}]"
