@@ -47,10 +47,14 @@ def load(path: str | Path, *, warnings: Problems | None = None, limits: Limits |
 
 def check(path: str | Path, *, warnings: Problems | None = None, limits: Limits | None = None) -> Instance:
     """Load a workbook and run the cheap feasibility checks; InputError lists every problem."""
-    inst = load(path, warnings=warnings, limits=limits)
+    return check_instance(load(path, warnings=warnings, limits=limits), str(path))
+
+
+def check_instance(inst: Instance, source: str) -> Instance:
+    """The cheap feasibility checks of a loaded workbook; InputError lists every problem."""
     problems = [_finding_problem(f) for f in findings(inst)]
     if problems:
-        raise InputError(problems, str(path))
+        raise InputError(problems, source)
     return inst
 
 
@@ -165,24 +169,10 @@ def score(instance: Instance, schedule: str | Path | list[Assignment],
 
 def import_schedule(path: str | Path, *, warnings: Problems | None = None):
     """A published schedule (frab/pretalx JSON or XML, pretalx widget JSON, EMF slotmachine
-    JSON) or a CSV of talks, as an ``Imported`` (instance, published assignments, notes);
-    InputError if bad, or if ``sessionplan check`` would refuse the workbook it makes.
+    JSON) or a CSV of talks, as an ``Imported``; see ``io.imports.import_schedule``."""
+    from .io.imports import import_schedule as read
 
-    The file is read once (``io.reading``: a regular file, its size bounded)."""
-    from .io.emf import is_emf, read_emf_imported
-    from .io.frab import check_importable, read_published
-    from .io.reading import read_input
-    from .io.talks_csv import read_talks_csv
-
-    inp = read_input(path)
-    if inp.path.suffix.casefold() in (".csv", ".tsv", ".txt"):
-        imported = read_talks_csv(inp, warnings)
-    elif is_emf(inp):
-        imported = read_emf_imported(inp, warnings)
-    else:
-        imported = read_published(inp, warnings)
-    check_importable(imported)
-    return imported
+    return read(path, warnings=warnings)
 
 
 __all__ = [

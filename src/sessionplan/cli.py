@@ -128,10 +128,9 @@ def _load(path: Path, strict: bool = False, max_rows: int | None = None):
     warnings = Problems()
     try:
         limits = Limits.from_env(max_rows=max_rows)
+        inst = read_workbook(path, problems=warnings, limits=limits)  # a bad file fails before the solver loads
         if strict:
-            inst = api.check(path, warnings=warnings, limits=limits)
-        else:
-            inst = read_workbook(path, problems=warnings, limits=limits)
+            inst = api.check_instance(inst, shown(path))
     except InputError as exc:
         _warn(warnings)
         _fail_input(exc)
@@ -171,11 +170,10 @@ def solve(
     this run's schedule is written beside it as schedule.new.*; see --replace.
     """
     from .budget import Budget, command_started, now, slowdown, write_reserve
-    from .io.outputs import write_protected
     from .signals import deferred_signals, time_limit_alarm
 
     started = command_started()
-    path = workbook or api.bundled_workshop()
+    path = workbook if workbook is not None else api.bundled_workshop()
     source = shown(path) if workbook else "workshop (bundled)"
     if alternatives > 1:
         if baseline is not None:
@@ -231,6 +229,8 @@ def solve(
         sol.notes.append(f"The time limit of {time_limit:g} s ran out before CP-SAT's search began; this is the "
                          "best schedule found until then.")
     sol.source = source
+    from .io.outputs import write_protected
+
     with deferred_signals():  # a schedule found is written completely
         written = write_protected(sol, out_dir, replace=replace)
     _summary(sol)
@@ -454,15 +454,17 @@ def explain(
 ) -> None:
     """Say why a workbook has no schedule: the conflicting rows, by sheet and row."""
     from .baseline import Baseline
-    from .explanation import explain as run_explain
+    from .io.schedules import read_schedule
 
     inst = _load(workbook)
     base = None
     if baseline is not None:
         try:
-            base = Baseline.from_assignments(inst, api.read_schedule(baseline, inst))
+            base = Baseline.from_assignments(inst, read_schedule(baseline, inst))
         except InputError as exc:
             _fail_input(exc)
+    from .explanation import explain as run_explain  # (loads the solver: after the inputs are read)
+
     found = run_explain(inst, base, time_limit=time_limit)
     out.print(found.render(), soft_wrap=True)
     out.print(f"({found.method}, {found.seconds:.2f}s)")
@@ -479,11 +481,15 @@ def score(
 
     Exit 0 when the schedule keeps every hard rule, 1 when it breaks one, 2 on bad input.
     """
+    from .io.schedules import read_schedule
+
     inst = _load(workbook)
     warnings = Problems()
     try:
-        ev = api.score(inst, schedule, warnings=warnings)
+        assignments = read_schedule(schedule, inst, warnings)  # a bad file fails before the solver loads
+        ev = api.score(inst, assignments)
     except InputError as exc:
+        _warn(warnings)
         _fail_input(exc)
     _warn(warnings)
     _score_table(ev)
@@ -570,8 +576,10 @@ def import_(
         err.print(f"error: {shown(target)} exists; use --force to overwrite it")
         raise typer.Exit(EXIT_INPUT)
     check_target(target)
+    from .io.imports import import_schedule
+
     try:
-        imported = api.import_schedule(schedule)
+        imported = import_schedule(schedule)
     except InputError as exc:
         _fail_input(exc)
     write_imported(imported, target)
@@ -592,10 +600,10 @@ def topics(
     force: Annotated[bool, typer.Option(help="with --out: overwrite an existing file")] = False,
 ) -> None:
     """Clusters of related talks, their keywords and each talk's nearest neighbours."""
-    from .similarity import clash_clusters
+    inst = _load(workbook)
+    from .similarity import clash_clusters  # (heavy: after the input is read)
     from .topics_review import review, write_topics
 
-    inst = _load(workbook)
     if write and out_path is not None and out_path.exists() and not force:
         err.print(f"error: {shown(out_path)} exists; use --force to overwrite it")
         raise typer.Exit(EXIT_INPUT)
