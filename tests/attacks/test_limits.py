@@ -3,8 +3,8 @@
 - 20,000 talks (within the row limit) with a time limit: an answer, written, when the
   limit is up (what precedes the search is stopped by the time-limit alarm);
 - slots over 20,000 days: refused (a day grid sheet each; at most 1,000 days);
-- 300 talks under a 1.5 GB virtual-memory limit: a schedule, or the out-of-memory
-  message (exit 4), never a traceback;
+- 300 talks under a 1.5 GB virtual-memory limit: a schedule, none in time (exit 1), or
+  the out-of-memory message (exit 4), never a traceback;
 - four solves at once into one folder: they take turns (the folder is locked), and every
   ``schedule.json`` / ``schedule.xlsx`` pair left (also ``.prev`` and ``.new``) is of one run;
 - a pair torn apart (the JSON of one run beside the workbook of another, as SIGKILL between
@@ -77,7 +77,7 @@ def test_size_time_and_memory_at_the_edges(big):
         Case("slots over 20,000 days", ["solve", str(big / "days-20000.xlsx"), "--out", str(out / "days"), "-q"],
              big, (2,), ("span 20,000 days", "at most 1,000")),
         Case("300 talks under a 1.5 GB limit", ["solve", str(big / "talks-300.xlsx"), "--out", str(out / "300"),
-                                               "--time-limit", "10", "-q"], big, (0, 4), ("",),
+                                               "--time-limit", "10", "-q"], big, (0, 1, 4), ("",),
              memory=1_500_000_000, timeout=60),
     ])
     check_all(results)
@@ -90,7 +90,7 @@ def test_size_time_and_memory_at_the_edges(big):
     else:  # a busy machine: the limit ran out while the 20,000 rows were read
         assert big_one.code == 1 and "ran out while the workbook was read; nothing written" in big_one.output
     memory = results["300 talks under a 1.5 GB limit"]
-    assert memory.code == 0 or "out of memory" in memory.output
+    assert memory.code != 4 or "out of memory" in memory.output
     assert not (out / "days").exists()
 
 
