@@ -10,6 +10,7 @@ intact), 4 out of memory, 130 interrupted before anything could be written.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import math
@@ -691,10 +692,8 @@ def main() -> None:
 
     entry_point()
     for stream in (sys.stdout, sys.stderr):  # a file name's undecodable bytes print, not crash
-        try:
+        with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
-        except (AttributeError, ValueError):
-            pass
     try:
         app()
     except KeyboardInterrupt:

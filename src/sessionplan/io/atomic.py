@@ -203,7 +203,7 @@ def write_together(files: dict[Path, Writer], *, replacing_input: Path | None = 
         check_target(t, replacing_input=replacing_input is not None and t == replacing_input)
     made: dict[Path, Path] = {}
     try:
-        for target, writer in zip(targets, files.values()):
+        for target, writer in zip(targets, files.values(), strict=True):
             tmp = _temporary(target)
             made[target] = tmp
             try:

@@ -723,7 +723,7 @@ def check_importable(imported: Imported, problems: Problems | None = None) -> No
         header = spec.names
         table = Table(name, present=True, columns=list(header))
         for n, r in enumerate(rows.get(name, []), start=2):
-            table.rows.append(Row(n, {h: v for h, v in zip(header, r) if v is not None}))
+            table.rows.append(Row(n, {h: v for h, v in zip(header, r, strict=False) if v is not None}))
         tables[name] = table
     found = Problems()
     limits = Limits.from_env()

@@ -282,13 +282,13 @@ def problems_of(exc: ValidationError, model: type | None = None, prefix: tuple =
         for part in err["loc"]:
             kind, is_field = _step(kind, part) if kind is not None else (None, False)
             parts.append(part if is_field or isinstance(part, int) else _Key(part))
-        msg, kind = err["msg"], err["type"]
+        msg, error = err["msg"], err["type"]
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
-        elif kind == "missing":
+        elif error == "missing":
             msg = "missing"
         else:
-            wanted = _EXPECTED.get(kind, f"{msg[0].lower()}{msg[1:]}")
+            wanted = _EXPECTED.get(error, f"{msg[0].lower()}{msg[1:]}")
             msg = f"{wanted}, found {_kind(err.get('input'))}"
         out.append((json_path(tuple(parts)), msg))
     return out

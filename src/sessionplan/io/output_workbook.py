@@ -227,8 +227,8 @@ def run_of_workbook(data: bytes) -> str | None:
     import io
     import zipfile
 
-    from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
-    from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
 
     from .archive import DAMAGED
 

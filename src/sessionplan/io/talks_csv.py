@@ -99,9 +99,9 @@ def read_talks_csv(source: str | Path | Input, problems: Problems | None = None)
     header_line, header_row = records[0] if records else (1, [])
     header = [h.strip().casefold() for h in header_row]
     column: dict[str, int] = {}
-    for key, names in ALIASES.items():
+    for key, aliases in ALIASES.items():
         for i, h in enumerate(header):
-            if h in names and key not in column:
+            if h in aliases and key not in column:
                 column[key] = i
     for i, h in enumerate(header):
         if h and i not in column.values():

@@ -22,10 +22,10 @@ from ..periods import PeriodError, format_time, parse_period, parse_periods
 from ..terms import TERMS
 from . import cells
 from .archive import DAMAGED, Limits, check_archive, formulas_without_value
-from .reading import read_input
 from .cells import CellError
-from .text import CELL_CHARS, clean, cut, one_line, shown
+from .reading import read_input
 from .schema import SCHEDULE_COLUMNS, SHEETS
+from .text import CELL_CHARS, clean, cut, one_line, shown
 
 # Bounds that keep every objective coefficient exact and far inside 64-bit integers:
 # weights have at most three decimals (the solver's objective scale), people are counted
