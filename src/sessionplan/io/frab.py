@@ -34,9 +34,9 @@ from .cells import key as id_key
 from .import_models import (
     FrabDocument,
     Person,
+    PublishedRoom,
     WidgetGrid,
     WidgetList,
-    WidgetRoom,
     WidgetSlot,
     WidgetTalk,
     problems_of,
@@ -465,7 +465,7 @@ def _names(items, key: str = "id") -> dict:
     return {getattr(it, key): name_text(it.name) for it in items or []}
 
 
-def _capacities(items: list[WidgetRoom] | None, loc: _Located) -> dict[str, int | None]:
+def _capacities(items: list[PublishedRoom] | None, loc: _Located) -> dict[str, int | None]:
     return {name_text(r.name): _capacity(r.capacity, f"rooms[{i}].capacity", loc) for i, r in enumerate(items or [])}
 
 

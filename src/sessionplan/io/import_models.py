@@ -126,14 +126,22 @@ class FrabDay(_Model):
     rooms: dict[str, list[FrabEvent]]
 
 
-class FrabRoom(_Model):
+class Named(_Model):
+    """Something listed with an id and a name (a pretalx track or room, a track reference)."""
+
+    id: Scalar = None
     name: Text = None
+
+
+class PublishedRoom(Named):
+    """A room as a frab or pretalx file lists it."""
+
     capacity: Amount = None
 
 
 class FrabConference(_Model):
     days: list[FrabDay]
-    rooms: list[FrabRoom] | None = None
+    rooms: list[PublishedRoom] | None = None
 
 
 class FrabSchedule(_Model):
@@ -152,19 +160,8 @@ class WidgetSlot(_Model):
     room: Text = None
 
 
-class WidgetTrack(_Model):
-    name: Text = None
-
-
 def _track(value: object) -> object:
     return value if isinstance(value, dict) and "name" in value else {"id": _scalar(value)}
-
-
-class WidgetTrackRef(_Model):
-    """A talk's track: an id into ``tracks``, or an object with a name."""
-
-    id: Scalar = None
-    name: Text = None
 
 
 class WidgetTalk(_Model):
@@ -178,14 +175,9 @@ class WidgetTalk(_Model):
     duration: Amount = None
     room: Scalar = None
     speakers: list[PersonRef] | None = None
-    track: Annotated[WidgetTrackRef | None, BeforeValidator(lambda v: None if v is None else _track(v))] = None
+    # a talk's track: an id into ``tracks``, or an object with a name
+    track: Annotated[Named | None, BeforeValidator(lambda v: None if v is None else _track(v))] = None
     slot: WidgetSlot | None = None
-
-
-class WidgetRoom(_Model):
-    id: Scalar = None
-    name: Text = None
-    capacity: Amount = None
 
 
 class WidgetSpeaker(_Model):
@@ -193,25 +185,20 @@ class WidgetSpeaker(_Model):
     name: Text = None
 
 
-class WidgetTrackEntry(_Model):
-    id: Scalar = None
-    name: Text = None
-
-
 class WidgetList(_Model):
     """``talks``, ``rooms``, ``speakers``, ``tracks`` lists, linked by ids."""
 
     talks: list[WidgetTalk]
-    rooms: list[WidgetRoom] | None = None
+    rooms: list[PublishedRoom] | None = None
     speakers: list[WidgetSpeaker] | None = None
-    tracks: list[WidgetTrackEntry] | None = None
+    tracks: list[Named] | None = None
 
 
 class WidgetGrid(_Model):
     """``schedule[date][minute][room id] = talk``, with ``rooms`` and optional ``sprints``."""
 
     schedule: dict[str, dict[str, dict[str, WidgetTalk] | None]]
-    rooms: list[WidgetRoom] | None = None
+    rooms: list[PublishedRoom] | None = None
     sprints: dict[str, dict[str, dict[str, Any] | None]] | None = None
 
 
