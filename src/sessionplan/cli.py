@@ -244,10 +244,9 @@ def solve(
 
 
 def _check_outputs(out_dir: Path, names: list[str]) -> None:
-    """Before any work: the output folder can be one, and no file the command may write
-    there is one of its inputs (OutputError otherwise)."""
-    if out_dir.exists():
-        probe_folder(out_dir)
+    """Before any work: the output folder is one (made if missing) and writable, and no file
+    the command may write there is one of its inputs (OutputError otherwise)."""
+    probe_folder(out_dir)
     for name in names:
         check_target(out_dir / name)
 
