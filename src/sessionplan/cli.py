@@ -244,7 +244,7 @@ def solve(
 
 
 def _check_outputs(out_dir: Path, names: list[str]) -> None:
-    """Before any work: the output folder is one (made if missing) and writable, and no file
+    """Before any work: the output folder is one and writable (or can be made), and no file
     the command may write there is one of its inputs (OutputError otherwise)."""
     probe_folder(out_dir)
     for name in names:

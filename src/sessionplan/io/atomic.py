@@ -99,9 +99,15 @@ def output_folder(folder: str | Path) -> Path:
 
 
 def probe_folder(folder: str | Path) -> Path:
-    """``output_folder``, and a file can be made in it (a read-only folder is refused before
-    the work that would end in it, not after)."""
-    folder = output_folder(folder)
+    """A file can be made in ``folder`` (or, while it is missing, in the nearest folder above
+    it, where it would be made): a read-only folder is refused before the work that would
+    end in it, not after. Nothing is left behind."""
+    folder = Path(folder)
+    if folder.exists():
+        output_folder(folder)
+    else:
+        folder = next((p for p in folder.absolute().parents if p.exists()), Path("/"))
+        output_folder(folder)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".sessionplan-probe.", suffix=".tmp", dir=folder)
     except OSError as exc:
