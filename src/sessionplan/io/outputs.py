@@ -4,7 +4,8 @@ The rule, for ``schedule.json`` / ``schedule.xlsx`` in the output folder:
 
 - nothing there yet: write;
 - the folder's schedule is not a valid schedule of this workbook (unreadable, no
-  schedule, a talk missing, a hard rule broken), or this run's schedule is strictly
+  schedule, a talk missing, a hard rule broken, or its JSON and workbook carry the ids
+  of different runs), or this run's schedule is strictly
   better by the evaluator (the current workbook's rules and weights, the same baseline),
   or it is the same schedule: write, and keep a schedule that was there as
   ``schedule.prev.json`` / ``.xlsx``;
@@ -12,7 +13,10 @@ The rule, for ``schedule.json`` / ``schedule.xlsx`` in the output folder:
   folder's files untouched and write this run's as ``schedule.new.json`` / ``.xlsx``.
 
 ``replace=True`` always writes (still keeping the previous files as ``schedule.prev.*``).
-Every file is written atomically; what was decided is returned as sentences for the user.
+One run's JSON and workbook carry its run id and are written together with the ``.prev``
+copies (``io.atomic.write_together``: nothing is replaced unless everything could be
+written), under a lock of the folder, so that solves started at once take turns. What
+was decided is returned as sentences for the user.
 """
 
 from __future__ import annotations
