@@ -170,7 +170,7 @@ def test_compare_bad_inputs_exit_2_and_write_nothing(solved, workshop_path, tmp_
     assert "bad.json" in res.output and "broken.json" in res.output and "not valid JSON" in res.output
     assert "Traceback" not in res.output and not out.exists()
     res = runner.invoke(app, ["compare", str(workshop_path), str(tmp_path / "missing.json")])
-    assert res.exit_code == 2 and "missing.json: cannot be read" in res.output
+    assert res.exit_code == 2 and "missing.json: file not found" in res.output
 
 
 def test_compare_json_schedules_in_python(workshop, workshop_solution, tmp_path):

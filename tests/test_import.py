@@ -315,4 +315,4 @@ def test_emf_imports_with_its_published_baseline(tmp_path):
 def test_a_widget_grid_whose_minute_holds_no_rooms_is_refused_with_its_path(tmp_path):
     # found by the fuzz campaign: a frab key renamed to a date made a string look like a room map
     said = refused(tmp_path, "grid.json", json.dumps({"schedule": {"9999-99-99": {"acronym": "Camp2019"}}}))
-    assert "schedule['9999-99-99']['acronym']: not an object of rooms" in said
+    assert "schedule['9999-99-99']['acronym']: expected an object" in said

@@ -15,7 +15,7 @@ _WHERE = {
     "Solution": "api", "bundled_workshop": "api", "check": "api", "load": "api", "read_schedule": "api",
     "score": "api", "solve": "api", "write_outputs": "api",
     "Explanation": "explanation", "explain": "explanation",
-    "InputError": "errors", "Problem": "errors",
+    "InputError": "errors", "OutputError": "errors", "Problem": "errors",
     "Limits": "io.archive",
     "Evaluation": "evaluate", "evaluate": "evaluate",
     "Assignment": "model", "Instance": "model",
@@ -25,7 +25,7 @@ _WHERE = {
 
 __all__ = [
     "Alternatives", "Comparison", "alternatives", "compare",
-    "Assignment", "Evaluation", "Explanation", "InputError", "Instance", "Problem", "Solution",
+    "Assignment", "Evaluation", "Explanation", "InputError", "Instance", "OutputError", "Problem", "Solution",
     "Limits", "bundled_workshop", "check", "evaluate", "explain", "load", "read_schedule", "score", "solve", "write_outputs",
 ]
 
@@ -68,7 +68,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from .api import Solution, bundled_workshop, check, load, read_schedule, score, solve, write_outputs
     from .committee.alternatives import Alternatives, alternatives
     from .committee.comparison import Comparison, compare
-    from .errors import InputError, Problem
+    from .errors import InputError, OutputError, Problem
     from .evaluate import Evaluation, evaluate
     from .explanation import Explanation, explain
     from .io.archive import Limits

@@ -47,10 +47,14 @@ def load(path: str | Path, *, warnings: Problems | None = None, limits: Limits |
 
 def check(path: str | Path, *, warnings: Problems | None = None, limits: Limits | None = None) -> Instance:
     """Load a workbook and run the cheap feasibility checks; InputError lists every problem."""
-    inst = load(path, warnings=warnings, limits=limits)
+    return check_instance(load(path, warnings=warnings, limits=limits), str(path))
+
+
+def check_instance(inst: Instance, source: str) -> Instance:
+    """The cheap feasibility checks of a loaded workbook; InputError lists every problem."""
     problems = [_finding_problem(f) for f in findings(inst)]
     if problems:
-        raise InputError(problems, str(path))
+        raise InputError(problems, source)
     return inst
 
 
@@ -165,17 +169,10 @@ def score(instance: Instance, schedule: str | Path | list[Assignment],
 
 def import_schedule(path: str | Path, *, warnings: Problems | None = None):
     """A published schedule (frab/pretalx JSON or XML, pretalx widget JSON, EMF slotmachine
-    JSON) or a CSV of talks, as an ``Imported`` (instance, published assignments, notes);
-    InputError if bad."""
-    from .io.emf import is_emf, read_emf_imported
-    from .io.frab import read_published
-    from .io.talks_csv import read_talks_csv
+    JSON) or a CSV of talks, as an ``Imported``; see ``io.imports.import_schedule``."""
+    from .io.imports import import_schedule as read
 
-    if Path(path).suffix.casefold() in (".csv", ".tsv", ".txt"):
-        return read_talks_csv(path, warnings)
-    if is_emf(path):
-        return read_emf_imported(path)
-    return read_published(path, warnings)
+    return read(path, warnings=warnings)
 
 
 __all__ = [

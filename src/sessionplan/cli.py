@@ -2,13 +2,20 @@
 
 Exit codes: 0 a schedule was produced (or the check passed, or every schedule judged by
 ``score``/``compare`` keeps the hard rules), 1 no schedule exists (infeasible, or none
-found in the time limit) or a judged schedule breaks a hard rule, 2 the input has problems.
+found in the time limit) or a judged schedule breaks a hard rule, 2 the input has problems
+(or an option is out of range), 3 an output cannot be written (a read-only folder, a full
+disk, a target that is an input of the command or not a file; previous outputs are
+intact), 4 out of memory, 130 interrupted before anything could be written.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib.util
+import math
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -17,7 +24,10 @@ from rich.console import Console
 from rich.text import Text
 
 from . import tables
-from .errors import InputError, Problems
+from .errors import InputError, OutputError, Problems
+from .io.atomic import check_target, probe_folder
+from .io.reading import inputs_protected
+from .io.text import shown
 from .terms import TERMS
 
 
@@ -58,6 +68,47 @@ def _styled(label: str, style: str, text: str) -> Text:
 EXIT_NO_SCHEDULE = 1
 EXIT_HARD_VIOLATIONS = 1   # score and compare: a schedule judged breaks a hard rule
 EXIT_INPUT = 2
+EXIT_OUTPUT = 3
+EXIT_MEMORY = 4
+#: CP-SAT takes at most 10,000 workers and a 32-bit seed; beyond a few dozen workers it gains nothing,
+#: and each worker thread reserves address space (256 of them abort under a 2.5 GB ulimit -v).
+MAX_WORKERS = 64
+MAX_SEED = 2**31 - 1
+MAX_SECONDS = 1e7  # about four months
+MAX_ROWS = 1_048_576  # Excel's
+ALARM_GRACE = 1.0  # seconds past --time-limit by which the search must have begun
+
+
+def _finite(value: float | None) -> float | None:
+    """A seconds option: a finite number (``nan`` and ``inf`` pass click's range check)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number of seconds")
+    return value
+
+
+def command(fn):
+    """Every command: its input files are protected from its outputs (``io.reading``),
+    and an output that cannot be written, a problem with an input, or memory running out
+    ends it with a message and its exit code, never a traceback."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        with inputs_protected():
+            try:
+                return fn(*args, **kwargs)
+            except OutputError as exc:
+                err.print(_styled("error:", "bold red", exc.message), soft_wrap=True)
+                raise typer.Exit(EXIT_OUTPUT) from None
+            except InputError as exc:
+                _fail_input(exc)
+            except MemoryError:
+                err.print(_styled("error:", "bold red",
+                                  "out of memory: the conference needs more memory than this process may use "
+                                  "(the machine's, or a limit such as ulimit -v); nothing was written, previous "
+                                  "outputs are intact. Fewer --workers need less."), soft_wrap=True)
+                raise typer.Exit(EXIT_MEMORY) from None
+    return run
+
+
 
 
 def _fail_input(exc: InputError) -> None:
@@ -78,10 +129,9 @@ def _load(path: Path, strict: bool = False, max_rows: int | None = None):
     warnings = Problems()
     try:
         limits = Limits.from_env(max_rows=max_rows)
+        inst = read_workbook(path, problems=warnings, limits=limits)  # a bad file fails before the solver loads
         if strict:
-            inst = api.check(path, warnings=warnings, limits=limits)
-        else:
-            inst = read_workbook(path, problems=warnings, limits=limits)
+            inst = api.check_instance(inst, shown(path))
     except InputError as exc:
         _warn(warnings)
         _fail_input(exc)
@@ -96,21 +146,22 @@ def _fmt(x: float | None, pct: bool = False) -> str:
 
 
 @app.command()
+@command
 def solve(
     workbook: Annotated[Optional[Path], typer.Argument(help="conference workbook (.xlsx); default: the bundled workshop")] = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="folder for schedule.xlsx and schedule.json")] = Path("."),
-    time_limit: Annotated[float, typer.Option(min=0.1, help="seconds for the whole command: reading, model building, search and writing")] = 60.0,
-    workers: Annotated[Optional[int], typer.Option(min=1, help="CP-SAT workers; default: the machine's cores")] = None,
-    seed: Annotated[int, typer.Option(help="random seed of the search (with --workers 1 the schedule is reproducible)")] = 0,
+    time_limit: Annotated[float, typer.Option(min=0.1, max=MAX_SECONDS, callback=_finite, help="seconds for the whole command: reading, model building, search and writing")] = 60.0,
+    workers: Annotated[Optional[int], typer.Option(min=1, max=MAX_WORKERS, help="CP-SAT workers; default: the machine's cores")] = None,
+    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="random seed of the search (with --workers 1 the schedule is reproducible)")] = 0,
     baseline: Annotated[Optional[Path], typer.Option(
         help="re-plan against this published schedule (schedule JSON or solved workbook): "
              "pinned talks stay, then as few moves as possible, then the usual terms")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress line")] = False,
-    alternatives: Annotated[int, typer.Option(min=1, help="write this many different good programmes, schedule-1 ... schedule-K")] = 1,
+    alternatives: Annotated[int, typer.Option(min=1, max=100, help="write this many different good programmes, schedule-1 ... schedule-K")] = 1,
     within: Annotated[str, typer.Option(help="alternatives: objective at most this share above the best (5% or 0.05)")] = "5%",
     min_diff: Annotated[Optional[int], typer.Option(min=1, help="alternatives: talks seated differently from each other alternative; default max(4, 15% of the talks)")] = None,
     replace: Annotated[bool, typer.Option(help="write over a schedule.json that is as good or better (it is kept as schedule.prev.*)")] = False,
-    max_rows: Annotated[Optional[int], typer.Option(min=1, help="refuse a sheet with more filled rows (default 20,000; or SESSIONPLAN_MAX_ROWS)")] = None,
+    max_rows: Annotated[Optional[int], typer.Option(min=1, max=MAX_ROWS, help="refuse a sheet with more filled rows (default 20,000; or SESSIONPLAN_MAX_ROWS)")] = None,
     keep_edits: Annotated[bool, typer.Option(
         help="a solved workbook edited by hand: pin the talks moved by hand where they are and plan the rest around them")] = False,
 ) -> None:
@@ -120,33 +171,106 @@ def solve(
     this run's schedule is written beside it as schedule.new.*; see --replace.
     """
     from .budget import Budget, command_started, now, slowdown, write_reserve
-    from .io.outputs import write_protected
-    from .signals import deferred_signals, stop_on_signals
+    from .signals import deferred_signals, time_limit_alarm
 
     started = command_started()
-    path = workbook or api.bundled_workshop()
+    path = workbook if workbook is not None else api.bundled_workshop()
+    source = shown(path) if workbook else "workshop (bundled)"
     if alternatives > 1:
         if baseline is not None:
             err.print("error: --alternatives and --baseline cannot be combined: re-plan first, then ask for alternatives")
             raise typer.Exit(EXIT_INPUT)
         share = _share(within)
-        inst = _with_hand_edits(path, _load(path, max_rows=max_rows), keep_edits, baseline)
-        return _solve_alternatives(inst, str(path) if workbook else "workshop (bundled)", out_dir, alternatives,
-                                   share, min_diff, time_limit, workers, seed, quiet)
-    reading = now()
-    inst = _load(path, max_rows=max_rows)
-    # the whole command within the limit: what is written is sized at the rate it was read
-    slow = slowdown(inst, now() - reading)
-    budget = Budget.of(time_limit, started, slow).reserve(write_reserve(inst, slow))
-    inst = _with_hand_edits(path, inst, keep_edits, baseline)
-    base = None
-    if baseline is not None:
-        from .io.schedules import read_baseline
-
+        with time_limit_alarm(started + time_limit + ALARM_GRACE - time.monotonic()) as alarm:
+            try:
+                inst = _with_hand_edits(path, _load(path, max_rows=max_rows), keep_edits, baseline)
+                _check_outputs(out_dir, [f"schedule-{n}{x}" for n in range(1, alternatives + 1) for x in (".json", ".xlsx")]
+                               + ["alternatives.json"])
+                return _solve_alternatives(inst, source, out_dir, alternatives, share, min_diff, time_limit, workers,
+                                           seed, quiet)
+            except KeyboardInterrupt:
+                if not alarm.fired:
+                    raise
+                err.print(f"error: the time limit of {time_limit:g} s ran out before a search could start; "
+                          "nothing written (give a longer --time-limit)")
+                raise typer.Exit(EXIT_NO_SCHEDULE) from None
+    inst = sol = None
+    # the search must begin within the limit (and a second of grace): what precedes it can
+    # take far longer on a huge workbook, and some of it looks at no clock
+    with time_limit_alarm(started + time_limit + ALARM_GRACE - time.monotonic()) as alarm:
         try:
-            base = read_baseline(baseline, inst)
-        except InputError as exc:
-            _fail_input(exc)
+            reading = now()
+            inst = _load(path, max_rows=max_rows)
+            # the whole command within the limit: what is written is sized at the rate it was read
+            slow = slowdown(inst, now() - reading)
+            budget = Budget.of(time_limit, started, slow).reserve(write_reserve(inst, slow))
+            inst = _with_hand_edits(path, inst, keep_edits, baseline)
+            base = None
+            if baseline is not None:
+                from .io.schedules import read_baseline
+
+                try:
+                    base = read_baseline(baseline, inst)
+                except InputError as exc:
+                    _fail_input(exc)
+            _check_outputs(out_dir, [f"schedule{k}{x}" for k in ("", ".prev", ".new") for x in (".json", ".xlsx")])
+            sol = _search(inst, base, time_limit, workers, seed, quiet, budget)
+        except KeyboardInterrupt:
+            if not alarm.fired:
+                err.print("interrupted while the model was being built; nothing written")
+                raise typer.Exit(130) from None
+    if sol is None:  # the time limit ran out before the search began: no schedule, said so
+        sol = _out_of_time(inst, time_limit, workers, seed, time.monotonic() - started)
+        if sol is None:
+            err.print(f"error: the time limit of {time_limit:g} s ran out while the workbook was read; "
+                      "nothing written (give a longer --time-limit)")
+            raise typer.Exit(EXIT_NO_SCHEDULE)
+    elif alarm.fired and sol.result.interrupted:  # the limit, not a person, stopped it
+        sol.result.interrupted = False
+        sol.notes.append(f"The time limit of {time_limit:g} s ran out before CP-SAT's search began; this is the "
+                         "best schedule found until then.")
+    sol.source = source
+    from .io.outputs import write_protected
+
+    with deferred_signals():  # a schedule found is written completely
+        written = write_protected(sol, out_dir, replace=replace)
+    _summary(sol)
+    for p in written.paths:
+        out.print(f"wrote {shown(p)}")
+    for note in written.notes:
+        out.print(_styled("note:", "yellow", note), soft_wrap=True)
+    if not sol.result.has_schedule:
+        raise typer.Exit(EXIT_NO_SCHEDULE)
+
+
+def _check_outputs(out_dir: Path, names: list[str]) -> None:
+    """Before any work: the output folder is one and writable (or can be made), and no file
+    the command may write there is one of its inputs (OutputError otherwise)."""
+    probe_folder(out_dir)
+    for name in names:
+        check_target(out_dir / name)
+
+
+def _out_of_time(inst, time_limit: float, workers: int | None, seed: int, seconds: float):
+    """The result of a solve whose time ran out before the search began (None before the
+    workbook was read)."""
+    if inst is None:
+        return None
+    from .explanation import Explanation
+    from .solution import Solution
+    from .solver import Options, Result
+
+    opts = Options(time_limit=time_limit, workers=workers, seed=seed)
+    explanation = Explanation(
+        f"No schedule: the time limit of {time_limit:g} s ran out before the search could begin "
+        f"({len(inst.talks):,} talks, {len(inst.rooms):,} rooms, {len(inst.slots):,} slots); a longer "
+        "--time-limit gives it time.", [], "none")
+    return Solution(inst, Result.without_search("unknown", opts, seconds), None, "", explanation)
+
+
+def _search(inst, base, time_limit, workers, seed, quiet, budget):
+    from .signals import stop_on_signals
+
     status_line = None if quiet or not err.is_terminal else err.status("building the model ...")
     logged = [0.0]
 
@@ -163,26 +287,11 @@ def solve(
         status_line.start()
     try:
         with stop_on_signals():  # Ctrl-C and SIGTERM end the search; the best schedule is written
-            sol = api.solve(inst, time_limit=time_limit, workers=workers, seed=seed, progress=progress, baseline=base,
-                            budget=budget)
-    except KeyboardInterrupt:  # before the search began: there is nothing to write
+            return api.solve(inst, time_limit=time_limit, workers=workers, seed=seed, progress=progress,
+                             baseline=base, budget=budget)
+    finally:  # a KeyboardInterrupt before the search began: the caller says so
         if status_line is not None:
             status_line.stop()
-        err.print("interrupted while the model was being built; nothing written")
-        raise typer.Exit(130) from None
-    finally:
-        if status_line is not None:
-            status_line.stop()
-    sol.source = str(path) if workbook else "workshop (bundled)"
-    with deferred_signals():  # a schedule found is written completely
-        written = write_protected(sol, out_dir, replace=replace)
-    _summary(sol)
-    for p in written.paths:
-        out.print(f"wrote {p}")
-    for note in written.notes:
-        out.print(_styled("note:", "yellow", note), soft_wrap=True)
-    if not sol.result.has_schedule:
-        raise typer.Exit(EXIT_NO_SCHEDULE)
 
 
 def _with_hand_edits(path: Path, inst, keep: bool, baseline: Path | None):
@@ -231,21 +340,25 @@ def _solve_alternatives(inst, source, out_dir, k, within, min_diff, time_limit, 
     finally:
         if status_line is not None:
             status_line.stop()
-    written, files = [], {}
+    from .io.atomic import folder_lock, write_together
+    from .io.outputs import output_files
+    from .io.schedule_json import dumps
+    from .signals import deferred_signals
+
+    units, files = {}, {}
     for n, sol in enumerate(alts.solutions or ([alts.failed] if alts.failed else []), start=1):
         sol.source = source
-        written += api.write_outputs(sol, out_dir, stem=f"schedule-{n}")
+        units.update(output_files(sol, out_dir, stem=f"schedule-{n}"))
         files[n] = f"schedule-{n}.json"
     if alts.solutions:
-        from .io.atomic import write_text
-        from .io.schedule_json import dumps
-
-        summary = out_dir / "alternatives.json"
-        write_text(summary, dumps(alts.summary_document(files)))
-        written.append(summary)
+        text = dumps(alts.summary_document(files))
+        units[out_dir / "alternatives.json"] = lambda tmp: tmp.write_text(text, encoding="utf-8")
+    with deferred_signals(), folder_lock(out_dir):  # the alternatives and their summary: one unit
+        written = write_together(units)
+    if alts.solutions:
         _alternatives_table(alts)
     for p in written:
-        out.print(f"wrote {p}")
+        out.print(f"wrote {shown(p)}")
     if not alts.complete:
         err.print(Text.assemble((alts.stopped, "yellow"), f"; {len(alts.solutions)} of {k} written"))
         raise typer.Exit(EXIT_NO_SCHEDULE)
@@ -300,9 +413,10 @@ def _score_table(ev) -> None:
 
 
 @app.command()
+@command
 def check(
     workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")],
-    max_rows: Annotated[Optional[int], typer.Option(min=1, help="refuse a sheet with more filled rows (default 20,000; or SESSIONPLAN_MAX_ROWS)")] = None,
+    max_rows: Annotated[Optional[int], typer.Option(min=1, max=MAX_ROWS, help="refuse a sheet with more filled rows (default 20,000; or SESSIONPLAN_MAX_ROWS)")] = None,
 ) -> None:
     """Validate a workbook without solving it (also the cheap feasibility checks)."""
     inst = _load(workbook, strict=True, max_rows=max_rows)
@@ -332,22 +446,25 @@ def _published_warnings(workbook: Path, inst) -> None:
 
 
 @app.command()
+@command
 def explain(
     workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")],
     baseline: Annotated[Optional[Path], typer.Option(help="published schedule whose pinned talks must stay")] = None,
-    time_limit: Annotated[float, typer.Option(help="seconds for the search of a conflict")] = 30.0,
+    time_limit: Annotated[float, typer.Option(min=0.1, max=MAX_SECONDS, callback=_finite, help="seconds for the search of a conflict")] = 30.0,
 ) -> None:
     """Say why a workbook has no schedule: the conflicting rows, by sheet and row."""
     from .baseline import Baseline
-    from .explanation import explain as run_explain
+    from .io.schedules import read_schedule
 
     inst = _load(workbook)
     base = None
     if baseline is not None:
         try:
-            base = Baseline.from_assignments(inst, api.read_schedule(baseline, inst))
+            base = Baseline.from_assignments(inst, read_schedule(baseline, inst))
         except InputError as exc:
             _fail_input(exc)
+    from .explanation import explain as run_explain  # (loads the solver: after the inputs are read)
+
     found = run_explain(inst, base, time_limit=time_limit)
     out.print(found.render(), soft_wrap=True)
     out.print(f"({found.method}, {found.seconds:.2f}s)")
@@ -355,6 +472,7 @@ def explain(
 
 
 @app.command()
+@command
 def score(
     workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")],
     schedule: Annotated[Path, typer.Argument(help="schedule.json, or a solved workbook")],
@@ -363,11 +481,15 @@ def score(
 
     Exit 0 when the schedule keeps every hard rule, 1 when it breaks one, 2 on bad input.
     """
+    from .io.schedules import read_schedule
+
     inst = _load(workbook)
     warnings = Problems()
     try:
-        ev = api.score(inst, schedule, warnings=warnings)
+        assignments = read_schedule(schedule, inst, warnings)  # a bad file fails before the solver loads
+        ev = api.score(inst, assignments)
     except InputError as exc:
+        _warn(warnings)
         _fail_input(exc)
     _warn(warnings)
     _score_table(ev)
@@ -376,6 +498,7 @@ def score(
 
 
 @app.command()
+@command
 def compare(
     workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx) every schedule is judged against")],
     schedules: Annotated[list[Path], typer.Argument(help="schedule JSONs or solved (hand-edited) workbooks; the first is the reference")],
@@ -389,6 +512,8 @@ def compare(
     from .committee.comparison import compare as compare_schedules
 
     inst = _load(workbook)
+    if out_path is not None:
+        check_target(out_path)
     try:
         c = compare_schedules(inst, schedules)
     except InputError as exc:
@@ -415,12 +540,13 @@ def compare(
         from .committee.workbook import write_comparison_workbook
 
         write_comparison_workbook(out_path, c)
-        out.print(f"wrote {out_path}")
+        out.print(f"wrote {shown(out_path)}")
     if any(ev.hard_violations for ev in c.evaluations.values()):
         raise typer.Exit(EXIT_HARD_VIOLATIONS)
 
 
 @app.command()
+@command
 def init(
     path: Annotated[Path, typer.Argument(help="where to write the new workbook")],
     force: Annotated[bool, typer.Option(help="overwrite an existing file")] = False,
@@ -429,13 +555,14 @@ def init(
     from .io.template import write_template
 
     if path.exists() and not force:
-        err.print(f"error: {path} exists; use --force to overwrite it")
+        err.print(f"error: {shown(path)} exists; use --force to overwrite it")
         raise typer.Exit(EXIT_INPUT)
     write_template(path)
-    out.print(f"wrote {path}")
+    out.print(f"wrote {shown(path)}")
 
 
 @app.command("import")
+@command
 def import_(
     schedule: Annotated[Path, typer.Argument(help="schedule.json / schedule.xml (frab, pretalx), pretalx widget JSON, or a CSV of talks")],
     out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="workbook to write; default: <schedule name>.xlsx")] = None,
@@ -446,36 +573,42 @@ def import_(
 
     target = out_path or Path(schedule.stem + ".xlsx")
     if target.exists() and not force:
-        err.print(f"error: {target} exists; use --force to overwrite it")
+        err.print(f"error: {shown(target)} exists; use --force to overwrite it")
         raise typer.Exit(EXIT_INPUT)
+    check_target(target)
+    from .io.imports import import_schedule
+
     try:
-        imported = api.import_schedule(schedule)
+        imported = import_schedule(schedule)
     except InputError as exc:
         _fail_input(exc)
     write_imported(imported, target)
     for note in imported.notes_for(target):
         err.print(f"note: {note}", soft_wrap=True)
     inst = imported.instance
-    out.print(f"wrote {target}: {len(inst.talks)} talks, {len(inst.speakers)} speakers, {len(inst.rooms)} rooms, "
+    out.print(f"wrote {shown(target)}: {len(inst.talks)} talks, {len(inst.speakers)} speakers, {len(inst.rooms)} rooms, "
               f"{len(inst.slots)} slots in {len(inst.sessions)} sessions")
 
 
 @app.command()
+@command
 def topics(
     workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx)")],
     write: Annotated[bool, typer.Option("--write", help="fill the EMPTY topics cells with the cluster keywords")] = False,
     out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="with --write: a new workbook (default: in place, after a backup copy)")] = None,
-    clusters: Annotated[Optional[int], typer.Option(help="number of clusters (default: about 1.2 x the square root of the talks)")] = None,
+    clusters: Annotated[Optional[int], typer.Option(min=1, max=100_000, help="number of clusters (default: about 1.2 x the square root of the talks)")] = None,
     force: Annotated[bool, typer.Option(help="with --out: overwrite an existing file")] = False,
 ) -> None:
     """Clusters of related talks, their keywords and each talk's nearest neighbours."""
-    from .similarity import clash_clusters
+    inst = _load(workbook)
+    from .similarity import clash_clusters  # (heavy: after the input is read)
     from .topics_review import review, write_topics
 
-    inst = _load(workbook)
     if write and out_path is not None and out_path.exists() and not force:
-        err.print(f"error: {out_path} exists; use --force to overwrite it")
+        err.print(f"error: {shown(out_path)} exists; use --force to overwrite it")
         raise typer.Exit(EXIT_INPUT)
+    if write and out_path is not None:
+        check_target(out_path)
     rv = review(inst, clusters)
     titles = inst.talk_by_id
     for c in rv.clusters:
@@ -493,12 +626,13 @@ def topics(
     if write:
         target, backup, filled = write_topics(workbook, out_path, rv)
         if backup is not None:
-            out.print(f"backup of the original: {backup}")
-        out.print(f"wrote {target}: {filled} empty topics cells filled (talks alone in a cluster left empty); "
+            out.print(f"backup of the original: {shown(backup)}")
+        out.print(f"wrote {shown(target)}: {filled} empty topics cells filled (talks alone in a cluster left empty); "
                   "review them in Excel, then solve again")
 
 
 @app.command()
+@command
 def export(
     workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx), or a solved workbook")],
     out_path: Annotated[Path, typer.Option("--out", "-o", help="the file to write")],
@@ -518,6 +652,7 @@ def export(
     from .io.schedules import read_schedule
 
     fmt = fmt or exp.format_for(out_path)
+    check_target(out_path)
     if fmt not in exp.FORMATS:
         err.print(f"error: --format must be one of {', '.join(exp.FORMATS)}"
                   + ("" if fmt else f" (the suffix of {out_path.name} does not say which)"))
@@ -527,11 +662,11 @@ def export(
     try:
         assignments = read_schedule(source, inst)
         if not assignments:
-            err.print(f"error: {source} holds no schedule (no talk is scheduled); nothing written")
+            err.print(f"error: {shown(source)} holds no schedule (no talk is scheduled); nothing written")
             raise typer.Exit(EXIT_NO_SCHEDULE)
         settings = exp.Settings(title=title, acronym=acronym, time_zone=timezone, base_url=base_url,
                                 language=language, speaker=speaker)
-        prog = exp.programme(inst, assignments, settings, source=source.name)
+        prog = exp.programme(inst, assignments, settings, source=shown(source.name))
     except InputError as exc:
         _fail_input(exc)
     # hard rules only: the topic terms' similarity (scikit-learn) is not needed for a warning
@@ -541,7 +676,7 @@ def export(
                                                 "`sessionplan score` lists them"), soft_wrap=True)
     exp.save(prog, out_path, fmt)
     n = len(prog.items)
-    out.print(f"wrote {out_path} ({fmt}, {n} talk{'s' if n != 1 else ''})")
+    out.print(f"wrote {shown(out_path)} ({fmt}, {n} talk{'s' if n != 1 else ''})")
 
 
 @app.command()
@@ -555,6 +690,9 @@ def main() -> None:
     from .budget import entry_point
 
     entry_point()
+    for stream in (sys.stdout, sys.stderr):  # a file name's undecodable bytes print, not crash
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         app()
     except KeyboardInterrupt:

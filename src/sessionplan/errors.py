@@ -74,3 +74,13 @@ class Problems:
     def raise_if_any(self, source: str | None = None) -> None:
         if self.items:
             raise InputError(self.items, source)
+
+
+class OutputError(Exception):
+    """An output that cannot be written (a read-only folder, a full disk, a target that is
+    an input or not a file). Nothing was replaced: previous outputs are intact. The CLI
+    prints the message and exits 3."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import islice, product
 
 from ortools.sat.python import cp_model
 
@@ -163,7 +163,7 @@ def findings(instance: Instance, baseline: Baseline | None = None) -> Iterator[E
                  Reason("Talks", talk.row, "duration", f"Talks row {talk.row}: {talk.id} lasts {talk.duration} minutes")],
                 "counting")
     for label, ids in instance.joint_groups.items():
-        if all(instance.min_slots(instance.talk_by_id[i]) for i in ids) and not instance.joint_chains(ids):
+        if all(instance.min_slots(instance.talk_by_id[i]) for i in ids) and not instance.has_joint_chain(ids):
             structural = True
             rows = [instance.talk_by_id[i].row for i in ids]
             need = sum(instance.min_slots(instance.talk_by_id[i]) for i in ids)
@@ -198,7 +198,8 @@ def findings(instance: Instance, baseline: Baseline | None = None) -> Iterator[E
         own = singles.get(talk.id, [])
         if not own:
             continue  # every grid place is open to it, and there is one (checked above)
-        remaining[talk.id] = places_left(instance, talk, own)
+        # only whether a place is left, and the places of talks with few, are needed
+        remaining[talk.id] = places_left(instance, talk, own, limit=PAIR_CHECK_MAX_PLACES + 1)
         if not remaining[talk.id]:
             core = minimal(own, _no_place_left(instance, talk))
             yield Explanation(f"{talk.id} ({talk.title}) has no possible place.", [r.reason for r in core], "counting")
@@ -219,13 +220,15 @@ def findings(instance: Instance, baseline: Baseline | None = None) -> Iterator[E
 
 
 def _no_place_left(instance: Instance, talk: Talk) -> Callable[[list[Rule]], bool]:
-    return lambda rules: not places_left(instance, talk, rules)
+    return lambda rules: not places_left(instance, talk, rules, limit=1)
 
 
-def places_left(instance: Instance, talk: Talk, rules: list[Rule]) -> list[Placement]:
-    """The grid places of ``talk`` (any room) that none of ``rules`` forbids."""
-    return [p for p in instance.placements(talk, any_room=True)
-            if not any(r.forbids(talk, p) for r in rules if talk.id in r.talks)]
+def places_left(instance: Instance, talk: Talk, rules: list[Rule], limit: int | None = None) -> list[Placement]:
+    """The grid places of ``talk`` (any room) that none of ``rules`` forbids (the first
+    ``limit`` of them: a large conference has hundreds of thousands per talk)."""
+    own = [r for r in rules if talk.id in r.talks]
+    allowed = (p for p in instance.iter_placements(talk, any_room=True) if not any(r.forbids(talk, p) for r in own))
+    return list(islice(allowed, limit))
 
 
 def _clash(instance: Instance, pa: Placement, pb: Placement) -> bool:

@@ -6,6 +6,7 @@ came from, so that later messages (explanations, evaluations) can name it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from functools import cached_property
 from typing import Annotated, NamedTuple
@@ -348,10 +349,14 @@ class Instance(BaseModel):
         Built from the shared templates of its duration; not cached per talk (a large
         conference has hundreds of thousands).
         """
+        return list(self.iter_placements(talk, any_room=any_room))
+
+    def iter_placements(self, talk: Talk, *, any_room: bool = False) -> Iterator[Placement]:
+        """``placements``, one at a time (for checks that stop at the first few)."""
         rooms = [talk.room] if talk.room and not any_room else [r.name for r in self.rooms]
         tid = talk.id
-        return [Placement(tid, t.room, t.slots, t.day, t.start, t.end, t.span_end, t.session)
-                for room in rooms for t in self.templates(talk.duration, room)]
+        return (Placement(tid, t.room, t.slots, t.day, t.start, t.end, t.span_end, t.session)
+                for room in rooms for t in self.templates(talk.duration, room))
 
     def templates(self, duration: int | None, room: str) -> list[Placement]:
         """Talk-independent placements of a ``duration`` (None: one slot) in ``room``."""
@@ -418,6 +423,23 @@ class Instance(BaseModel):
                         nxt.append(chain + (p,))
             chains = nxt
         return chains
+
+    def has_joint_chain(self, ids: list[str]) -> bool:
+        """Whether ``joint_chains(ids)`` has one, found from the first talk's places without
+        listing the others' (a check of every group of a large conference stays linear)."""
+        talks = [self.talk_by_id[i] for i in ids]
+        for first in self.iter_placements(talks[0]):
+            last = first
+            for talk in talks[1:]:
+                idxs = self.sessions[(last.day, last.session)]
+                pos = idxs.index(last.slots[-1])
+                nxt = self._place_from(talk.duration, talk.id, last.room, idxs, pos + 1) if pos + 1 < len(idxs) else None
+                if nxt is None or (talk.room and nxt.room != talk.room):
+                    break
+                last = nxt
+            else:
+                return True
+        return False
 
     def min_slots(self, talk: Talk) -> int:
         """The fewest slots the talk can take (0 when it fits nowhere)."""

@@ -60,3 +60,48 @@ def _handlers(handler) -> Iterator[None]:
     finally:
         for s, h in previous.items():
             signal.signal(s, h if h is not None else signal.SIG_DFL)
+
+
+class TimeUp:
+    """Whether the command's time limit ran out (see :func:`time_limit_alarm`)."""
+
+    def __init__(self) -> None:
+        self.fired = False
+
+
+_alarms: list[TimeUp] = []
+
+
+def search_begins() -> None:
+    """Called as CP-SAT's search starts: from here on its own time limit governs, and a
+    schedule may exist, so the alarm of :func:`time_limit_alarm` is called off."""
+    if _alarms and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+@contextmanager
+def time_limit_alarm(seconds: float) -> Iterator[TimeUp]:
+    """At ``seconds`` from now, act as a Ctrl-C would, unless the search has begun by then
+    (:func:`search_begins`): whatever runs before it (reading a huge workbook, the cheap
+    checks, the construction, the similarity, building the model) is stopped the way a
+    signal stops it, so that the command keeps its time limit even where no part of it
+    looks at the clock. Yields a :class:`TimeUp` whose ``fired`` says whether it went off.
+    No-op outside the main thread or where SIGALRM does not exist."""
+    state = TimeUp()
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield state
+        return
+
+    def ring(signum, frame) -> None:
+        state.fired = True
+        raise KeyboardInterrupt("time limit")
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    _alarms.append(state)
+    signal.setitimer(signal.ITIMER_REAL, max(0.001, seconds))
+    try:
+        yield state
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        _alarms.remove(state)
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)

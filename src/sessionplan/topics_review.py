@@ -23,13 +23,16 @@ written as a comment on the topics cell it fills (a guess under 5% is shown, not
 
 from __future__ import annotations
 
-import shutil
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from .io.atomic import write_together, write_with
+from .io.reading import Input, read_input
+from .io.saving import store
 from .model import Instance
 from .similarity import MIN_STRENGTH, clash_clusters, cluster_labels, groups_of, relatedness, text_model, topic_clusters
 
@@ -164,19 +167,27 @@ def _shown(key: str, terms: list[dict[str, str]]) -> str:
 # -- writing topics into the workbook ---------------------------------------------
 
 def fill_topics(path: Path, target: Path, rv: Review) -> int:
-    """Write the clusters' keywords into the EMPTY topics cells of the Talks sheet.
+    """Write the clusters' keywords into the EMPTY topics cells of the Talks sheet of
+    ``path``, saved as ``target`` (a new file). See ``filled_workbook``."""
+    wb, filled = filled_workbook(read_input(path), rv)
+    write_with(target, lambda tmp: store(wb, tmp, text=False))
+    return filled
+
+
+def filled_workbook(inp: Input, rv: Review):
+    """The workbook read as ``inp`` with the clusters' keywords in its EMPTY topics cells,
+    and how many were filled.
 
     The workbook is edited in place of being regenerated, so every other sheet, cell,
-    note and format stays as it was. Talks alone in their cluster are left empty.
-    Returns the number of cells filled.
+    note, format and formula stays as it was; the keywords written are text, never a
+    formula. Talks alone in their cluster are left empty.
     """
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
 
     from .io import cells
-    from .io.atomic import write_with
 
-    wb = load_workbook(path)
+    wb = load_workbook(io.BytesIO(inp.data))
     ws = next(wb[name] for name in wb.sheetnames if name.strip().casefold() == "talks")
     header = {cells.text(c.value).casefold(): c.column for c in ws[1] if not cells.is_blank(c.value)}
     if "topics" not in header:
@@ -184,9 +195,10 @@ def fill_topics(path: Path, target: Path, rv: Review) -> int:
         ws.cell(row=1, column=col, value="topics")
         header["topics"] = col
     of = rv.cluster_of()
+    ids = {cells.key(t): t for t in of}   # ids as the workbook's cells spell them, compared one way
     filled = 0
     for row in range(2, ws.max_row + 1):
-        tid = cells.text(ws.cell(row=row, column=header["id"]).value)
+        tid = ids.get(cells.key(cells.text(ws.cell(row=row, column=header["id"]).value)), "")
         cell = ws.cell(row=row, column=header["topics"])
         cluster = of.get(tid)
         if cluster is None or not cells.is_blank(cell.value) or len(cluster.talks) < 2 or not cluster.keywords:
@@ -194,12 +206,12 @@ def fill_topics(path: Path, target: Path, rv: Review) -> int:
         if rv.nearest.get(tid, WRITE_CONFIDENCE) < WRITE_CONFIDENCE:
             continue   # too weak a guess to write down
         cell.value = "; ".join(cluster.keywords)
+        cell.data_type = "s"  # a keyword such as "=cmd" stays text
         if tid in rv.nearest:
             cell.comment = Comment(f"sessionplan topics: this talk has only a title; these are the topics of "
                                    f"its nearest cluster ({rv.nearest[tid]}% related). Check them.", "sessionplan")
         filled += 1
-    write_with(target, wb.save)
-    return filled
+    return wb, filled
 
 
 def backup_path(path: Path) -> Path:
@@ -213,9 +225,16 @@ def backup_path(path: Path) -> Path:
 
 
 def write_topics(path: Path, out: Path | None, rv: Review) -> tuple[Path, Path | None, int]:
-    """Fill empty topics into ``out`` (a new file) or into ``path`` itself after a backup copy."""
+    """Fill empty topics into ``out`` (a new file) or into ``path`` itself after a backup copy
+    of it as it was read; backup and edit are written as one unit (``io.atomic``)."""
     if out is not None:
         return out, None, fill_topics(path, out, rv)
+    inp = read_input(path)
+    wb, filled = filled_workbook(inp, rv)
     backup = backup_path(path)
-    shutil.copy2(path, backup)
-    return path, backup, fill_topics(path, path, rv)
+
+    def keep(tmp: Path) -> None:
+        tmp.write_bytes(inp.data)
+
+    write_together({backup: keep, path: lambda tmp: store(wb, tmp, text=False)}, replacing_input=path)
+    return path, backup, filled

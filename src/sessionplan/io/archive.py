@@ -63,20 +63,17 @@ class Limits:
         return cls(**values)
 
 
-def check_archive(path, limits: Limits, problems: Problems) -> bool:
-    """Refuse a file too big to read safely (problems name the file); warn about macros and links.
+def check_archive(inp, limits: Limits, problems: Problems) -> bool:
+    """Refuse an archive too big to unpack safely (problems name the file); warn about macros
+    and links. ``inp`` is the file as read (``io.reading.Input``; its size was checked there).
 
     Returns True when openpyxl may open it.
     """
-    name = path.name
-    size = path.stat().st_size
-    if size > limits.max_file_mb * MB:
-        problems.add(name, None, None,
-                     f"the file is {size / MB:.1f} MB, more than the limit of {limits.max_file_mb:g} MB for a "
-                     "conference workbook (raise it with SESSIONPLAN_MAX_FILE_MB if the file is genuine)")
-        return False
+    import io
+
+    name = inp.name
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(inp.data)) as zf:
             infos = zf.infolist()
     except DAMAGED as exc:
         problems.add(name, None, None, f"cannot be read as an Excel workbook: the zip archive is damaged ({exc})")

@@ -13,6 +13,18 @@ YES = {"yes", "y", "true", "1", "x", "ja", "oui", "si", "sí"}
 NO = {"no", "n", "false", "0", "", "nein", "non"}
 
 
+#: What a day grid's cell puts between a talk's id and its title ("T05 · Title").
+GRID_SEPARATOR = " · "
+#: Excel's widest sheet; a day grid has a time and a session column, then one per room.
+MAX_COLUMNS = 16_384
+MAX_ROOMS = MAX_COLUMNS - 2
+
+
+def key(value: str) -> str:
+    """How ids and names are compared everywhere: case and runs of spaces ignored."""
+    return " ".join(value.split()).casefold()
+
+
 class CellError(ValueError):
     """A cell whose value does not fit its column."""
 

@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from ..errors import Problems
 from . import cells
 from .archive import Limits
-from .atomic import write_with
+from .saving import save_workbook
 from .workbook import Unreadable, find_sheet, open_workbook, sheet_rows
 
 INSTANCE_SHEETS = ("parameters", "submissions", "tracks", "sessions", "rooms",
@@ -853,7 +853,7 @@ def write_solution(path: str | Path, instance: Instance, schedule: Schedule,
             ws.append(row)
     if report is not None:
         _write_report(wb.create_sheet(VIOLATIONS_SHEET), report)
-    write_with(path, wb.save)
+    save_workbook(path, wb)  # atomic, every text stored as text
 
 
 def _write_report(ws, report: Report) -> None:

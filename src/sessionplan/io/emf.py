@@ -15,13 +15,21 @@ also gives each talk's ``time`` and ``venue``. In the workbook this becomes:
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from ..errors import InputError, Problem
+from pydantic import ValidationError
+
+from ..errors import InputError, Problem, Problems
 from ..model import Assignment, Instance, Room, Slot, Speaker, Talk, TalkRow
 from ..periods import WEEKDAYS, format_time, parse_period
+from .cells import FIRST_DAY, GRID_SEPARATOR
+from .cells import key as id_key
+from .import_models import EmfDocument, problems_of
+from .reading import Input, load_json, read_input
+from .text import one_line, shown
+
+LAST_DAY = date(9999, 12, 30)
 
 GRID = 10          # minutes
 CHANGEOVER = 10    # minutes after each talk
@@ -29,10 +37,15 @@ CHANGEOVER = 10    # minutes after each talk
 
 def _dt(value: object, where: str, problems: list[Problem], name: str) -> datetime | None:
     try:
-        return datetime.fromisoformat(str(value))
+        moment = datetime.fromisoformat(str(value))
     except ValueError:
         problems.append(Problem(name, None, where, f"not a date and time: {value!r}"))
         return None
+    if not FIRST_DAY <= moment.date() <= LAST_DAY:
+        problems.append(Problem(name, None, where, f"{moment.date().isoformat()} is outside what a workbook holds "
+                                                   f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"))
+        return None
+    return moment.replace(tzinfo=None)  # the wall-clock time (mixed offsets would not compare)
 
 
 def _merge(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
@@ -70,71 +83,86 @@ def _complement(windows: list[tuple[datetime, datetime]], frame: dict[date, tupl
     return out
 
 
-def read_emf(path: str | Path) -> tuple[Instance, list[Assignment]]:
-    """An EMF/slotmachine JSON as an instance and its published schedule (maybe empty)."""
-    path = Path(path)
-    name = path.name
+def read_emf(source: str | Path | Input, problems: Problems | None = None) -> tuple[Instance, list[Assignment]]:
+    """An EMF/slotmachine JSON as an instance and its published schedule (maybe empty).
+
+    ``source``: a path or a file already read (``io.reading.Input``). The document is
+    parsed into typed models (``io.import_models``): a value of the wrong shape is an
+    error naming its path; texts are cleaned, each change a warning in ``problems``."""
+    inp = source if isinstance(source, Input) else read_input(source)
+    path, name = inp.path, inp.name
+    problems = problems if problems is not None else Problems()
+
+    def warn(where: str, note: str) -> None:
+        problems.warn(name, None, where or None, note)
+
+    doc = load_json(inp, warn)
+    raw_talks = doc.get("talks") if isinstance(doc, dict) else doc
+    if not isinstance(raw_talks, list) or not raw_talks:
+        raise InputError([Problem(name, None, "talks", "expected a non-empty list of talks")], shown(path))
+    prefix = ("talks",) if isinstance(doc, dict) else ()
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(name, None, None, f"cannot be read ({exc})")], str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise InputError([Problem(name, exc.lineno, None, f"not valid JSON: {exc.msg}")], str(path)) from None
-    talks_doc = doc.get("talks") if isinstance(doc, dict) else doc
-    if not isinstance(talks_doc, list) or not talks_doc:
-        raise InputError([Problem(name, None, "talks", "expected a non-empty list of talks")], str(path))
-    problems: list[Problem] = []
+        talks = EmfDocument.model_validate({"talks": raw_talks}).talks
+    except ValidationError as exc:
+        found = [Problem(name, None, where, message) for where, message in problems_of(exc, EmfDocument)]
+        if not prefix:  # a bare list: the paths start at the list
+            found = [Problem(p.sheet, p.row, (p.column or "")[len("talks"):] or None, p.message) for p in found]
+        raise InputError(found, shown(path)) from None
+    bad: list[Problem] = []
     parsed = []
-    for i, t in enumerate(talks_doc):
-        where = f"talks[{i}]"
-        if not isinstance(t, dict):
-            problems.append(Problem(name, None, where, "not an object"))
+    seen: dict[str, str] = {}
+    for i, t in enumerate(talks):
+        where = f"{'talks' if prefix else ''}[{i}]"
+        if t.duration <= 0 or t.duration % GRID or t.duration > 24 * 60:
+            bad.append(Problem(name, None, f"{where}.duration",
+                               f"expected a positive multiple of {GRID} minutes, at most a day"))
             continue
-        missing = [k for k in ("id", "duration", "speakers", "venue_times") if k not in t]
-        if missing:
-            problems.append(Problem(name, None, where, f"missing {', '.join(missing)}"))
-            continue
-        if not isinstance(t["duration"], int) or t["duration"] <= 0 or t["duration"] % GRID:
-            problems.append(Problem(name, None, f"{where}.duration", f"expected a positive multiple of {GRID} minutes"))
-            continue
+        if GRID_SEPARATOR in t.id:
+            bad.append(Problem(name, None, f"{where}.id", f"talk id {t.id!r} holds {GRID_SEPARATOR.strip()!r} "
+                                                         "between spaces, which the day grids use"))
+        if id_key(t.id) in seen:
+            bad.append(Problem(name, None, f"{where}.id", f"talk id {t.id!r} is used twice (also {seen[id_key(t.id)]})"))
+        seen.setdefault(id_key(t.id), where)
         windows: dict[int, list[tuple[datetime, datetime]]] = {}
-        for j, vt in enumerate(t["venue_times"]):
+        for j, vt in enumerate(t.venue_times):
             spans = []
-            for k, w in enumerate(vt.get("times", [])):
-                a = _dt(w.get("start"), f"{where}.venue_times[{j}].times[{k}].start", problems, name)
-                b = _dt(w.get("end"), f"{where}.venue_times[{j}].times[{k}].end", problems, name)
+            for k, w in enumerate(vt.times):
+                a = _dt(w.start, f"{where}.venue_times[{j}].times[{k}].start", bad, name)
+                b = _dt(w.end, f"{where}.venue_times[{j}].times[{k}].end", bad, name)
                 if a and b and b > a:
                     spans.append((a, b))
-            windows[int(vt["venue"])] = _merge(windows.get(int(vt["venue"]), []) + spans)
+            windows[vt.venue] = _merge(windows.get(vt.venue, []) + spans)
         published = None
-        if t.get("time") and t.get("venue") is not None:
-            start = _dt(t["time"], f"{where}.time", problems, name)
+        if t.time and t.venue is not None:
+            start = _dt(t.time, f"{where}.time", bad, name)
             if start is not None:
-                published = (start, int(t["venue"]))
+                published = (start, t.venue)
         parsed.append((t, windows, published))
-    if problems:
-        raise InputError(problems, str(path))
-    return _build(path.stem, parsed)
+    if bad:
+        raise InputError(bad, shown(path))
+    return _build(one_line(path.stem) or "conference", parsed)
 
 
-def is_emf(path: str | Path) -> bool:
-    """Whether ``path`` looks like slotmachine input (talks with per-venue time windows)."""
-    path = Path(path)
+def is_emf(source: str | Path | Input) -> bool:
+    """Whether ``source`` looks like slotmachine input (talks with per-venue time windows)."""
+    inp = source if isinstance(source, Input) else None
+    path = inp.path if inp is not None else Path(source)  # type: ignore[arg-type]
     if path.suffix.casefold() != ".json":
         return False
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        doc = load_json(inp if inp is not None else read_input(path))
+    except InputError:
         return False
     talks = doc.get("talks") if isinstance(doc, dict) else doc
     return isinstance(talks, list) and bool(talks) and isinstance(talks[0], dict) and "venue_times" in talks[0]
 
 
-def read_emf_imported(path: str | Path):
+def read_emf_imported(source: str | Path | Input, problems: Problems | None = None):
     """``read_emf`` as an import, with notes for the organizers."""
     from .frab import WORKBOOK, Imported
 
-    instance, assignments = read_emf(path)
+    problems = problems if problems is not None else Problems()
+    instance, assignments = read_emf(source, problems)
     notes = [
         "Electromagnetic Field (slotmachine) input: each talk's allowed windows per venue are hard "
         "'forbid' rows in Constraints (the times and venues outside its windows).",
@@ -144,6 +172,8 @@ def read_emf_imported(path: str | Path):
     if assignments:
         notes.append(f"The published schedule ({len(assignments)} talks) is the baseline: "
                      f"'sessionplan solve {WORKBOOK} --baseline {WORKBOOK}' re-plans it with few moves.")
+    notes += [str(w) for w in problems.warnings]
+    path = source.path if isinstance(source, Input) else Path(source)
     return Imported(instance=instance, assignments=assignments, notes=notes, source=str(path))
 
 
@@ -175,15 +205,15 @@ def _build(name: str, parsed: list) -> tuple[Instance, list[Assignment]]:
                 slots.append((day, t, t + GRID, label, rooms))
             t += GRID
     slot_objs = [Slot(index=i, day=d, start=s, end=e, session=lab, rooms=r) for i, (d, s, e, lab, r) in enumerate(slots)]
-    speakers = sorted({s for t, _, _ in parsed for s in t["speakers"]})
+    speakers = sorted({s for t, _, _ in parsed for s in t.speakers}, key=lambda s: (not s.isdigit(), len(s), s))
     talks, rows, assignments = [], [], []
     session_at = {(d, s, r): lab for d, s, e, lab, rs in slots for r in rs}
     for t, windows, published in parsed:
-        tid = str(t["id"])
+        tid = t.id
         allowed = sorted(windows)
         room = room_of[allowed[0]] if len(allowed) == 1 else None
-        talks.append(Talk(id=tid, title=str(t.get("title") or f"Talk {tid}"), duration=t["duration"],
-                          speakers=tuple(f"Speaker {s}" for s in t["speakers"]), room=room))
+        talks.append(Talk(id=tid, title=t.title or f"Talk {tid}", duration=t.duration,
+                          speakers=tuple(dict.fromkeys(f"Speaker {s}" for s in t.speakers)), room=room))
         if len(allowed) > 1:
             for v in venues:
                 if v not in windows:
@@ -198,7 +228,7 @@ def _build(name: str, parsed: list) -> tuple[Instance, list[Assignment]]:
             m = _minutes(start)
             assignments.append(Assignment(
                 talk=tid, room=room_of.get(venue, f"Venue {venue}"), day=start.date(), start=format_time(m),
-                end=format_time(m + t["duration"]),
+                end=format_time(m + t.duration),
                 session=session_at.get((start.date(), m, room_of.get(venue, "")), "")))
     for i, r in enumerate(rows, start=2):
         object.__setattr__(r, "row", i)

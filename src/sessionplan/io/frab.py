@@ -19,20 +19,37 @@ from __future__ import annotations
 
 import contextlib
 import html
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from ..errors import Problems
+from pydantic import BaseModel, ValidationError
+
+from ..errors import InputError, Problems
 from ..model import Assignment, Instance, Room, Slot, Speaker, Talk
 from ..periods import format_time
+from .cells import FIRST_DAY, GRID_SEPARATOR, MAX_COLUMNS, MAX_ROOMS
+from .cells import key as id_key
+from .import_models import (
+    FrabDocument,
+    Person,
+    PublishedRoom,
+    WidgetGrid,
+    WidgetList,
+    WidgetSlot,
+    WidgetTalk,
+    problems_of,
+)
+from .reading import MAX_DEPTH, Input, load_json, read_input
+from .text import CELL_CHARS, clean, cut, one_line, shown
+
+MAX_PEOPLE = 100_000       # the workbook's bound on audiences and capacities
+LAST_DAY = date(9999, 12, 30)
 
 SESSION_GAP = 20          # minutes: a gap this long or longer starts a new session
-CELL_LIMIT = 32000        # Excel keeps at most 32767 characters in a cell
+CELL_LIMIT = 32000        # abstracts are cut here (Excel keeps at most 32767 characters in a cell)
 MIRROR_ROOM = re.compile(r"overflow|stream|relay|video|übertragung|simulcast", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 WORKBOOK = "<workbook>"   # in notes: replaced by the name of the workbook written
 
 
@@ -73,7 +90,7 @@ class _Located:
     """Collects problems of one input file, each naming the file and where in it."""
 
     def __init__(self, path: Path, problems: Problems):
-        self.name = path.name
+        self.name = shown(path.name)
         self.problems = problems
 
     def add(self, where: str, message: str) -> None:
@@ -95,7 +112,7 @@ def clean_text(value: object) -> str:
     if "<" in s and re.search(r"</?[a-zA-Z][^>]*>", s):
         s = re.sub(r"<br\s*/?>|</p>|</li>", "\n", s, flags=re.IGNORECASE)
         s = html.unescape(re.sub(r"<[^>]+>", " ", s))
-    s = _CONTROL.sub("", s)
+    s = clean(s)[0]
     s = "\n".join(" ".join(line.split()) for line in s.strip().splitlines())
     return re.sub(r"\n{3,}", "\n\n", s)
 
@@ -109,18 +126,22 @@ def title_text(value: object) -> str:
     """A title exactly as published (only characters no cell can hold are removed)."""
     if isinstance(value, dict):
         value = value.get("en") or next((v for v in value.values() if v), "")
-    return _CONTROL.sub("", str(value or ""))
+    return clean(str(value or ""))[0]
 
 
 def minutes(text: object) -> int:
     """A duration or time of day: 'HH:MM', 'HH:MM:SS' or a whole number of minutes."""
-    if isinstance(text, bool):
+    if isinstance(text, bool) or text is None:
         raise ValueError(f"{text!r} is not a duration")
     if isinstance(text, (int, float)):
+        if not -1e9 < text < 1e9:
+            raise ValueError(f"{text!r} minutes is not a duration")
         return int(text)
     parts = str(text).strip().split(":")
     if not all(p.isdigit() for p in parts) or not 1 <= len(parts) <= 3:
         raise ValueError(f"{text!r} is not a time (HH:MM)")
+    if any(len(p) > 9 for p in parts):
+        raise ValueError(f"{str(text)[:40]!r} is not a time (HH:MM)")
     nums = [int(p) for p in parts]
     if len(parts) == 1:
         return nums[0]
@@ -129,6 +150,8 @@ def minutes(text: object) -> int:
 
 def parse_moment(text: object) -> datetime:
     """An ISO date-time; its wall-clock time is kept in the offset it was written with."""
+    if text is None:
+        raise ValueError("no date-time")
     return datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
 
 
@@ -197,14 +220,21 @@ def build(events: list[Event], rooms: dict[str, int | None], name: str, loc: _Lo
     """Talks, speakers, rooms and the slot grid of a published programme, and its schedule."""
     events = drop_mirrors(events, loc)
     clip_at_midnight(events, loc)
-    seen: dict[str, Event] = {}
+    fit_cells(events, loc)
+    check_ids([(e.id, e.where) for e in events], loc)
+    spelled: dict[str, str] = {}   # room key -> first spelling (the file's room list first)
+    for r in list(rooms) + [e.room for e in events]:
+        spelled.setdefault(id_key(r), r)
     for e in events:
-        if e.id in seen:
-            loc.add(e.where, f"talk id {e.id!r} is used twice (also {seen[e.id].where})")
-        seen.setdefault(e.id, e)
+        e.room = spelled[id_key(e.room)]
+    capacity = {spelled[id_key(r)]: c for r, c in reversed(list(rooms.items()))}
     used = list(dict.fromkeys(e.room for e in events))
-    names = list(dict.fromkeys([r for r in rooms if r in used] + used))   # the file's room order first
-    room_objs = [Room(name=r, capacity=rooms.get(r)) for r in names]
+    names = list(dict.fromkeys([spelled[id_key(r)] for r in rooms if spelled[id_key(r)] in used] + used))
+    if len(names) > MAX_ROOMS:
+        loc.add("", f"the programme uses {len(names):,} rooms; a day grid has a column per room and Excel holds "
+                    f"at most {MAX_COLUMNS:,} columns ({MAX_ROOMS:,} rooms)")
+        return Imported(Instance(name=name, talks=[], speakers=[], rooms=[], slots=[]))
+    room_objs = [Room(name=r, capacity=capacity.get(r)) for r in names]
     order = {r: i for i, r in enumerate(names)}
 
     by_room_day: dict[tuple, list[Event]] = {}
@@ -244,12 +274,8 @@ def build(events: list[Event], rooms: dict[str, int | None], name: str, loc: _Lo
             placeholder = f"N.N. (talk {e.id})"
             speakers.setdefault(placeholder.casefold(), placeholder)
             names = [placeholder]
-        abstract = e.abstract
-        if len(abstract) > CELL_LIMIT:
-            loc.warn(e.where, f"the abstract of {e.title!r} is cut to {CELL_LIMIT} characters (an Excel cell's limit)")
-            abstract = abstract[:CELL_LIMIT]
         talks.append(Talk(id=e.id, title=e.title, speakers=tuple(names), duration=e.duration,
-                          topics=e.topics or ((e.track,) if e.track else ()), abstract=abstract))
+                          topics=e.topics or ((e.track,) if e.track else ()), abstract=e.abstract))
         assignments.append(Assignment(talk=e.id, room=e.room, day=e.day, start=format_time(e.start),
                                       end=format_time(e.start + e.duration), session=session_of[id(e)]))
     notes = []
@@ -258,6 +284,40 @@ def build(events: list[Event], rooms: dict[str, int | None], name: str, loc: _Lo
     instance = Instance(name=name, talks=talks, speakers=[Speaker(name=n) for n in speakers.values()],
                         rooms=room_objs, slots=slots)
     return Imported(instance, assignments, notes)
+
+
+def check_ids(ids: list[tuple[str, str]], loc: _Located) -> None:
+    """Talk ids as the workbook compares them (case and spacing ignored: ``T1`` and ``t1``
+    are one id), and none holding the day grid's separator " · "."""
+    seen: dict[str, str] = {}
+    for tid, where in ids:
+        if GRID_SEPARATOR in tid:
+            loc.add(where, f"talk id {tid!r} holds {GRID_SEPARATOR.strip()!r} between spaces, which the day grids "
+                           "use to separate the id from the title")
+        k = id_key(tid)
+        if k in seen:
+            loc.add(where, f"talk id {tid!r} is used twice (also {seen[k]})")
+        seen.setdefault(k, where)
+
+
+def fit_text(text: str, what: str, where: str, loc: _Located, limit: int = CELL_CHARS) -> str:
+    """``text`` cut to what a cell holds, with a note saying so."""
+    out, was_cut = cut(text, limit)
+    if was_cut:
+        loc.warn(where, f"{what} has {len(text):,} characters, more than an Excel cell holds: cut to {limit:,}")
+    return out
+
+
+def fit_cells(events: list[Event], loc: _Located) -> None:
+    """Every text of the events within a cell's limit (the abstract within CELL_LIMIT)."""
+    for e in events:
+        label = e.title[:60]
+        e.title = fit_text(e.title, f"the title of talk {e.id}", e.where, loc)
+        e.abstract = fit_text(e.abstract, f"the abstract of {label!r}", e.where, loc, CELL_LIMIT)
+        e.room = fit_text(e.room, "the room name", e.where, loc)
+        e.track = fit_text(e.track, "the track", e.where, loc)
+        e.persons = tuple(fit_text(p, "a speaker's name", e.where, loc) for p in e.persons)
+        e.topics = tuple(fit_text(t, "a topic", e.where, loc) for t in e.topics)
 
 
 def _event(loc: _Located, where: str, *, id, title, day, start, duration, room, track="",
@@ -283,6 +343,10 @@ def _event(loc: _Located, where: str, *, id, title, day, start, duration, room, 
     if start is None or day is None:
         loc.add(where, f"talk {tid}: no start time or date")
         ok = False
+    elif not FIRST_DAY <= day <= LAST_DAY:
+        loc.add(where, f"talk {tid}: its date {day.isoformat()} is outside what a workbook holds "
+                       f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})")
+        ok = False
     elif not 0 <= start < 1440:
         loc.add(where, f"talk {tid}: start {start} is not a time of day")
         ok = False
@@ -306,7 +370,7 @@ def _start_of(loc: _Located, where: str, moment, day_text, start_text, day_start
         try:
             dt = parse_moment(moment)
             return dt.date(), dt.hour * 60 + dt.minute
-        except ValueError:
+        except (ValueError, OverflowError):
             loc.warn(where, f"date {moment!r} is not an ISO date-time; using the day's date and the start")
     try:
         day = date.fromisoformat(str(day_text).strip()[:10])
@@ -318,7 +382,7 @@ def _start_of(loc: _Located, where: str, moment, day_text, start_text, day_start
     except ValueError as exc:
         loc.add(where, f"bad start ({exc})")
         return day, None
-    if day_start is not None and start < day_start.hour * 60 + day_start.minute:
+    if day_start is not None and start < day_start.hour * 60 + day_start.minute and day < date.max:
         day += timedelta(days=1)  # after midnight of a day that runs into the night
     return day, start
 
@@ -332,48 +396,45 @@ def _day_start(value) -> datetime | None:
 
 # -- frab / pretalx schedule.json (c3voc format) -------------------------------------
 
-def _persons(raw) -> list[str]:
-    out = []
-    for p in raw or []:
-        if isinstance(p, dict):
-            out.append(p.get("public_name") or p.get("name") or p.get("full_public_name") or "")
-        else:
-            out.append(str(p))
-    return out
+def _persons(raw: list[Person] | None) -> list[str]:
+    return [p.display for p in raw or []]
 
 
-def read_c3voc(doc: dict, loc: _Located) -> tuple[list[Event], dict[str, int | None]]:
-    conf = (doc.get("schedule") or {}).get("conference") if isinstance(doc.get("schedule"), dict) else None
-    if not isinstance(conf, dict) or not isinstance(conf.get("days"), list):
-        loc.add("schedule.conference.days", "missing: not a frab/pretalx schedule.json")
-        return [], {}
+def _capacity(value, where: str, loc: _Located) -> int | None:
+    """A room's published capacity as the workbook takes it (None when it cannot be one)."""
+    if value is None or isinstance(value, str) and not value.strip():
+        return None
+    try:
+        cap = float(value)
+    except ValueError:
+        return None
+    if not cap.is_integer() or cap < 0:
+        return None
+    if cap > MAX_PEOPLE:
+        loc.warn(where, f"capacity {value!r} is more than {MAX_PEOPLE:,} seats: imported without a capacity")
+        return None
+    return int(cap)
+
+
+def read_c3voc(doc: FrabDocument, loc: _Located) -> tuple[list[Event], dict[str, int | None]]:
+    conf = doc.schedule.conference
     rooms: dict[str, int | None] = {}
-    for r in conf.get("rooms") or []:
-        if isinstance(r, dict) and r.get("name"):
-            cap = r.get("capacity")
-            rooms[name_text(r["name"])] = cap if isinstance(cap, int) and cap >= 0 else None
+    for i, r in enumerate(conf.rooms or []):
+        if r.name:
+            rooms[name_text(r.name)] = _capacity(r.capacity, f"schedule.conference.rooms[{i}].capacity", loc)
     events = []
-    for di, day in enumerate(conf["days"]):
+    for di, day in enumerate(conf.days):
         path = f"schedule.conference.days[{di}]"
-        if not isinstance(day, dict) or not isinstance(day.get("rooms"), dict):
-            loc.add(path, "a day without 'rooms'")
-            continue
-        day_start = _day_start(day.get("day_start"))
-        for room, evs in day["rooms"].items():
-            if not isinstance(evs, list):
-                loc.add(f"{path}.rooms[{room!r}]", "not a list of events")
-                continue
+        day_start = _day_start(day.day_start)
+        for room, evs in day.rooms.items():
             for ei, ev in enumerate(evs):
-                where = f"{path}.rooms[{room!r}][{ei}]"
-                if not isinstance(ev, dict):
-                    loc.add(where, "not an event object")
-                    continue
-                d, s = _start_of(loc, where, ev.get("date"), day.get("date"), ev.get("start"), day_start)
-                e = _event(loc, where, id=ev.get("id") if ev.get("id") not in (None, "") else ev.get("guid"),
-                           title=ev.get("title"), day=d, start=s, duration=ev.get("duration"),
-                           room=ev.get("room") or room, track=ev.get("track") or "",
-                           abstract=ev.get("abstract"), description=ev.get("description"),
-                           persons=_persons(ev.get("persons")))
+                where = f"{path}.rooms[{shown(repr(room))}][{ei}]"
+                d, s = _start_of(loc, where, ev.date, day.date, ev.start, day_start)
+                e = _event(loc, where, id=ev.id if ev.id not in (None, "") else ev.guid,
+                           title=ev.title, day=d, start=s, duration=ev.duration,
+                           room=ev.room or room, track=ev.track or "",
+                           abstract=ev.abstract, description=ev.description,
+                           persons=_persons(ev.persons))
                 if e:
                     events.append(e)
     return events, rooms
@@ -381,94 +442,85 @@ def read_c3voc(doc: dict, loc: _Located) -> tuple[list[Event], dict[str, int | N
 
 # -- pretalx widget JSON -------------------------------------------------------------
 
-def _widget_event(loc: _Located, where: str, talk: dict, room: str, track, speakers: list[str]) -> Event | None:
-    slot: dict = talk["slot"] if isinstance(talk.get("slot"), dict) else {}
-    start_text = talk.get("start") or slot.get("start")
+def _widget_event(loc: _Located, where: str, talk: WidgetTalk, room: str, track, speakers: list[str]) -> Event | None:
+    slot = talk.slot or WidgetSlot()
+    start_text = talk.start or slot.start
     d = s = None
     try:
         dt = parse_moment(start_text)
         d, s = dt.date(), dt.hour * 60 + dt.minute
     except (TypeError, ValueError):
         loc.add(where, f"start {start_text!r} is not an ISO date-time")
-    duration = talk.get("duration")
-    end_text = talk.get("end") or slot.get("end")
+    duration = talk.duration
+    end_text = talk.end or slot.end
     if duration in (None, "") and end_text and d is not None:
-        with contextlib.suppress(TypeError, ValueError):
+        with contextlib.suppress(TypeError, ValueError, OverflowError):
             duration = int((parse_moment(end_text) - parse_moment(start_text)).total_seconds() // 60)
-    return _event(loc, where, id=talk.get("code") or talk.get("id"), title=talk.get("title"), day=d, start=s,
-                  duration=duration, room=room, track=track or "", abstract=talk.get("abstract"),
-                  description=talk.get("description"), persons=speakers)
+    return _event(loc, where, id=talk.code or talk.id, title=talk.title, day=d, start=s,
+                  duration=duration, room=room, track=track or "", abstract=talk.abstract,
+                  description=talk.description, persons=speakers)
 
 
-def _i18n_names(items, key="id") -> dict:
-    return {it.get(key): name_text(it.get("name")) for it in items or [] if isinstance(it, dict)}
+def _names(items, key: str = "id") -> dict:
+    return {getattr(it, key): name_text(it.name) for it in items or []}
 
 
-def read_widget(doc: dict, loc: _Located) -> tuple[list[Event], dict[str, int | None]]:
+def _capacities(items: list[PublishedRoom] | None, loc: _Located) -> dict[str, int | None]:
+    return {name_text(r.name): _capacity(r.capacity, f"rooms[{i}].capacity", loc) for i, r in enumerate(items or [])}
+
+
+def read_widget(doc: WidgetList, loc: _Located) -> tuple[list[Event], dict[str, int | None]]:
     """pretalx's schedule widget data: ``talks``, ``rooms``, ``speakers``, ``tracks`` lists with ids."""
-    rooms = _i18n_names(doc.get("rooms"))
-    tracks = _i18n_names(doc.get("tracks"))
-    speakers = _i18n_names(doc.get("speakers"), "code")
-    capacity = {name_text(r.get("name")): r.get("capacity") for r in doc.get("rooms") or [] if isinstance(r, dict)}
+    rooms = _names(doc.rooms)
+    tracks = _names(doc.tracks)
+    speakers = _names(doc.speakers, "code")
     events = []
-    for i, talk in enumerate(doc.get("talks") or []):
+    for i, talk in enumerate(doc.talks):
         where = f"talks[{i}]"
-        if not isinstance(talk, dict):
-            loc.add(where, "not a talk object")
-            continue
-        if not talk.get("start") or talk.get("room") is None:
+        if not talk.start or talk.room is None:
             continue  # not scheduled (breaks are listed with no room)
-        room = rooms.get(talk.get("room"))
+        room = rooms.get(talk.room)
         if room is None:
-            loc.add(where, f"room id {talk.get('room')!r} is not in 'rooms'")
+            loc.add(where, f"room id {_int_or(talk.room)!r} is not in 'rooms'")
             continue
         names = []
-        for code in talk.get("speakers") or []:
-            if isinstance(code, dict):
-                names.append(code.get("name") or "")
-            elif code in speakers:
-                names.append(speakers[code])
+        for p in talk.speakers or []:
+            if p.text is None:
+                names.append(p.display)  # a speaker given as an object with a name
+            elif p.text in speakers:
+                names.append(speakers[p.text])
             else:
-                loc.add(where, f"speaker code {code!r} is not in 'speakers'")
-        track = talk.get("track")
-        e = _widget_event(loc, where, talk, room, tracks.get(track, "") if not isinstance(track, dict) else track.get("name"), names)
+                loc.add(where, f"speaker code {p.text!r} is not in 'speakers'")
+        track = talk.track
+        track_name = (track.name if track.name is not None else tracks.get(track.id, "")) if track else ""
+        e = _widget_event(loc, where, talk, room, track_name, names)
         if e:
             events.append(e)
-    return events, {k: v if isinstance(v, int) and v >= 0 else None for k, v in capacity.items()}
+    return events, _capacities(doc.rooms, loc)
 
 
-def read_widget_grid(doc: dict, loc: _Located) -> tuple[list[Event], dict[str, int | None]]:
+def read_widget_grid(doc: WidgetGrid, loc: _Located) -> tuple[list[Event], dict[str, int | None]]:
     """A pretalx schedule grouped as ``schedule[date][minute][room id] = talk`` (with ``rooms``, ``speakers``)."""
-    rooms = _i18n_names(doc.get("rooms"))
-    capacity = {name_text(r.get("name")): r.get("capacity") for r in doc.get("rooms") or [] if isinstance(r, dict)}
+    rooms = _names(doc.rooms)
     events = []
-    for day, by_minute in (doc.get("schedule") or {}).items():
-        if not isinstance(by_minute, dict):
-            loc.add(f"schedule[{day!r}]", "not an object of start minutes")
-            continue
+    for day, by_minute in doc.schedule.items():
         for minute, by_room in by_minute.items():
-            if not isinstance(by_room, dict):
-                loc.add(f"schedule[{day!r}][{minute!r}]", "not an object of rooms")
-                continue
-            for room_id, talk in by_room.items():
-                where = f"schedule[{day!r}][{minute!r}][{room_id!r}]"
-                if not isinstance(talk, dict):
-                    loc.add(where, "not a talk object")
-                    continue
-                slot: dict = talk["slot"] if isinstance(talk.get("slot"), dict) else {}
-                room = name_text(slot.get("room")) or rooms.get(_int_or(room_id))
+            for room_id, talk in (by_room or {}).items():
+                where = f"schedule[{shown(repr(day))}][{shown(repr(minute))}][{shown(repr(room_id))}]"
+                slot = talk.slot or WidgetSlot()
+                room = name_text(slot.room) or rooms.get(room_id) or rooms.get(str(_int_or(room_id)))
                 if not room:
                     loc.add(where, f"room {room_id!r} is not in 'rooms'")
                     continue
-                track = talk.get("track")
-                track = track.get("name") if isinstance(track, dict) else track
-                e = _widget_event(loc, where, talk, room, track, _persons(talk.get("speakers")))
+                track = talk.track
+                e = _widget_event(loc, where, talk, room, track.name if track else "",
+                                  [p.display for p in talk.speakers or []])
                 if e:
                     events.append(e)
-    sprints = sum(len(r or {}) for m in (doc.get("sprints") or {}).values() if isinstance(m, dict) for r in m.values())
+    sprints = sum(len(r or {}) for m in (doc.sprints or {}).values() for r in m.values())
     if sprints:
         loc.warn("sprints", f"{sprints} sprints (a separate programme) are not imported")
-    return events, {k: v if isinstance(v, int) and v >= 0 else None for k, v in capacity.items()}
+    return events, _capacities(doc.rooms, loc)
 
 
 def _int_or(value):
@@ -478,24 +530,36 @@ def _int_or(value):
         return value
 
 
-def read_json(path: Path, loc: _Located) -> tuple[list[Event], dict[str, int | None]]:
+def _typed(model: type[BaseModel], doc: dict, loc: _Located):
+    """``doc`` as ``model``, or None with every shape error located by its path."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        loc.add("", f"not UTF-8 text ({exc})")
-        return [], {}
-    except json.JSONDecodeError as exc:
-        loc.add(f"line {exc.lineno}", f"not valid JSON: {exc.msg} (column {exc.colno})")
+        return model.model_validate(doc)
+    except ValidationError as exc:
+        for where, message in problems_of(exc, model):
+            loc.add(where, message)
+        return None
+
+
+def read_json(inp: Input, loc: _Located) -> tuple[list[Event], dict[str, int | None]]:
+    try:
+        doc = load_json(inp, loc.warn)
+    except InputError as exc:
+        for p in exc.problems:
+            loc.add(f"line {p.row}" if p.row else "", p.message)
         return [], {}
     if not isinstance(doc, dict):
         loc.add("", "not a schedule: the document is not a JSON object")
         return [], {}
-    if isinstance(doc.get("schedule"), dict) and "conference" in doc["schedule"]:
-        return read_c3voc(doc, loc)
-    if isinstance(doc.get("talks"), list):
-        return read_widget(doc, loc)
-    if isinstance(doc.get("schedule"), dict):
-        return read_widget_grid(doc, loc)
+    schedule = doc.get("schedule")
+    if isinstance(schedule, dict) and "conference" in schedule:
+        c3voc = _typed(FrabDocument, doc, loc)
+        return read_c3voc(c3voc, loc) if c3voc else ([], {})
+    if "talks" in doc:
+        widget = _typed(WidgetList, doc, loc)
+        return read_widget(widget, loc) if widget else ([], {})
+    if isinstance(schedule, dict):
+        grid = _typed(WidgetGrid, doc, loc)
+        return read_widget_grid(grid, loc) if grid else ([], {})
     from .programmes import is_indico, read_indico
 
     if is_indico(doc):
@@ -505,14 +569,17 @@ def read_json(path: Path, loc: _Located) -> tuple[list[Event], dict[str, int | N
         return events, rooms
     loc.add("", "not a schedule this importer knows: expected a frab/pretalx schedule.json "
                 "(schedule.conference.days), pretalx widget data (talks, rooms, speakers) or an Indico "
-                f"export (results); its keys are {', '.join(list(doc)[:8]) or 'none'}")
+                f"export (results); its keys are {', '.join(shown(k) for k in list(doc)[:8]) or 'none'}")
     return [], {}
 
 
 # -- frab / pentabarf schedule.xml --------------------------------------------------
 
-def parse_xml_safely(path: Path, loc: _Located):
-    """The XML tree and each element's line; None (with the problem recorded) if refused."""
+def parse_xml_safely(inp: Input, loc: _Located):
+    """The XML tree and each element's line; None (with the problem recorded) if refused.
+
+    Every text and attribute passes the cleaning step (``io.text``), each change a warning
+    naming its line."""
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
@@ -520,31 +587,63 @@ def parse_xml_safely(path: Path, loc: _Located):
 
     lines: dict = {}
 
+    class TooDeep(Exception):
+        pass
+
     class LineParser(DefusedXMLParser):
+        depth = 0
+
         def _start(self, *args):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise TooDeep
             element = super()._start(*args)
             lines[element] = self.parser.CurrentLineNumber
             return element
 
+        def _end(self, *args):
+            self.depth -= 1
+            return super()._end(*args)
+
     parser = LineParser()
     try:
-        with open(path, "rb") as fh:
-            while chunk := fh.read(1 << 16):
-                parser.feed(chunk)
-        return parser.close(), lines
+        data = inp.data
+        for at in range(0, len(data), 1 << 16):
+            parser.feed(data[at:at + (1 << 16)])
+        root = parser.close()
+    except TooDeep:
+        loc.add(f"line {parser.parser.CurrentLineNumber}", f"not a schedule: elements nested more than {MAX_DEPTH} "
+                                                          "levels deep")
+        return None, lines
     except DefusedXmlException as exc:
         line = getattr(parser.parser, "CurrentLineNumber", None)
         loc.add(f"line {line}" if line else "", f"refused: the XML declares entities or external "
                 f"references, which a schedule never needs and which can be used to attack the "
                 f"reader (billion laughs, reading local files): {exc}")
+        return None, lines
     except ParseError as exc:
         line, col = exc.position
         loc.add(f"line {line}", f"not well-formed XML (column {col + 1}): {exc.msg if hasattr(exc, 'msg') else exc}")
-    return None, lines
+        return None, lines
+    for el in root.iter():
+        where = f"line {lines.get(el, '?')}"
+        for attr in ("text", "tail"):
+            value = getattr(el, attr)
+            if value:
+                out, note = clean(value)
+                if note is not None and attr == "text":
+                    loc.warn(where, f"<{el.tag}>: {note}")
+                setattr(el, attr, out)
+        for name, value in list(el.attrib.items()):
+            out, note = clean(value)
+            if note is not None:
+                loc.warn(where, f"<{el.tag} {name}=...>: {note}")
+                el.attrib[name] = out
+    return root, lines
 
 
-def read_xml(path: Path, loc: _Located) -> tuple[list[Event], dict[str, int | None]]:
-    root, lines = parse_xml_safely(path, loc)
+def read_xml(inp: Input, loc: _Located) -> tuple[list[Event], dict[str, int | None]]:
+    root, lines = parse_xml_safely(inp, loc)
     if root is None:
         return [], {}
     from .programmes import describe_xml, is_europython, read_europython
@@ -574,28 +673,27 @@ def read_xml(path: Path, loc: _Located) -> tuple[list[Event], dict[str, int | No
 
 # -- entry points --------------------------------------------------------------------
 
-def read_published(path: str | Path, problems: Problems | None = None) -> Imported:
+def read_published(source: str | Path | Input, problems: Problems | None = None) -> Imported:
     """Read a published schedule (schedule.json, schedule.xml or pretalx widget JSON).
 
-    Raises InputError with every problem; ``problems.warnings`` receives the notes
-    (dropped copies, clipped talks).
+    ``source`` is a path or a file already read (``io.reading.Input``). Raises InputError
+    with every problem; ``problems.warnings`` receives the notes (dropped copies, clipped
+    talks, cleaned texts).
     """
-    path = Path(path)
+    inp = source if isinstance(source, Input) else read_input(source)
+    path = inp.path
     problems = problems if problems is not None else Problems()
     loc = _Located(path, problems)
-    if not path.is_file():
-        problems.add(str(path), None, None, "file not found")
-        problems.raise_if_any(str(path))
-    head = path.read_bytes()[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = inp.data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     if path.suffix.casefold() == ".xml" or head.startswith(b"<"):
-        events, rooms = read_xml(path, loc)
+        events, rooms = read_xml(inp, loc)
     else:
-        events, rooms = read_json(path, loc)
+        events, rooms = read_json(inp, loc)
     if not events and not problems:
         loc.add("", "no scheduled talks found")
-    problems.raise_if_any(str(path))
-    imported = build(events, rooms, path.stem, loc)
-    problems.raise_if_any(str(path))
+    problems.raise_if_any(shown(path))
+    imported = build(events, rooms, one_line(path.stem) or "conference", loc)
+    problems.raise_if_any(shown(path))
     imported.source = str(path)
     imported.notes += [str(w) for w in problems.warnings] + published_hard_rules(imported)
     return imported
@@ -608,20 +706,52 @@ def published_hard_rules(imported: Imported) -> list[str]:
     return hard_rule_notes(imported.instance, imported.assignments, skip=IMPORT_RULES_REPORTED_ELSEWHERE)
 
 
+def check_importable(imported: Imported, problems: Problems | None = None) -> None:
+    """Refuse an import whose workbook ``sessionplan check`` would refuse: the rows to be
+    written are read back by the workbook reader itself (the same rules, limits and id
+    comparison), and any problem it finds is an InputError naming the sheet, row and
+    column of the workbook that was not written."""
+    from .archive import Limits
+    from .schema import SHEETS
+    from .template import input_rows, rows_with_schedule
+    from .workbook import Row, Table, build_instance
+
+    inst = imported.instance
+    rows = rows_with_schedule(inst, imported.assignments) if imported.assignments else input_rows(inst)
+    tables = {}
+    for name, spec in SHEETS.items():
+        header = spec.names
+        table = Table(name, present=True, columns=list(header))
+        for n, r in enumerate(rows.get(name, []), start=2):
+            table.rows.append(Row(n, {h: v for h, v in zip(header, r, strict=False) if v is not None}))
+        tables[name] = table
+    found = Problems()
+    limits = Limits.from_env()
+    for table in tables.values():
+        if len(table.rows) > limits.max_rows:
+            found.add(table.name, table.rows[limits.max_rows].number, None,
+                      f"{len(table.rows):,} rows, more than the {limits.max_rows:,} a sheet may have (raise the limit "
+                      "with SESSIONPLAN_MAX_ROWS)")
+        for row in table.rows:
+            for h, v in row.values.items():
+                if isinstance(v, str) and len(v) > CELL_CHARS:
+                    found.add(table.name, row.number, h, f"{len(v):,} characters, more than an Excel cell holds")
+    build_instance(tables, inst.name, found, grid=bool(inst.rooms or inst.slots))
+    if found:
+        raise InputError([type(p)(p.sheet, p.row, p.column, f"{p.message} (in the workbook this import would "
+                                                            "write; nothing was written)") for p in found.items],
+                         shown(imported.source) or None)
+
+
 def write_imported(imported: Imported, path: str | Path) -> None:
     """The conference workbook of an import: the input sheets (with the published schedule
     in ``scheduled_*``) and an ``Import`` sheet saying where it came from and what to check."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from .atomic import write_with
+    from .saving import save_workbook
     from .schema import SCHEDULE_COLUMNS
-    from .template import (
-        command_name,
-        input_rows,
-        rows_with_schedule,
-        write_input_sheets,
-    )
+    from .template import command_name, input_rows, rows_with_schedule, write_input_sheets
 
     inst = imported.instance
     wb = Workbook()
@@ -632,14 +762,14 @@ def write_imported(imported: Imported, path: str | Path) -> None:
         write_input_sheets(wb, input_rows(inst))
     ws = wb.create_sheet("Import", 0)
     ws.column_dimensions["A"].width = 120
-    lines = [f"Imported from {Path(imported.source).name}",
+    lines = [f"Imported from {shown(Path(imported.source).name)}",
              f"{len(inst.talks)} talks, {len(inst.speakers)} speakers, {len(inst.rooms)} rooms, "
              f"{len(inst.slots)} slots"]
     if imported.assignments:
         lines.append("Talks' scheduled_* columns hold the published programme: "
                      f"'sessionplan score {command_name(path)} {command_name(path)}' evaluates it.")
-    lines += [""] + imported.notes_for(path)
+    lines += [""] + [clean(n)[0] for n in imported.notes_for(path)]
     for line in lines:
         ws.append([line])
     ws["A1"].font = Font(bold=True, size=14)
-    write_with(path, wb.save)
+    save_workbook(path, wb)

@@ -182,14 +182,19 @@ def write_score_sheet(wb: Workbook, summary: dict, evaluation: Evaluation | None
     ws.column_dimensions["E"].width = 100
 
 
-def write_solved_workbook(
-    path: str | Path,
+def write_solved_workbook(path: str | Path, instance: Instance, assignments: list[Assignment],
+                          evaluation: Evaluation | None, summary: dict,
+                          extra_sheets: dict[str, tuple[list[str], list[list]]] | None = None) -> None:
+    save_workbook(path, solved_workbook(instance, assignments, evaluation, summary, extra_sheets))
+
+
+def solved_workbook(
     instance: Instance,
     assignments: list[Assignment],
     evaluation: Evaluation | None,
     summary: dict,
     extra_sheets: dict[str, tuple[list[str], list[list]]] | None = None,
-) -> None:
+) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     write_day_grids(wb, instance, assignments)
@@ -212,4 +217,28 @@ def write_solved_workbook(
     for name, (header, rows) in (extra_sheets or {}).items():
         _table(wb, name, header, rows)
     write_input_sheets(wb, rows_with_schedule(instance, assignments), {"Talks": SCHEDULE_COLUMNS})
-    save_workbook(path, wb)
+    if summary.get("run"):
+        wb.properties.identifier = str(summary["run"])  # the schedule JSON of the same run names it too
+    return wb
+
+
+def run_of_workbook(data: bytes) -> str | None:
+    """The run id a solved workbook records (its document identifier), None if none."""
+    import io
+    import zipfile
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    from .archive import DAMAGED
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            info = zf.getinfo("docProps/core.xml")
+            if info.file_size > 1 << 20:
+                return None
+            root = fromstring(zf.read(info))
+    except (*DAMAGED, DefusedXmlException):  # any damage: no run id can be read
+        return None
+    found = root.find("{http://purl.org/dc/elements/1.1/}identifier")
+    return (found.text or "").strip() or None if found is not None else None

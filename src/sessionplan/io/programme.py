@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..errors import InputError, Problem
 from ..model import Assignment, Instance, Talk
 from ..periods import PeriodError, format_time, parse_time
+from .text import clean, shown
 
 # Namespace of every UUID sessionplan derives (uuid5 of a name inside it).
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:sessionplan")
@@ -55,6 +56,14 @@ class Settings:
 
     def problems(self, instance: Instance) -> list[Problem]:
         out = []
+        for option, value in (("--title", self.title), ("--acronym", self.acronym), ("--base-url", self.base_url),
+                              ("--language", self.language), ("--speaker", self.speaker),
+                              ("--timezone", self.time_zone)):
+            if value is not None and (clean(value)[1] is not None or "\n" in value or "\r" in value):
+                out.append(Problem(None, None, None, f"{option}: {shown(value)!r} holds line breaks or control "
+                                                     "characters, which no calendar or schedule file can carry"))
+        if out:
+            return out
         try:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError):

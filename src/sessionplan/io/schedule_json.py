@@ -9,8 +9,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, Problems
 from ..model import Assignment, Talk
+from .reading import Input, load_json, read_input
+from .text import shown
 
 FORMAT = "sessionplan.schedule/1"
 
@@ -78,20 +80,27 @@ def _default(o):
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
-def read_schedule_json(path: str | Path) -> tuple[list[Assignment], dict]:
-    """Assignments of a schedule JSON, and the whole document; InputError on bad input."""
-    path = Path(path)
-    name = path.name
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(name, None, None, f"cannot be read ({exc})")], str(path)) from None
-    try:
-        doc = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise InputError([Problem(name, exc.lineno, None, f"not valid JSON: {exc.msg} (column {exc.colno})")], str(path)) from None
+def read_schedule_json(path: str | Path, warnings: Problems | None = None) -> tuple[list[Assignment], dict]:
+    """Assignments of a schedule JSON, and the whole document; InputError on bad input.
+
+    Read through ``io.reading`` (a regular file, size and nesting bounded, texts cleaned:
+    each change is a warning in ``warnings``)."""
+    return parse_schedule(read_input(path), warnings)
+
+
+def parse_schedule(inp: Input, warnings: Problems | None = None) -> tuple[list[Assignment], dict]:
+    """``read_schedule_json`` of bytes already read."""
+    name = inp.name
+    source = shown(inp.path)
+
+    def warn(where: str, note: str) -> None:
+        if warnings is not None:
+            warnings.warn(name, None, where or None, note)
+
+    doc = load_json(inp, warn)
+    raw = inp.text()
     if not isinstance(doc, dict) or not isinstance(doc.get("assignments"), list):
-        raise InputError([Problem(name, None, "assignments", "not a schedule: expected an object with an 'assignments' list")], str(path))
+        raise InputError([Problem(name, None, "assignments", "not a schedule: expected an object with an 'assignments' list")], source)
     problems, out = [], []
     lines = _entry_lines(raw)
     for i, entry in enumerate(doc["assignments"]):
@@ -103,8 +112,23 @@ def read_schedule_json(path: str | Path) -> tuple[list[Assignment], dict]:
                 field = ".".join(str(x) for x in err["loc"]) or "entry"
                 problems.append(Problem(name, line, f"assignments[{i}].{field}", err["msg"]))
     if problems:
-        raise InputError(problems, str(path))
+        raise InputError(problems, source)
     return out, doc
+
+
+def canonical(assignments: list[Assignment], instance) -> list[Assignment]:
+    """Talk ids and room names spelled as the workbook spells them (compared as everywhere:
+    case and spacing ignored, ``cells.key``); unknown ones stay as given, for the evaluator
+    to name."""
+    from .cells import key
+
+    talks = {key(t.id): t.id for t in instance.talks}
+    rooms = {key(r.name): r.name for r in instance.rooms}
+    out = []
+    for a in assignments:
+        talk, room = talks.get(key(a.talk), a.talk), rooms.get(key(a.room), a.room)
+        out.append(a if (talk, room) == (a.talk, a.room) else a.model_copy(update={"talk": talk, "room": room}))
+    return out
 
 
 def _entry_lines(raw: str) -> list[int]:

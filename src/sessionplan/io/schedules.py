@@ -15,23 +15,21 @@ def read_schedule(path: str | Path, instance: Instance, warnings: Problems | Non
     In a workbook, the day grids and the Talks sheet's ``scheduled_*`` columns are
     reconciled (see ``io.edited_workbook``); disagreements go to ``warnings``.
     """
+    from .schedule_json import canonical, read_schedule_json
+
     path = Path(path)
     if path.suffix.casefold() in (".xlsx", ".xlsm"):
         from .edited_workbook import read_edited_workbook
 
-        return read_edited_workbook(path, instance, warnings)
-    from .schedule_json import read_schedule_json
-
-    assignments, _doc = read_schedule_json(path)
-    return assignments
+        return canonical(read_edited_workbook(path, instance, warnings), instance)
+    assignments, _doc = read_schedule_json(path, warnings)
+    return canonical(assignments, instance)
 
 
 def read_details(path: str | Path) -> dict[str, Details]:
     """Each talk's title and speakers as a schedule file records them: the ``title`` and
     ``speakers`` of a schedule JSON's assignments, or a solved workbook's Talks sheet.
     Best effort (for naming talks the current workbook no longer has): {} when unreadable."""
-    import json
-
     path = Path(path)
     out: dict[str, Details] = {}
     if path.suffix.casefold() in (".xlsx", ".xlsm"):
@@ -51,10 +49,13 @@ def read_details(path: str | Path) -> dict[str, Details]:
             if tid:
                 out[tid] = Details(cells.text(row.get("title")), tuple(cells.split_list(row.get("speakers"))))
         return out
+    from ..errors import InputError
+    from .reading import load_json, read_input
+
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = load_json(read_input(path))
         entries = doc.get("assignments") if isinstance(doc, dict) else None
-    except (OSError, UnicodeDecodeError, ValueError):
+    except InputError:
         return out
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("talk"), str):

@@ -14,22 +14,29 @@ empty for the organizers to fill in (``sessionplan check`` then says what is mis
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from ..errors import Problems
 from ..model import Instance, Speaker, Talk
+from .cells import key as id_key
 from .cells import split_list
 from .frab import (
+    CELL_LIMIT,
     Imported,
     _Located,
     build,
+    check_ids,
     clean_text,
+    fit_text,
     minutes,
     name_text,
     published_hard_rules,
     title_text,
 )
 from .programmes import events_from_rows, split_speakers
+from .reading import Input, read_input
+from .text import clean, one_line, shown
 
 ALIASES = {
     "id": ("id", "code", "talk", "talk id"),
@@ -48,22 +55,49 @@ NOTE = ("Rooms and Slots are empty: the CSV has no rooms or times. Fill in the R
         "sheets, then run 'sessionplan check' and 'sessionplan solve'.")
 
 
-def read_talks_csv(path: str | Path, problems: Problems | None = None) -> Imported:
-    """Talks and speakers from a CSV of talks; raises InputError naming file and line."""
-    path = Path(path)
+def _records(reader, loc: _Located) -> list[tuple[int, list[str]]]:
+    """(first line, cleaned cells) of every record; a malformed record is a located problem."""
+    out = []
+    start = 1
+    try:
+        for row in reader:
+            cells = []
+            for i, c in enumerate(row, start=1):
+                value, note = clean(c)
+                if note is not None:
+                    loc.warn(f"line {start}", f"field {i}: {note}")
+                cells.append(value)
+            out.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        loc.add(f"line {reader.line_num}", f"not a valid CSV file: {exc}")
+    return out
+
+
+def read_talks_csv(source: str | Path | Input, problems: Problems | None = None) -> Imported:
+    """Talks and speakers from a CSV of talks; raises InputError naming file and line.
+
+    ``source``: a path or a file already read (``io.reading.Input``, which bounds its size,
+    and so every field's). Every cell passes the cleaning step, each change a warning naming
+    its line."""
+    inp = source if isinstance(source, Input) else read_input(source)
+    path = inp.path
     problems = problems if problems is not None else Problems()
     loc = _Located(path, problems)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        loc.add("", f"cannot be read as UTF-8 text ({exc})")
-        problems.raise_if_any(str(path))
+    text = inp.text()
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(text.splitlines(), dialect)
-    header = [h.strip().casefold() for h in next(reader, [])]
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # the file's size is bounded: so is any field
+    try:
+        records = _records(csv.reader(io.StringIO(text, newline=""), dialect), loc)
+    finally:
+        csv.field_size_limit(limit)
+    problems.raise_if_any(shown(path))
+    header_line, header_row = records[0] if records else (1, [])
+    header = [h.strip().casefold() for h in header_row]
     column: dict[str, int] = {}
     for key, aliases in ALIASES.items():
         for i, h in enumerate(header):
@@ -71,29 +105,31 @@ def read_talks_csv(path: str | Path, problems: Problems | None = None) -> Import
                 column[key] = i
     for i, h in enumerate(header):
         if h and i not in column.values():
-            loc.warn("line 1", f"unknown column {h!r}, ignored")
+            loc.warn(f"line {header_line}", f"unknown column {h!r}, ignored")
     for key in ("title", "speakers"):
         if key not in column:
-            loc.add("line 1", f"no {key!r} column (header: {', '.join(header) or 'empty'})")
-    problems.raise_if_any(str(path))
+            loc.add(f"line {header_line}", f"no {key!r} column (header: {', '.join(header) or 'empty'})")
+    problems.raise_if_any(shown(path))
+    reader = iter(records[1:])
     if all(key in column for key in PLACED):
         return _published(path, reader, column, loc, problems)
 
     talks: list[Talk] = []
     speakers: dict[str, str] = {}
     first_line: dict[str, int] = {}
-    for line, row in enumerate(reader, start=2):
+    for line, row in reader:
         if not any(c.strip() for c in row):
             continue
         cell = {key: (row[i] if i < len(row) else "") for key, i in column.items()}
         where = f"line {line}"
         tid = clean_text(cell.get("id")) or f"T{len(talks) + 1:03d}"
-        if tid in first_line:
-            loc.add(where, f"talk id {tid!r} is used twice (also line {first_line[tid]})")
+        if id_key(tid) in first_line:
+            loc.add(where, f"talk id {tid!r} is used twice (also line {first_line[id_key(tid)]})")
             continue
-        first_line[tid] = line
-        title = title_text(cell.get("title"))
-        names = [name_text(n) for n in split_speakers(cell.get("speakers"))]
+        first_line[id_key(tid)] = line
+        check_ids([(tid, where)], loc)
+        title = fit_text(title_text(cell.get("title")), f"the title of talk {tid}", where, loc)
+        names = [fit_text(name_text(n), "a speaker's name", where, loc) for n in split_speakers(cell.get("speakers"))]
         if not title.strip():
             loc.add(where, "the title is empty")
         if not names:
@@ -102,8 +138,8 @@ def read_talks_csv(path: str | Path, problems: Problems | None = None) -> Import
         if (cell.get("duration") or "").strip():
             try:
                 duration = minutes(cell["duration"])
-                if duration <= 0:
-                    raise ValueError(f"{cell['duration']!r} is not positive")
+                if not 0 < duration <= 24 * 60:
+                    raise ValueError(f"{cell['duration']!r} is not a positive number of minutes up to a day")
             except ValueError as exc:
                 loc.add(where, f"bad duration: {exc}")
         if not title.strip() or not names:
@@ -115,11 +151,12 @@ def read_talks_csv(path: str | Path, problems: Problems | None = None) -> Import
                 resolved.append(speakers[n.casefold()])
         talks.append(Talk(id=tid, title=title, speakers=tuple(resolved), duration=duration,
                           topics=tuple(name_text(t) for t in split_list(cell.get("topics"))),
-                          abstract=clean_text(cell.get("abstract"))))
+                          abstract=fit_text(clean_text(cell.get("abstract")), f"the abstract of talk {tid}", where,
+                                            loc, CELL_LIMIT)))
     if not talks and not problems:
         loc.add("", "no talks found")
-    problems.raise_if_any(str(path))
-    instance = Instance(name=path.stem, talks=talks, speakers=[Speaker(name=n) for n in speakers.values()],
+    problems.raise_if_any(shown(path))
+    instance = Instance(name=one_line(path.stem) or "talks", talks=talks, speakers=[Speaker(name=n) for n in speakers.values()],
                         rooms=[], slots=[])
     notes = [NOTE] + [str(w) for w in problems.warnings]
     return Imported(instance, [], notes, str(path))
@@ -129,15 +166,15 @@ def _published(path: Path, reader, column: dict[str, int], loc: _Located, proble
     """A CSV with room, date and start columns: the published rooms and times become the
     slot grid and the published programme (the baseline), as for a frab schedule."""
     rows = []
-    for line, row in enumerate(reader, start=2):
+    for line, row in reader:
         if any(c.strip() for c in row):
             rows.append((f"line {line}", {key: (row[i] if i < len(row) else "") for key, i in column.items()}))
     events = events_from_rows(rows, loc)
     if not events and not problems:
         loc.add("", "no talks found")
-    problems.raise_if_any(str(path))
-    imported = build(events, {}, path.stem, loc)
-    problems.raise_if_any(str(path))
+    problems.raise_if_any(shown(path))
+    imported = build(events, {}, one_line(path.stem) or "talks", loc)
+    problems.raise_if_any(shown(path))
     imported.source = str(path)
     imported.notes += [str(w) for w in problems.warnings] + published_hard_rules(imported)
     return imported

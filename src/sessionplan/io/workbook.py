@@ -15,7 +15,7 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ..errors import Problems
+from ..errors import InputError, Problems
 from ..kinds import KINDS, normalise
 from ..model import ConstraintRow, Instance, PairRow, Room, Slot, Speaker, Talk, constraint_row
 from ..periods import PeriodError, format_time, parse_period, parse_periods
@@ -23,12 +23,16 @@ from ..terms import TERMS
 from . import cells
 from .archive import DAMAGED, Limits, check_archive, formulas_without_value
 from .cells import CellError
+from .reading import read_input
 from .schema import SCHEDULE_COLUMNS, SHEETS
+from .text import CELL_CHARS, clean, cut, one_line, shown
 
 # Bounds that keep every objective coefficient exact and far inside 64-bit integers:
 # weights have at most three decimals (the solver's objective scale), people are counted
 # up to a stadium.
 MAX_PEOPLE = 100_000
+# A day grid sheet per day is written and printed: a programme of years is a slip (or an attack).
+MAX_DAYS = 1_000
 WEIGHT = {"minimum": 0, "maximum": 10_000, "decimals": 3}
 
 
@@ -54,41 +58,39 @@ class Table:
 def open_workbook(path: Path, problems: Problems, limits: Limits | None = None):
     """Open an .xlsx for reading values only (no formulas evaluated, no links followed).
 
-    The file's size and its parts' unpacked sizes are checked first (see ``archive``);
-    a file that cannot be read safely is a problem naming the file, never a traceback.
+    The file is read once through ``io.reading`` (a regular file, its size bounded); its
+    parts' unpacked sizes are checked next (see ``archive``); a file that cannot be read
+    safely is a problem naming the file, never a traceback.
     """
+    import io
+
     import openpyxl
 
-    if not path.exists():
-        problems.add(str(path), None, None, "file not found")
-        return None
-    if path.is_dir():
-        problems.add(str(path), None, None, "is a folder, not a workbook")
-        return None
+    limits = limits or Limits.from_env()
     try:
-        is_zip = zipfile.is_zipfile(path)
-    except OSError as exc:
-        problems.add(str(path), None, None, f"cannot be read ({exc.strerror or exc})")
+        inp = read_input(path, mb=limits.max_file_mb)
+    except InputError as exc:
+        problems.items.extend(exc.problems)
         return None
-    if not is_zip:
-        with path.open("rb") as fh:
-            ole = fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    data = io.BytesIO(inp.data)
+    if not zipfile.is_zipfile(data):
+        ole = inp.data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
         problems.add(
-            path.name, None, None,
+            inp.name, None, None,
             "not an Excel workbook (.xlsx): " + (
                 "an old .xls file, or a workbook protected by a password; save it in Excel as .xlsx "
                 "without a password" if ole else
                 "the file is not a zip archive (a CSV or a damaged file?)"),
         )
         return None
-    if not check_archive(path, limits or Limits.from_env(), problems):
+    if not check_archive(inp, limits, problems):
         return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
-            return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+            return openpyxl.load_workbook(data, read_only=True, data_only=True, keep_links=False)
     except (*DAMAGED, InvalidFileException) as exc:
-        problems.add(path.name, None, None, f"cannot be read as an Excel workbook ({_damage(exc)})")
+        problems.add(inp.name, None, None, f"cannot be read as an Excel workbook ({_damage(exc)})")
         return None
 
 
@@ -120,14 +122,16 @@ def find_sheet(wb, name: str, problems: Problems | None = None):
 
 
 def sheet_rows(wb, ws, sheet: str, problems: Problems, limits: Limits, width: int | None = None, min_row: int = 1,
-               header: bool = False):
+               header: bool = False, names: list[str | None] | None = None):
     """(Excel row, values) of a read-only sheet, bounded and safe.
 
     At most ``width`` columns (default: the column limit) and ``limits.max_rows``
     non-blank rows; a damaged part ends the sheet with a problem naming it. Formula
     cells without a saved value, and Excel error values (``#N/A`` ...), are returned
     as :class:`Unreadable` markers for the caller to report. ``header``: only the first
-    filled row is wanted.
+    filled row is wanted. Text passes the one cleaning step (``io.text``): what no output
+    format can hold is removed and text longer than a cell holds is cut, each with a
+    warning naming the cell (``names``: the column headers, else letters).
     """
     width = width or limits.max_columns
     formulas: set[tuple[int, int]] = set()
@@ -159,6 +163,9 @@ def sheet_rows(wb, ws, sheet: str, problems: Problems, limits: Limits, width: in
                 )
                 if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                     continue
+                if any(isinstance(v, str) for v in values):
+                    values = tuple(_clean_cell(v, problems, sheet, row_no, c, names) if isinstance(v, str) else v
+                                   for c, v in enumerate(values, start=1))
                 filled += 1
                 if filled > limits.max_rows:
                     problems.add(sheet, row_no, None, f"the sheet has more than {limits.max_rows:,} filled rows; the "
@@ -170,6 +177,22 @@ def sheet_rows(wb, ws, sheet: str, problems: Problems, limits: Limits, width: in
         # the parser stops inside the row after the last one read
         problems.add(sheet, n + 1, None, f"the sheet cannot be read from this row on: the file is damaged "
                                          f"({_damage(exc)})")
+
+
+def _clean_cell(value: str, problems: Problems, sheet: str, row: int, col: int,
+                names: list[str | None] | None) -> str:
+    out, note = clean(value)
+    over = len(out) > CELL_CHARS
+    if note is None and not over:
+        return out
+    name = names[col - 1] if names and col <= len(names) and names[col - 1] else get_column_letter(col)
+    if note is not None:
+        problems.warn(sheet, row, name, note)
+    if over:
+        problems.warn(sheet, row, name, f"{len(out):,} characters, more than an Excel cell holds: cut to "
+                                        f"{CELL_CHARS:,}")
+        out = cut(out)[0]
+    return out
 
 
 @dataclass(frozen=True)
@@ -235,7 +258,7 @@ def read_table(wb, name: str, problems: Problems, limits: Limits | None = None) 
                 problems.add(name, 1, col.name, "required column is missing")
     if not header:
         return table
-    for n, values in sheet_rows(wb, ws, name, problems, limits, width=len(header), min_row=2):
+    for n, values in sheet_rows(wb, ws, name, problems, limits, width=len(header), min_row=2, names=header):
         row = {}
         for h, v in zip(header, values, strict=False):
             if h is None:
@@ -267,15 +290,29 @@ class _Reader:
         return value
 
     def unique(self, sheet: str, column: str) -> dict[str, Row]:
-        """Rows by their key column, reporting empty and duplicate keys."""
+        """Rows by their key column, reporting empty and duplicate keys.
+
+        Keys are compared as everywhere else (``cells.key``: case and spacing ignored), so
+        ``T1`` and ``t1`` are one id given twice; a key holding the day grid's separator
+        " · " could not be read back from a grid cell."""
         out: dict[str, Row] = {}
+        first: dict[str, tuple[str, Row]] = {}
         for row in self.t[sheet].rows:
             key = self.required_text(sheet, row, column)
             if key is None:
                 continue
-            if key in out:
-                self.p.add(sheet, row.number, column, f"duplicate {column} {key!r} (first in row {out[key].number})")
+            if cells.GRID_SEPARATOR in key:
+                self.p.add(sheet, row.number, column, f"{column} {key!r} holds {cells.GRID_SEPARATOR.strip()!r} "
+                                                      "between spaces, which the day grids use to separate the id "
+                                                      "from the title: use another character")
                 continue
+            k = cells.key(key)
+            if k in first:
+                given, prev = first[k]
+                same = "" if given == key else f" (as {given!r}: case and spacing are ignored)"
+                self.p.add(sheet, row.number, column, f"duplicate {column} {key!r}{same} (first in row {prev.number})")
+                continue
+            first[k] = (key, row)
             out[key] = row
         return out
 
@@ -369,7 +406,7 @@ class _Reader:
         out = []
         speakers_cf = {s.casefold(): s for s in speakers}
         rows = self.unique("Talks", "id")
-        self.talk_ids = set(rows)
+        self.talk_ids = {cells.key(t): t for t in rows}
         for tid, row in rows.items():
             title = self.required_text("Talks", row, "title")
             names = cells.split_list(row.get("speakers"))
@@ -416,7 +453,7 @@ class _Reader:
             )
         return out
 
-    def constraints(self, talks: set[str], rooms: dict[str, str], labels: frozenset[str]) -> list[ConstraintRow]:
+    def constraints(self, talks: dict[str, str], rooms: dict[str, str], labels: frozenset[str]) -> list[ConstraintRow]:
         out = []
         sheet = "Constraints"
         for row in self.t[sheet].rows:
@@ -428,9 +465,12 @@ class _Reader:
                 self.p.add(sheet, row.number, "kind", f"unknown kind {kind!r} (use one of: {', '.join(KINDS)})")
                 continue
             talk = self.required_text(sheet, row, "talk")
-            if talk is not None and talk not in talks:
-                self.p.add(sheet, row.number, "talk", f"unknown talk {talk!r} (not in sheet Talks)")
-                talk = None
+            if talk is not None:
+                if cells.key(talk) not in talks:
+                    self.p.add(sheet, row.number, "talk", f"unknown talk {talk!r} (not in sheet Talks)")
+                    talk = None
+                else:
+                    talk = talks[cells.key(talk)]
             hard = True
             if not cells.is_blank(row.get("hard")):
                 hard = self.cell(sheet, row, "hard", cells.yes_no)
@@ -455,9 +495,10 @@ class _Reader:
             if not target:
                 self.p.add(sheet, row.number, "target", f"{kind} needs another talk id as target")
                 return None
-            if target not in talks:
+            if cells.key(target) not in talks:
                 self.p.add(sheet, row.number, "target", f"unknown talk {target!r} (not in sheet Talks)")
                 return None
+            target = talks[cells.key(target)]
             if target == talk:
                 self.p.add(sheet, row.number, "target", f"a talk cannot be {KINDS[kind].phrase} itself")
                 return None
@@ -595,23 +636,39 @@ def read_workbook(path: str | Path, *, problems: Problems | None = None, limits:
     limits = limits or Limits.from_env()
     wb = open_workbook(path, problems, limits)
     if wb is None:
-        problems.raise_if_any(str(path))
+        problems.raise_if_any(shown(path))
     try:
         tables = {name: read_table(wb, name, problems, limits) for name in SHEETS}
     finally:
         wb.close()
     # A missing sheet or column is reported on its own (for every sheet at once):
     # checking rows against a broken structure would only bury it in noise.
-    problems.raise_if_any(str(path))
-    instance = build_instance(tables, path.stem, problems)
-    problems.raise_if_any(str(path))
+    problems.raise_if_any(shown(path))
+    instance = build_instance(tables, instance_name(path, problems), problems)
+    problems.raise_if_any(shown(path))
     assert instance is not None
     return instance
 
 
-def build_instance(tables: dict[str, Table], name: str, problems: Problems) -> Instance | None:
+def instance_name(path: Path, problems: Problems) -> str:
+    """The conference's name: the file name without its suffix, on one line and cleaned (it
+    becomes the default title of every export, a calendar's name, page headers)."""
+    name = one_line(path.stem)
+    if name != path.stem:
+        problems.warn(shown(path.name), None, None, f"the file name holds line breaks or control characters; "
+                                                    f"the conference is called {name!r}")
+    return name or "conference"
+
+
+def build_instance(tables: dict[str, Table], name: str, problems: Problems, grid: bool = True) -> Instance | None:
+    """The instance of six tables, or None (with the problems recorded). ``grid=False``:
+    empty Rooms and Slots are no problem (an imported list of talks)."""
     r = _Reader(tables, problems)
     rooms = r.rooms()
+    if len(rooms) > cells.MAX_ROOMS:
+        problems.add("Rooms", rooms[cells.MAX_ROOMS].row, "name",
+                     f"{len(rooms):,} rooms: a day grid has a column per room, and Excel holds at most "
+                     f"{cells.MAX_COLUMNS:,} columns ({cells.MAX_ROOMS:,} rooms)")
     room_map = {room.name.casefold(): room.name for room in rooms}
     slots = r.slots([room.name for room in rooms])
     labels = frozenset(s.session.casefold() for s in slots)
@@ -621,9 +678,14 @@ def build_instance(tables: dict[str, Table], name: str, problems: Problems) -> I
     weights = r.weights()
     if not tables["Talks"].rows:
         problems.add("Talks", None, None, "no talks: the sheet has a header but no rows")
-    if not slots and not problems:
+    days = sorted({s.day for s in slots})
+    if len(days) > MAX_DAYS:
+        problems.add("Slots", next(s.row for s in slots if s.day == days[MAX_DAYS]), "day",
+                     f"the slots span {len(days):,} days; a programme has at most {MAX_DAYS:,} (one day grid "
+                     "sheet each): split it into several workbooks")
+    if not slots and not problems and grid:
         problems.add("Slots", None, None, "no slots: the sheet has a header but no rows")
-    if not rooms and not problems:
+    if not rooms and not problems and grid:
         problems.add("Rooms", None, None, "no rooms: the sheet has a header but no rows")
     if problems:
         return None

@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 
 from ..budget import Budget, now
 from ..model import Placement
+from ..signals import search_begins
 from .build import Build
 from .result import Options, Progress, Result, to_assignment
 
@@ -105,6 +106,7 @@ def solve_model(b: Build, opts: Options, budget: Budget | None = None, known_bou
     elsewhere: a schedule that reaches it ends the search, proven optimal. ``hint``: a
     complete schedule to start from (completed into a full hint). ``solutions``: how many
     schedules earlier stages reported (the progress count goes on from there)."""
+    search_begins()  # the command's time-limit alarm stands down: CP-SAT's own limit governs
     t0 = now()
     budget = budget or opts.budget or Budget.of(opts.time_limit)
     # time kept for pricing the schedule exactly if the search stops before optimality

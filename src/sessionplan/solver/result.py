@@ -128,8 +128,9 @@ class Result:
     @classmethod
     def without_search(cls, status: str, opts: Options, seconds: float = 0.0, **fields) -> Result:
         """A result decided before CP-SAT ran (e.g. a counting check proved infeasibility)."""
-        return cls(status=status, objective=None, bound=None, seconds=seconds, assignments=(), terms={},
-                   workers=opts.worker_count, seed=opts.seed, time_limit=opts.time_limit, **fields)
+        given = {"objective": None, "bound": None, "assignments": (), "terms": {}, **fields}  # fields may set a bound
+        return cls(status=status, seconds=seconds, workers=opts.worker_count, seed=opts.seed,
+                   time_limit=opts.time_limit, **given)
 
     @classmethod
     def evaluated(cls, status: str, ev: Evaluation, placements: Mapping[str, Placement], opts: Options,
