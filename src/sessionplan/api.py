@@ -142,12 +142,17 @@ def solve(
 def _notes(result: Result) -> list[str]:
     """What the user should know about how the result's schedule was found."""
     out = []
-    if result.has_schedule and result.found_by in ("construction", "swaps") and not result.interrupted:
-        made = "the greedy construction" if result.found_by == "construction" else \
-            "the greedy construction improved by the swap search"
-        why = f" ({result.notes[0]})" if result.notes else ""
-        out.append(f"The search found no schedule within the time limit{why}: this is {made}, checked by the "
-                   "evaluator; a longer --time-limit lets the search improve on it.")
+    made = {"construction": "the greedy construction",
+            "swaps": "the greedy construction improved by the swap search",
+            "sessions": "the session model's schedule"}.get(result.found_by)
+    if result.has_schedule and made is not None and not result.interrupted:
+        if result.status == "optimal":
+            out.append(f"Proven optimal without a search: {made} reaches the lower bound of the "
+                       "relaxation or the session model (no schedule can cost less).")
+        elif result.found_by != "sessions":
+            why = f" ({result.notes[0]})" if result.notes else ""
+            out.append(f"The search found no schedule within the time limit{why}: this is {made}, checked by "
+                       "the evaluator; a longer --time-limit lets the search improve on it.")
     if result.found_by == "relaxation":
         repaired = result.model_size.get("relaxation_rounds", 1) - 1
         out.append("Proven optimal by the assignment relaxation: the cheapest matching of talks to rooms "

@@ -196,6 +196,15 @@ def _stop(solver: cp_model.CpSolver, done: threading.Event) -> None:
             continue
 
 
+def parameters_of(opts: Options) -> dict:
+    """The CP-SAT parameters every solve of a run with ``opts`` sets (without its time
+    limit): what a result reports when its schedule came from a stage whose CP-SAT
+    solves (the session model's) were configured by ``configure``."""
+    solver = cp_model.CpSolver()
+    configure(solver, opts, None)
+    return parameters_used(solver)
+
+
 def parameters_used(solver: cp_model.CpSolver) -> dict:
     """The CP-SAT parameters set for a solve (those differing from CP-SAT's defaults).
 
@@ -252,4 +261,4 @@ def add_hint(b: Build, hint: dict[str, Placement], budget: Budget) -> None:
                 b.model.add_hint(x, want is not None and (p.room, p.day, p.start) == (want.room, want.day, want.start))
 
 
-__all__ = ["STATUS", "add_hint", "configure", "fixed_solve", "parameters_used", "reported_bound", "solve_model"]
+__all__ = ["STATUS", "add_hint", "configure", "fixed_solve", "parameters_of", "parameters_used", "reported_bound", "solve_model"]

@@ -23,7 +23,7 @@ from ..model import Instance, Placement
 from . import relaxation, sessions, swaps
 from .build import Build, OutOfTime, build_model, candidate_places, objective_scale
 from .construction import construct, construction_of
-from .driver import PRICING_SECONDS, solve_model
+from .driver import PRICING_SECONDS, parameters_of, solve_model
 from .families import FAMILIES, Changes, Family
 from .families.changes import TERMS as CHANGE_TERMS
 from .lexicographic import solve_lexicographic
@@ -305,7 +305,8 @@ class Stages:
         return Result.evaluated(status, found, placements, self.opts, now() - self.t0, bound=bound,
                                 interrupted=interrupted, first_solution_seconds=self.first,
                                 stages=self.stages, found_by=stage, model_size=self.size,
-                                construction=dict(placements))
+                                construction=dict(placements),
+                                parameters=parameters_of(self.opts) if "sessions" in self.stages else {})
 
     def fallback(self, why: str, known: int | None = None) -> Result:
         """No schedule from a search (see ``with_fallback``, which prices a construction)."""
