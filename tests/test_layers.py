@@ -21,7 +21,7 @@ LAYERS = [
     {"export", "topics_review", "edits"},
     {"api"},
     {"committee"},
-    {"cli", "__init__"},
+    {"cli", "display", "__init__"},
 ]
 RANK = {name: k for k, layer in enumerate(LAYERS) for name in layer}
 

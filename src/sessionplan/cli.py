@@ -226,7 +226,7 @@ def solve(
                       "nothing written (give a longer --time-limit)")
             raise typer.Exit(EXIT_NO_SCHEDULE)
     elif alarm.fired and sol.result.interrupted:  # the limit, not a person, stopped it
-        sol.result.interrupted = False
+        sol.result = sol.result.with_(interrupted=False)
         sol.notes.append(f"The time limit of {time_limit:g} s ran out before CP-SAT's search began; this is the "
                          "best schedule found until then.")
     sol.source = source
@@ -269,29 +269,13 @@ def _out_of_time(inst, time_limit: float, workers: int | None, seed: int, second
 
 
 def _search(inst, base, time_limit, workers, seed, quiet, budget):
+    from .display import SolveDisplay
     from .signals import stop_on_signals
 
-    status_line = None if quiet or not err.is_terminal else err.status("building the model ...")
-    logged = [0.0]
-
-    def progress(p) -> None:
-        line = (f"solving: objective {_fmt(p.objective)}  bound {_fmt(p.bound)}  gap {_fmt(p.gap, True)}  "
-                f"{p.seconds:.1f}s  ({p.solutions} solutions)")
-        if status_line is not None:
-            status_line.update(line)
-        elif not quiet and (p.solutions == 1 or p.seconds - logged[0] >= 1.0):  # a log, not a terminal
-            logged[0] = p.seconds
-            err.print(line, soft_wrap=True)
-
-    if status_line is not None:
-        status_line.start()
-    try:
-        with stop_on_signals():  # Ctrl-C and SIGTERM end the search; the best schedule is written
-            return api.solve(inst, time_limit=time_limit, workers=workers, seed=seed, progress=progress,
-                             baseline=base, budget=budget)
-    finally:  # a KeyboardInterrupt before the search began: the caller says so
-        if status_line is not None:
-            status_line.stop()
+    with SolveDisplay(err, budget.started, quiet=quiet) as display, stop_on_signals():
+        # Ctrl-C and SIGTERM end the search; the best schedule is written
+        return api.solve(inst, time_limit=time_limit, workers=workers, seed=seed, progress=display.progress,
+                         stage=display.stage, baseline=base, budget=budget)
 
 
 def _with_hand_edits(path: Path, inst, keep: bool, baseline: Path | None):
@@ -323,23 +307,17 @@ def _share(text: str) -> float:
 
 
 def _solve_alternatives(inst, source, out_dir, k, within, min_diff, time_limit, workers, seed, quiet) -> None:
+    from .budget import command_started
     from .committee.alternatives import alternatives
+    from .display import SolveDisplay
 
-    status_line = None if quiet else err.status("building the model ...")
+    with SolveDisplay(err, command_started(), quiet=quiet) as display:
+        def progress(n, p) -> None:
+            display.part(f"alternative {n}/{k}: ")
+            display.progress(p)
 
-    def progress(n, p) -> None:
-        if status_line is not None:
-            status_line.update(f"alternative {n}/{k}: objective {_fmt(p.objective)}  bound {_fmt(p.bound)}  "
-                               f"gap {_fmt(p.gap, True)}  {p.seconds:.1f}s")
-
-    if status_line is not None:
-        status_line.start()
-    try:
         alts = alternatives(inst, k, within=within, min_diff=min_diff, time_limit=time_limit, workers=workers,
                             seed=seed, progress=progress)
-    finally:
-        if status_line is not None:
-            status_line.stop()
     from .io.atomic import folder_lock, write_together
     from .io.outputs import output_files
     from .io.schedule_json import dumps
@@ -384,6 +362,12 @@ def _summary(sol: api.Solution) -> None:
             f"  objective {_fmt(r.objective)}  bound {_fmt(r.bound)}  gap {_fmt(r.gap, True)}  "
             f"time {r.seconds:.2f}s  workers {r.workers}")
     out.print(line)
+    if r.has_schedule:
+        from .budget import command_started
+        from .display import stage_name
+
+        out.print(f"schedule found by the {stage_name(r.found_by)}; {time.monotonic() - command_started():.1f}s "
+                  "since the command started", soft_wrap=True)
     if sol.evaluation is not None:
         _score_table(sol.evaluation)
     if sol.baseline is not None and sol.result.has_schedule:
