@@ -88,7 +88,9 @@ def test_signal_while_building_writes_nothing_and_says_so(tmp_path):
     proc.send_signal(signal.SIGTERM)
     stdout, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130, stdout + stderr
-    assert "interrupted while the model was being built; nothing written" in stderr
+    # on a loaded machine the signal may come while the workbook is still read
+    assert ("interrupted while the model was being built; nothing written" in stderr
+            or "interrupted while the workbook was being read; nothing written" in stderr), stderr
     assert "Traceback" not in stdout + stderr and not out.exists()
 
 

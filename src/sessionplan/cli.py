@@ -171,7 +171,7 @@ def solve(
     this run's schedule is written beside it as schedule.new.*; see --replace.
     """
     from .budget import Budget, command_started, now, slowdown, write_reserve
-    from .signals import deferred_signals, time_limit_alarm
+    from .signals import deferred_signals, stop_on_signals, time_limit_alarm
 
     started = command_started()
     path = workbook if workbook is not None else api.bundled_workshop()
@@ -196,8 +196,9 @@ def solve(
                 raise typer.Exit(EXIT_NO_SCHEDULE) from None
     inst = sol = None
     # the search must begin within the limit (and a second of grace): what precedes it can
-    # take far longer on a huge workbook, and some of it looks at no clock
-    with time_limit_alarm(started + time_limit + ALARM_GRACE - time.monotonic()) as alarm:
+    # take far longer on a huge workbook, and some of it looks at no clock; SIGTERM, like
+    # Ctrl-C, ends it with nothing written
+    with time_limit_alarm(started + time_limit + ALARM_GRACE - time.monotonic()) as alarm, stop_on_signals():
         try:
             reading = now()
             inst = _load(path, max_rows=max_rows)
@@ -217,7 +218,8 @@ def solve(
             sol = _search(inst, base, time_limit, workers, seed, quiet, budget)
         except KeyboardInterrupt:
             if not alarm.fired:
-                err.print("interrupted while the model was being built; nothing written")
+                what = "the workbook was being read" if inst is None else "the model was being built"
+                err.print(f"interrupted while {what}; nothing written")
                 raise typer.Exit(130) from None
     if sol is None:  # the time limit ran out before the search began: no schedule, said so
         sol = _out_of_time(inst, time_limit, workers, seed, time.monotonic() - started)

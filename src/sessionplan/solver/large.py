@@ -62,15 +62,18 @@ def solve_large(instance: Instance, families: list[Family], opts: Options, budge
     size = {"restricted": 1, "construction_ms": int(construct_seconds * 1000),
             "constructed": len(made.placed), "grid_places": candidate_count(instance)}
     construction = dict(made.placed) if complete else {}
-    left = budget.left()
-    if complete and left is not None and left < BUILD_PER_CONSTRUCTION * construct_seconds + MIN_SEARCH:
-        # no time to select, build and search: the construction is the answer (the pipeline prices it)
-        return Result.without_search("unknown", opts, construct_seconds, construction=construction, model_size=size,
-                                     notes=("no time was left to improve the construction",))
     stages: dict = {}
     if complete and swaps.worthwhile(instance):
+        # the swap search first: within its share of the time, it improves on the
+        # construction even when too little is left for a model and a search
         made, stages = _swapped(instance, families, opts, budget, made, group_of)
         construction = dict(made.placed)
+    left = budget.left()
+    if complete and left is not None and left < BUILD_PER_CONSTRUCTION * construct_seconds + MIN_SEARCH:
+        # no time to select, build and search: the (swapped) construction is the answer (the pipeline prices it)
+        return Result.without_search("unknown", opts, now() - t0, construction=construction, model_size=size,
+                                     stages=stages, notes=("no time was left for a search after the swap search"
+                                                           if stages else "no time was left to improve the construction",))
     t = now()
     try:
         b = build_model(instance, families, select(instance, made, group_of),

@@ -36,6 +36,9 @@ SWAP_SECONDS = 10.0
 SESSION_SHARE = 0.6       # of the time left, for the session model
 SESSION_SWAP_SHARE = 0.03  # the swap search's share and seconds when the session model follows
 SESSION_SWAP_SECONDS = 3.0
+# the swap search's moves are counted (one schedule per seed on any machine); its clock
+# cap, this many times its nominal seconds, only stops a machine far slower than usual
+CAP_FACTOR = 4
 POLISH_EXCHANGE = 0.5     # the session model's sessions are good: trade their places first
 MIN_SEARCH = 0.5          # seconds a search needs to be worth starting
 # building the exact model takes about this many times as long as finding the
@@ -235,7 +238,7 @@ class Stages:
         share, most = (SESSION_SWAP_SHARE, SESSION_SWAP_SECONDS) if self.sessions_apply else (SWAP_SHARE, SWAP_SECONDS)
         nominal = most if opts.time_limit is None else min(most, share * opts.time_limit)
         out = swaps.improve(*prepared, self.families, made, seed=opts.seed, seconds=nominal, report=report,
-                            cap=self.budget.share(2 * share, 2 * most))
+                            cap=self.budget.share(CAP_FACTOR * share, CAP_FACTOR * most))
         out.first_seconds = first
         return out
 
@@ -272,7 +275,7 @@ class Stages:
         nominal = SWAP_SECONDS if opts.time_limit is None else min(SWAP_SECONDS, SWAP_SHARE * opts.time_limit)
         start = construction_of(self.inst, self.families, out.placements)
         polished = swaps.improve(*prepared, self.families, start, seed=opts.seed, seconds=nominal,
-                                 cap=self.budget.share(2 * SWAP_SHARE, 2 * SWAP_SECONDS),
+                                 cap=self.budget.share(CAP_FACTOR * SWAP_SHARE, CAP_FACTOR * SWAP_SECONDS),
                                  exchange_share=POLISH_EXCHANGE)
         found = evaluate(self.inst, [to_assignment(p) for p in polished.placements.values()])
         self.stages["sessions"]["polished"] = found.total
