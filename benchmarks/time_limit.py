@@ -92,9 +92,13 @@ def run(args) -> None:
                 out = folder / "out"
                 shutil.rmtree(out, ignore_errors=True)
                 t0 = time.monotonic()
-                subprocess.run([exe, "solve", str(book), "--out", str(out), "--time-limit", str(limit),
-                                "--workers", str(args.workers), "--quiet"], capture_output=True)
+                proc = subprocess.run([exe, "solve", str(book), "--out", str(out), "--time-limit", str(limit),
+                                       "--workers", str(args.workers), "--quiet"], capture_output=True, text=True)
                 walls.append(time.monotonic() - t0)
+                if not (out / "schedule.json").exists():   # nothing written: say what the command said
+                    statuses.append(f"none(exit {proc.returncode}: {proc.stderr.strip().splitlines()[-1][:80]})")
+                    inside.append("-")
+                    continue
                 doc = json.loads((out / "schedule.json").read_text())
                 statuses.append(doc["status"])
                 model = doc["solve"].get("model") or {}
