@@ -103,3 +103,21 @@ def test_no_time_to_build_gives_the_construction_at_once():
     assert sol.result.model_size["constructed"] == 150 and "booleans" not in sol.result.model_size
     assert sol.result.objective == pytest.approx(sol.evaluation.total)
     assert any("greedy construction" in n for n in sol.notes)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_tight_grids_are_constructed_complete_and_valid(seed):
+    """Generated FOSDEM-like grids (as many slots as talks, rooms on their own times,
+    double-slot talks, speakers in two rooms): the construction seats every talk and
+    keeps every hard rule, whatever the seed."""
+    from sessionplan.evaluate import evaluate
+    from sessionplan.generate import tight_grid
+    from sessionplan.solver import to_assignment
+
+    inst = tight_grid(160, 8, tracks=16, seed=seed)
+    assert inst.model_dump() == tight_grid(160, 8, tracks=16, seed=seed).model_dump()
+    assert construction.tight(inst)
+    made = construct(inst)
+    assert len(made.placed) == len(inst.talks)
+    ev = evaluate(inst, [to_assignment(p) for p in made.placed.values()])
+    assert ev.hard_violations == 0, [v.message for v in ev.violations][:5]
