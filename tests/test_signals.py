@@ -247,3 +247,29 @@ def test_model_building_does_not_depend_on_hash_order(max_candidates):
     assert outs[0]["assignments"], outs[0]["status"]
     assert outs[0]["restricted"] == (1 if max_candidates == 1_000 else 0)
     assert outs[0] == outs[1]
+
+
+def test_the_alarm_waits_for_a_held_block_then_fires():
+    """An import (or any held block) is never cut in half by the time limit: the alarm
+    rings after it, as the KeyboardInterrupt the command expects."""
+    from sessionplan.signals import held, time_limit_alarm
+
+    done = []
+    with pytest.raises(KeyboardInterrupt), time_limit_alarm(0.05) as alarm:
+        with held():
+            time.sleep(0.3)          # the alarm goes off in here
+            done.append("whole")
+        done.append("after")         # not reached: the alarm acts as the block ends
+    assert done == ["whole"] and alarm.fired
+
+
+def test_sigterm_waits_for_a_held_block():
+    from sessionplan.signals import held, stop_on_signals
+
+    done = []
+    with pytest.raises(KeyboardInterrupt), stop_on_signals():
+        with held():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.05)
+            done.append("whole")
+    assert done == ["whole"]

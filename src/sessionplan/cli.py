@@ -184,6 +184,7 @@ def solve(
         with time_limit_alarm(started + time_limit + ALARM_GRACE - time.monotonic()) as alarm:
             try:
                 inst = _with_hand_edits(path, _load(path, max_rows=max_rows), keep_edits, baseline)
+                _preload()
                 _check_outputs(out_dir, [f"schedule-{n}{x}" for n in range(1, alternatives + 1) for x in (".json", ".xlsx")]
                                + ["alternatives.json"])
                 return _solve_alternatives(inst, source, out_dir, alternatives, share, min_diff, time_limit, workers,
@@ -204,6 +205,7 @@ def solve(
             inst = _load(path, max_rows=max_rows)
             # the whole command within the limit: what is written is sized at the rate it was read
             slow = slowdown(inst, now() - reading)
+            _preload()
             budget = Budget.of(time_limit, started, slow).reserve(write_reserve(inst, slow))
             inst = _with_hand_edits(path, inst, keep_edits, baseline)
             base = None
@@ -243,6 +245,24 @@ def solve(
         out.print(_styled("note:", "yellow", note), soft_wrap=True)
     if not sol.result.has_schedule:
         raise typer.Exit(EXIT_NO_SCHEDULE)
+
+
+# what a solve imports on its way (the solver, OR-Tools, the clustering of topic_clash)
+SOLVE_MODULES = ("sessionplan.solver", "sessionplan.explanation", "sklearn.cluster")
+
+
+def _preload() -> None:
+    """Import what the solve will need, once the workbook has been read (a bad one fails
+    without them), with signals and the time limit's alarm held until each import is
+    done: an import cut short leaves a half-initialised package behind (its submodules
+    stay loaded) and the next import of it fails."""
+    import importlib
+
+    from .signals import held
+
+    for name in SOLVE_MODULES:
+        with held(), contextlib.suppress(ImportError):
+            importlib.import_module(name)
 
 
 def _check_outputs(out_dir: Path, names: list[str]) -> None:

@@ -16,6 +16,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 HANDLED = (signal.SIGINT, signal.SIGTERM)
 
@@ -60,6 +61,38 @@ def _handlers(handler) -> Iterator[None]:
     finally:
         for s, h in previous.items():
             signal.signal(s, h if h is not None else signal.SIG_DFL)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """SIGINT, SIGTERM and the time limit's alarm wait until the block is done, then act
+    as they would have (the first of them, once): for imports, which an interruption
+    leaves half-initialised (their submodules stay loaded and the next import fails)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[tuple[int, Any]] = []
+
+    def record(signum, frame) -> None:
+        pending.append((signum, frame))
+
+    wanted = [*HANDLED, *([signal.SIGALRM] if hasattr(signal, "SIGALRM") else [])]
+    previous: dict[int, Any] = {s: signal.getsignal(s) for s in wanted}
+    for s, h in previous.items():
+        if h is not signal.SIG_IGN:
+            signal.signal(s, record)
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h if h is not None else signal.SIG_DFL)
+        if pending:
+            signum, frame = pending[0]
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, frame)
+            elif handler == signal.SIG_DFL and signum in HANDLED:
+                raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 class TimeUp:

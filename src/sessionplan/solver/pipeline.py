@@ -32,6 +32,9 @@ from .result import Options, Progress, Result, to_assignment
 RELAXATION_SHARE = 0.05   # of the time left, at most RELAXATION_SECONDS
 RELAXATION_SECONDS = 1.0
 SWAP_SHARE = 0.1          # of the time left, for the swap search, at most SWAP_SECONDS
+# of the time left, at most, for the construction's repair (it stops once every talk has a
+# place): a complete schedule is every later stage's start and the fallback
+CONSTRUCTION_SHARE = 0.5
 SWAP_SECONDS = 10.0
 SESSION_SHARE = 0.6       # of the time left, for the session model
 SESSION_SWAP_SHARE = 0.03  # the swap search's share and seconds when the session model follows
@@ -214,7 +217,7 @@ class Stages:
         if not (opts.swaps and opts.hint is None and self.plain and swaps.worthwhile(self.inst)):
             return None
         self.enter("construction")
-        made = construct(self.inst, self.families, budget=self.budget.share(SWAP_SHARE, SWAP_SECONDS),
+        made = construct(self.inst, self.families, budget=self.budget.share(CONSTRUCTION_SHARE),
                          time_limit=opts.time_limit)
         self.size["constructed"] = len(made.placed)   # built once: the fallback does not build it again
         if len(made.placed) < len(self.inst.talks):

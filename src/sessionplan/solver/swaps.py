@@ -213,6 +213,7 @@ def move_count(movable: int, seconds: float, moves_per_talk: int = MOVES_PER_TAL
 
 
 REPORT_EVERY = 0.25     # seconds between reports of a better schedule
+CHECK_EVERY = 50        # moves between two looks at the clock (a move can take milliseconds)
 
 
 def improve(b: Build, places: dict[str, list[Placement]], families: list, c: Construction,
@@ -324,7 +325,7 @@ def improve(b: Build, places: dict[str, list[Placement]], families: list, c: Con
         if report:
             report(start)
         for tried in range(1, n_moves + 1):
-            if tried % 1000 == 0:
+            if tried % CHECK_EVERY == 0:
                 clock = now()
                 if cap.expired():
                     break
