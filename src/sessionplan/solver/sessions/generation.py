@@ -1,9 +1,15 @@
 """Column generation, the integer choice of columns, and reduced-cost enumeration.
 
-``generate`` alternates the master LP and pricing: the greedy pricer first; when it
-finds nothing, the exact pricer, which both finds columns and proves the bound. It
-stops when no column prices out (the LP is solved: its value is the bound), or when
-time runs out (the best Lagrangian bound proven so far stands).
+``generate`` alternates the master LP and pricing: the greedy pricer every round; the
+exact pricer, which both finds columns and proves a Lagrangian bound, when the greedy
+one finds nothing and in between while exact rounds have cost at most EXACT_RATIO
+times the greedy ones (a bound along the way, not only at the end). Exact pricing uses
+duals smoothed towards those of the best bound so far (Wentges), which moves the bound
+faster than the LP's own duals, which jump between extreme points of a partition
+master; a round whose smoothed duals find nothing the LP wants prices at the LP's
+duals. It stops when no column prices out or the LP value meets the bound (the LP is
+solved: its value is the bound), or when time runs out (the best bound proven so far
+stands).
 
 ``choose`` picks integer columns with CP-SAT: every item in one column, no class over
 its cells, least cost; hinted with a known partition. ``enumerate_columns`` adds every
@@ -28,6 +34,10 @@ from .problem import SessionProblem
 
 EPS = 1e-6
 GREEDY_PER_CLASS = 3        # columns added per class and round by the greedy pricer
+# exact rounds may take this many times the greedy rounds' time (each one is a bound)
+EXACT_RATIO = 3.0
+SMOOTHING = 0.5             # weight of the best bound's duals in the duals priced exactly (Wentges)
+GAP_TOLERANCE = 1e-6        # the LP value this close above the best bound: the LP is solved
 EXACT_SECONDS = 2.0         # per class and round, at most
 MOST_ITEMS = 6              # connected sets are enumerated for columns of at most this many items
 CONNECTED_LIMIT = 400_000   # and at most this many sets
@@ -71,42 +81,71 @@ def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]],
         _generate_exact(problem, master, pricers, out, budget, max_rounds)
         out.seconds = now() - t0
         return out
+    centre: list[float] | None = None
+    greedy_seconds = exact_seconds = 0.0
     while out.rounds < max_rounds and not budget.expired():
         out.rounds += 1
         lp = master.solve()
         out.lp, out.pi, out.mu = lp.value, lp.pi, lp.mu
         added = 0
+        t = now()
         for c in problem.classes:
             for value, members in pricing.greedy(problem, c.index, lp.pi)[:GREEDY_PER_CLASS]:
                 if value > -lp.mu[c.index] + EPS and master.add(c.index, members):
                     added += 1
-        if added:
+        greedy_seconds += now() - t
+        # exact rounds when the greedy pricer finds nothing, and otherwise while they have
+        # taken at most EXACT_RATIO times the greedy rounds' time: each one is a bound
+        if added and exact_seconds > EXACT_RATIO * greedy_seconds:
             continue
-        # nothing from the greedy pricer: price every class exactly, which also bounds
+        t = now()
+        # price every class exactly, which also bounds (at any duals); with a centre
+        # (the duals of the best bound so far) the duals priced are smoothed towards it
         out.exact_rounds += 1
-        lowest, complete = [], True
-        for c in problem.classes:
-            left = budget.left()
-            if left is not None and left <= 0:
-                complete = False
+        if centre is not None and lp.value - (out.bound if out.bound is not None else -math.inf) <= \
+                GAP_TOLERANCE * max(1.0, abs(lp.value)):
+            out.solved = True   # the LP value is a bound: optimal over all columns
+            break
+        alpha = SMOOTHING if centre is not None else 0.0
+        while True:
+            duals = lp.pi if alpha == 0.0 else [alpha * a + (1 - alpha) * b for a, b in zip(centre or lp.pi, lp.pi,
+                                                                                          strict=True)]
+            lowest, complete, found = [], True, 0
+            for c in problem.classes:
+                left = budget.left()
+                if left is not None and left <= 0:
+                    complete = False
+                    break
+                part = budget.share(1.0, EXACT_SECONDS)
+                wanted = math.inf if alpha or added else -lp.mu[c.index]
+                priced = pricing.exact(problem, c.index, duals, part, wanted=wanted)
+                if math.isinf(priced.upper):
+                    complete = False
+                lowest.append(-priced.upper)
+                for _, members in (*priced.found, (priced.value, priced.members)):
+                    if _prices_out(problem, c.index, members, lp.pi, lp.mu[c.index]) and master.add(c.index, members):
+                        found += 1
+            added += found
+            if complete:
+                bound = master.lagrangian(duals, lowest)
+                if out.bound is None or bound > out.bound:
+                    out.bound, centre = bound, list(duals)
+            if found or alpha == 0.0 or not complete:
                 break
-            part = budget.share(1.0, EXACT_SECONDS)
-            priced = pricing.exact(problem, c.index, lp.pi, part, wanted=-lp.mu[c.index])
-            if math.isinf(priced.upper):
-                complete = False
-            lowest.append(-priced.upper)
-            if priced.value > -lp.mu[c.index] + EPS and master.add(c.index, priced.members):
-                added += 1
-        if complete:
-            bound = master.lagrangian(lp.pi, lowest)
-            out.bound = bound if out.bound is None else max(out.bound, bound)
-            if not added:
-                out.solved = True   # no column prices out: the LP is optimal over all columns
-                break
+            alpha = 0.0   # the smoothed duals found nothing the LP wants: price at the LP's own
+        exact_seconds += now() - t
+        if complete and not added and alpha == 0.0:
+            out.solved = True   # no column prices out: the LP is optimal over all columns
+            break
         if not added:
             break
     out.seconds = now() - t0
     return out
+
+
+def _prices_out(problem: SessionProblem, k: int, members: frozenset[int], pi: list[float], mu: float) -> bool:
+    """Whether the column has a negative reduced cost at the duals ``pi``, ``mu``."""
+    return bool(members) and sum(pi[i] for i in members) - problem.column_cost(k, members) > -mu + EPS
 
 
 def _generate_exact(problem: SessionProblem, master: Master, pricers: dict[int, ClassPricer], out: Generated,

@@ -12,6 +12,7 @@ out of both: removing such an item never lowers a column's value.
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ class Priced:
     value: float                     # the best value found, sum p_i + sum w_ij
     members: frozenset[int]
     upper: float                     # proven upper bound on the value (inf when unknown)
+    found: tuple[tuple[float, frozenset[int]], ...] = ()   # the columns met on the way (value, members)
 
 
 def profits(problem: SessionProblem, k: int, pi: list[float]) -> dict[int, float]:
@@ -104,29 +106,33 @@ def exact(problem: SessionProblem, k: int, pi: list[float], budget: Budget, node
 
 
 def branch_and_bound(problem: SessionProblem, k: int, p: dict[int, float], nodes: int) -> Priced:
-    """Depth-first search over the items that fit class ``k``, best potential first. A
-    column holds at most ``most`` items, so an item shares at most ``most - 1`` pairs:
-    its potential is its profit and half its ``most - 1`` largest benefits (each pair
-    counted at both ends), and a member already chosen can still gain its largest
-    benefits with as many items as may follow. A branch ends when its value and those
-    bounds for the items that may follow cannot beat the best column. After ``nodes``
-    nodes the best column so far is returned, with an unknown bound (infinite)."""
+    """Depth-first search over the items that fit class ``k``, best potential first.
+
+    With ``chosen`` members and room for ``r`` more items, an item ``m`` that may follow
+    adds at most ``gain[m] + half[m][r]``: its profit and its benefits with the chosen
+    members (exact, kept up to date as members come and go), plus half its ``r - 1``
+    largest benefits with anything else (a pair among the followers is counted at both
+    ends). A branch ends when its value and the ``r`` largest of those bounds cannot
+    beat the best column. After ``nodes`` nodes the best column so far is returned,
+    with an unknown bound (infinite)."""
     c = problem.classes[k]
     nb = problem.neighbours
     least = min(c.fits[i][1] for i in p)
     most = max(1, c.slots // least)
-    top = {i: sorted((w for j, w in nb.get(i, {}).items() if j in p), reverse=True)[:most] for i in p}
-    prefix = {i: [0.0] + [sum(ws[:n]) for n in range(1, len(ws) + 1)] for i, ws in top.items()}
-    potential = {i: p[i] + 0.5 * prefix[i][min(most - 1, len(top[i]))] for i in p}
-    items = sorted(p, key=lambda i: (-potential[i], i))
-    pot = [potential[i] for i in items]
+    top = {i: sorted((w for j, w in nb.get(i, {}).items() if j in p), reverse=True)[:max(0, most - 1)] for i in p}
+    half = {i: [0.0] + [0.5 * sum(ws[:n - 1]) for n in range(1, most + 1)] for i, ws in top.items()}
+    items = sorted(p, key=lambda i: (-(p[i] + half[i][most]), i))
+    position = {i: m for m, i in enumerate(items)}
     need = [c.fits[i][1] for i in items]
     mins = [c.fits[i][2] for i in items]
-    adjacency = [nb.get(i, {}) for i in items]
+    halves = [half[i] for i in items]
+    links = [[(position[j], w) for j, w in sorted(nb.get(i, {}).items()) if j in position] for i in items]
+    gain = [p[i] for i in items]
     best_value = 0.0
     best_members: tuple[int, ...] = ()
     count = 0
     chosen: list[int] = []
+    met: list[tuple[float, frozenset[int]]] = []
 
     def search(n: int, value: float, slots: int, minutes: int) -> bool:
         nonlocal best_value, best_members, count
@@ -134,29 +140,32 @@ def branch_and_bound(problem: SessionProblem, k: int, p: dict[int, float], nodes
         if count > nodes:
             return False
         if value > best_value + EPS:
-            best_value, best_members = value, tuple(chosen)
-        room = (c.slots - slots) // least
+            best_value, best_members = value, tuple(items[m] for m in chosen)
+            met.append((value, frozenset(best_members)))
+        room = min((c.slots - slots) // least, most - len(chosen))
         if room <= 0:
             return True
-        # what the members can still gain with the items that follow (their largest benefits)
-        held = sum(prefix[i][min(room, len(top[i]))] for i in chosen)
-        for m in range(n, len(items)):
-            future = sum(x for x in pot[m:m + room] if x > 0)
-            if value + held + future <= best_value + EPS:
-                return True
-            if slots + need[m] > c.slots or minutes + mins[m] > c.minutes:
-                continue
-            i = items[m]
-            gain = p[i] + sum(adjacency[m].get(j, 0.0) for j in chosen)
-            chosen.append(i)
-            ok = search(m + 1, value + gain, slots + need[m], minutes + mins[m])
+        free, free_minutes = c.slots - slots, c.minutes - minutes
+        open_ = [m for m in range(n, len(items)) if need[m] <= free and mins[m] <= free_minutes]
+        if value + sum(b for b in heapq.nlargest(room, [gain[m] + halves[m][room] for m in open_]) if b > 0) \
+                <= best_value + EPS:
+            return True
+        for m in open_:
+            if gain[m] + 2 * halves[m][room] <= EPS:
+                continue   # m adds nothing to any column below: the same column without it is as good
+            chosen.append(m)
+            for j, w in links[m]:
+                gain[j] += w
+            ok = search(m + 1, value + gain[m], slots + need[m], minutes + mins[m])
+            for j, w in links[m]:
+                gain[j] -= w
             chosen.pop()
             if not ok:
                 return False
         return True
 
     finished = search(0, 0.0, 0, 0)
-    return Priced(best_value, frozenset(best_members), best_value if finished else math.inf)
+    return Priced(best_value, frozenset(best_members), best_value if finished else math.inf, tuple(met))
 
 
 def _cp_sat(problem: SessionProblem, k: int, pi: list[float], p: dict[int, float], budget: Budget) -> Priced:
