@@ -1,6 +1,6 @@
 """CoSPLib workbooks: reading instances and solutions, writing solutions, and the published scores.
 
-The scorer (``cosplib_scorer``) is written from the benchmark's definition; here it is held
+The scorer (``sessionplan.io.cosplib_score``) is written from the benchmark's definition; here it is held
 to the violations sheets of the published solutions, column by column and entry by entry.
 Where a published sheet was made with an older definition or instance version, the
 difference is spelled out (``PUBLISHED_RULES``) and checked, so that it cannot drift.
@@ -37,7 +37,7 @@ from sessionplan.io.cosplib import (
 )
 
 from .conftest import SHARED
-from .cosplib_scorer import CRITERIA, PUBLISHED_COLUMNS, score, timezone_penalty
+from sessionplan.io.cosplib_score import CRITERIA, PUBLISHED_COLUMNS, score, timezone_penalty
 
 COSPLIB = SHARED / "data" / "cosplib"
 INSTANCES = sorted(p.stem for p in (COSPLIB / "Dataset").glob("*.xlsx"))

@@ -48,7 +48,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from sessionplan.io.cosplib import CriterionReport, Entry, Instance, Report, Schedule
+from .cosplib import CriterionReport, Entry, Instance, Report, Schedule
 
 # (weight field, column name of CoSPLib's violations sheet); the first twelve are the
 # columns of the published solutions, in their order.
