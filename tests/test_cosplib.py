@@ -35,9 +35,9 @@ from sessionplan.io.cosplib import (
     read_solution,
     write_solution,
 )
+from sessionplan.io.cosplib_score import CRITERIA, PUBLISHED_COLUMNS, score, timezone_penalty
 
 from .conftest import SHARED
-from sessionplan.io.cosplib_score import CRITERIA, PUBLISHED_COLUMNS, score, timezone_penalty
 
 COSPLIB = SHARED / "data" / "cosplib"
 INSTANCES = sorted(p.stem for p in (COSPLIB / "Dataset").glob("*.xlsx"))

@@ -124,7 +124,6 @@ def convert(instance: cosplib.Instance) -> Converted:
     out = Converted(instance)
     length = out.slot_minutes = slot_minutes(instance)
     days = out.session_days = session_days(instance, length)
-    tracks = {t.name: t for t in instance.tracks}
 
     # -- grid
     for r in instance.rooms:
