@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from ..errors import InputError, Problems
+from ..errors import InputError, Problem, Problems
 from ..periods import format_time
 from ..terms import TERMS
 from . import cosplib
@@ -163,9 +163,7 @@ def convert(instance: cosplib.Instance) -> Converted:
                          "submission's time-zone penalty is a CellCosts row per session")
 
     # -- people
-    presenters: list[str] = []
-    for sub in instance.submissions:
-        presenters += [p_ for p_ in sub.presenters if p_ not in presenters]
+    presenters = list(dict.fromkeys(p_ for sub in instance.submissions for p_ in sub.presenters))
     no_presenter = {sub.reference: f"presenter of {sub.reference}" for sub in instance.submissions
                     if not sub.presenters}
     for name in presenters + list(no_presenter.values()):
@@ -175,7 +173,7 @@ def convert(instance: cosplib.Instance) -> Converted:
                          "'presenter of <reference>'")
     attends: dict[str, list[str]] = {}
     for sub in instance.submissions:
-        for a in sub.attendees:
+        for a in dict.fromkeys(sub.attendees):
             attends.setdefault(a, []).append(_keep(sub.reference))
     chairs = [c for t in instance.tracks for c in t.chairs]
     for name in list(attends) + [c for c in dict.fromkeys(chairs) if c not in attends]:
@@ -184,7 +182,7 @@ def convert(instance: cosplib.Instance) -> Converted:
     # -- talks
     for sub in instance.submissions:
         out.add("Talks", id=_keep(sub.reference), title=_keep(sub.reference),
-                speakers=_join(sub.presenters) if sub.presenters else no_presenter[sub.reference],
+                speakers=_join(dict.fromkeys(sub.presenters)) if sub.presenters else no_presenter[sub.reference],
                 duration=sub.required_timeslots * length, track=_keep(sub.track),
                 order=sub.order or None, zone=offset_zone(sub.time_zone))
 
@@ -192,7 +190,7 @@ def convert(instance: cosplib.Instance) -> Converted:
     pairs = _similar_pairs(instance)
     for t in instance.tracks:
         similar = [f"{_keep(b)} = {w.similar_tracks * v}" for b, v in pairs.get(t.name, [])]
-        out.add("Tracks", name=_keep(t.name), chairs=_join(t.chairs) or None,
+        out.add("Tracks", name=_keep(t.name), chairs=_join(dict.fromkeys(t.chairs)) or None,
                 similar="; ".join(similar) or None,
                 one_room=w.rooms_per_track or None, consecutive=w.consecutive_tracks or None,
                 not_parallel=w.parallel_tracks or None, order=w.submissions_order or "no")
@@ -349,20 +347,23 @@ def import_cosplib(path: str | Path, target: str | Path | None = None) -> Conver
     """Read and convert a CoSPLib instance; the workbook is read back by the workbook reader
     (as ``sessionplan check`` does) and InputError names what it refuses. Written to
     ``target`` when given, and only when it reads back."""
-    from ..api import check_instance
+    from ..explanation import findings
     from .workbook import read_workbook
 
     source = Path(path)
     conv = convert(cosplib.read_instance(source))
+    suffix = " (in the workbook this import would write; nothing was written)"
     with tempfile.TemporaryDirectory() as tmp:
         probe = Path(tmp) / (source.stem + ".xlsx")
         write_converted(conv, probe, str(source))
         try:
-            check_instance(read_workbook(probe), str(source))
+            inst = read_workbook(probe)
         except InputError as exc:
-            raise InputError([type(p)(p.sheet, p.row, p.column, f"{p.message} (in the workbook this import would "
-                                                                "write; nothing was written)")
-                              for p in exc.problems], str(source)) from None
+            raise InputError([type(p)(p.sheet, p.row, p.column, p.message + suffix) for p in exc.problems],
+                             str(source)) from None
+    found = list(findings(inst))   # the cheap feasibility checks of `sessionplan check`
+    if found:
+        raise InputError([Problem(None, None, None, f"{f.summary}{suffix}") for f in found], str(source))
     if target is not None:
         write_converted(conv, target, str(source))
     return conv
