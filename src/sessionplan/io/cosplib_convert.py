@@ -30,8 +30,10 @@ presenters / attendees / chairs conflicts  Conflicts rows: ``session`` level (an
 ========================================  =================================================
 
 The Weights sheet switches the topic terms off and leaves the new terms at 1, so every
-amount the workbook charges is the integer CoSPLib charges (weights up to 10^7 and more
-stay exact: no term scales them).
+amount the workbook charges is the integer CoSPLib charges. A workbook cell holds at most
+10^7: a term whose products exceed that gets their greatest common divisor as its weight
+(CoSPLib's weights are powers of ten, so 10^7 x 10^7 is a penalty 10^7 at weight 10^7),
+and every product stays an exact integer.
 
 The slot grid: one slot length for the whole conference (a submission takes the same
 number of slots in every session), the shortest whole-minute length of any session's
@@ -42,6 +44,7 @@ order) move to later days, keeping their times of day and the sheet's order.
 
 from __future__ import annotations
 
+import math
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -54,6 +57,7 @@ from ..terms import TERMS
 from . import cosplib
 from .cosplib_score import timezone_penalty
 
+WEIGHT_MAX = 10_000_000      # the largest number a Weights, CellCosts, Tracks or Conflicts cell takes
 TOPIC_TERMS_OFF = ("topic_cohesion", "topic_parallel", "topic_clash", "topic_day", "speaker_prefers",
                    "room_capacity")
 
@@ -189,9 +193,9 @@ def convert(instance: cosplib.Instance) -> Converted:
     # -- tracks
     pairs = _similar_pairs(instance)
     for t in instance.tracks:
-        similar = [f"{_keep(b)} = {w.similar_tracks * v}" for b, v in pairs.get(t.name, [])]
+        similar = [[_keep(b), w.similar_tracks * v] for b, v in pairs.get(t.name, []) if w.similar_tracks * v]
         out.add("Tracks", name=_keep(t.name), chairs=_join(dict.fromkeys(t.chairs)) or None,
-                similar="; ".join(similar) or None,
+                similar=similar or None,
                 one_room=w.rooms_per_track or None, consecutive=w.consecutive_tracks or None,
                 not_parallel=w.parallel_tracks or None, order=w.submissions_order or "no")
 
@@ -233,7 +237,65 @@ def convert(instance: cosplib.Instance) -> Converted:
     for term in TERMS:
         if term in TOPIC_TERMS_OFF:
             out.add("Weights", term=term, weight=0)
+    _scale(out)
     return out
+
+
+# (term, sheet, column, rows of the sheet it covers) of every number the conversion writes
+_TERM_CELLS: tuple[tuple[str, str, str, tuple[str, str] | None], ...] = (
+    ("track_cells", "CellCosts", "penalty", None),
+    ("track_similar", "Tracks", "similar", None),
+    ("track_rooms", "Tracks", "one_room", None),
+    ("track_consecutive", "Tracks", "consecutive", None),
+    ("track_parallel", "Tracks", "not_parallel", None),
+    ("track_order", "Tracks", "order", None),
+    ("presenter_conflicts", "Conflicts", "weight", ("who", "presenters")),
+    ("attendee_conflicts", "Conflicts", "weight", ("who", "attendees")),
+    ("chair_conflicts", "Conflicts", "weight", ("who", "chairs")),
+    ("local_hours", "Windows", "penalty", None),
+)
+
+
+def _scale(out: Converted) -> None:
+    """Keep every number within the workbook's bound (WEIGHT_MAX): a term whose numbers
+    exceed it gets a common divisor of them as its weight (a CoSPLib weight or a power of
+    ten, whichever brings them within the bound) and the numbers divided by it (exact); a
+    term that cannot is refused. Tracks' similar entries become their text."""
+    problems = Problems()
+    for term, sheet, column, only in _TERM_CELLS:
+        rows = [r for r in out.sheets.get(sheet, []) if only is None or r.get(only[0]) == only[1]]
+        values: list[int] = []
+        for r in rows:
+            v = r.get(column)
+            if column == "similar" and isinstance(v, list):
+                values += [x for _, x in v]
+            elif isinstance(v, int) and not isinstance(v, bool):
+                values.append(v)
+        if not values or max(values) <= WEIGHT_MAX:
+            continue
+        common = math.gcd(*values)
+        candidates = sorted({common, *(10 ** k for k in range(8)),
+                             *(v for v in out.instance.weights.model_dump().values() if v)})
+        g = next((d for d in candidates if common % d == 0 and d <= WEIGHT_MAX and max(values) // d <= WEIGHT_MAX),
+                 0)
+        if not g:
+            problems.add(sheet, None, column, f"penalties up to {max(values):,} (CoSPLib weight x penalty) exceed the "
+                                              f"workbook's {WEIGHT_MAX:,} and have no common factor that brings them "
+                                              "within it")
+            continue
+        for r in rows:
+            v = r.get(column)
+            if column == "similar" and isinstance(v, list):
+                r[column] = [[b, x // g] for b, x in v]
+            elif isinstance(v, int) and not isinstance(v, bool):
+                r[column] = v // g
+        out.add("Weights", term=term, weight=g)
+        out.notes.append(f"{term}: penalties divided by {g:,}, the term's weight")
+    for r in out.sheets.get("Tracks", []):
+        similar = r.get("similar")
+        if isinstance(similar, list):
+            r["similar"] = "; ".join(f"{b} = {x}" for b, x in similar)
+    problems.raise_if_any(out.instance.name)
 
 
 def _position(instance: cosplib.Instance, kind: str, name: str) -> int:
@@ -257,8 +319,9 @@ def _similar_pairs(instance: cosplib.Instance) -> dict[str, list[tuple[str, int]
 
 
 def _keep(name: str) -> str:
-    """A name as the workbook keeps it (surrounding spaces dropped; the reader matches so)."""
-    return name.strip()
+    """A name as the workbook keeps it (runs of spaces one space, none around it: the reader
+    reads names so)."""
+    return " ".join(name.split())
 
 
 def _join(names: Iterable[str]) -> str:
@@ -281,7 +344,7 @@ def _check_names(instance: cosplib.Instance) -> None:
             key = _keep(name).casefold()
             if key in seen and seen[key] != name:
                 problems.add(sheet.strip(), None, column, f"{name!r} and {seen[key]!r} differ only in case or "
-                                                          "surrounding spaces; the workbook would take them as one")
+                                                          "spaces; the workbook would take them as one")
             seen.setdefault(key, name)
             bad = ";" if ";" in name else ("=" if "=" in name and column == "Tracks" else None)
             if bad:

@@ -31,7 +31,8 @@ class Exported:
 
 
 def _key(name: str) -> str:
-    return name.strip().casefold()
+    """A name as the workbook matches it: case and runs of spaces aside."""
+    return " ".join(name.split()).casefold()
 
 
 def cosplib_schedule(instance: Instance, assignments: list[Assignment],
@@ -139,20 +140,20 @@ def assignments_from_cosplib(instance: Instance, schedule: cosplib.Schedule) -> 
     workbook: each submission at the first time slot it fills in its cell."""
     from ..periods import format_time
 
-    blocks = {label.strip().casefold(): (day, label) for day, label in instance.sessions}
-    rooms = {r.name.strip().casefold(): r.name for r in instance.rooms}
-    talks = {t.id.strip().casefold(): t for t in instance.talks}
+    blocks = {_key(label): (day, label) for day, label in instance.sessions}
+    rooms = {_key(r.name): r.name for r in instance.rooms}
+    talks = {_key(t.id): t for t in instance.talks}
     out = []
     for cell in schedule.cells:
-        day, label = blocks[cell.session.strip().casefold()]
+        day, label = blocks[_key(cell.session)]
         idxs = instance.sessions[(day, label)]
         seen: set[str] = set()
         for i, ref in enumerate(cell.slots):
             if ref is None or ref in seen:
                 continue
             seen.add(ref)
-            talk = talks[ref.strip().casefold()]
-            room = rooms[cell.room.strip().casefold()]
+            talk = talks[_key(ref)]
+            room = rooms[_key(cell.room)]
             place = instance.placement_at(talk, room, day, instance.slots[idxs[i]].start)
             if place is None:
                 raise ValueError(f"{ref} does not fit at time slot {i + 1} of {cell.session} in {cell.room}")
