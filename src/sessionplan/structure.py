@@ -298,6 +298,54 @@ def _pair(a: str, b: str, order: dict[str, int]) -> tuple[str, str]:
     return (a, b) if order[a] < order[b] else (b, a)
 
 
+def _talk_order(instance: Instance) -> dict[str, int]:
+    return instance.derived("talk_order", lambda: {t.id: n for n, t in enumerate(instance.talks)})
+
+
+def chaired_by(instance: Instance) -> dict[str, list[str]]:
+    """The tracks each person chairs."""
+    def compute() -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for name, chairs in chairs_of(instance).items():
+            for chair in chairs:
+                out.setdefault(chair, []).append(name)
+        return out
+    return instance.derived("chaired_by", compute)
+
+
+def _chair_pairs_of(instance: Instance, own: list[str], person: str, tracks: list[str] | None = None) -> set:
+    """Pairs (one of ``own``, a talk of a track ``person`` chairs that is not its own)."""
+    order = _talk_order(instance)
+    of_track = talks_of_track(instance)
+    out = set()
+    for name in tracks if tracks is not None else chaired_by(instance).get(person, []):
+        for a in own:
+            for b in of_track.get(name, []):
+                if a != b and instance.talk_by_id[a].track != name:
+                    out.add(_pair(a, b, order))
+    return out
+
+
+def presenter_pairs_of(instance: Instance, speaker: str, tracks: list[str] | None = None) -> set[tuple[str, str]]:
+    """The presenter conflicts one speaker causes: their talks pairwise, and each with the
+    talks of the tracks they chair (only those of ``tracks``, if given)."""
+    order = _talk_order(instance)
+    own = instance.talks_of_speaker.get(speaker, [])
+    out = set() if tracks is not None else {_pair(a, b, order) for a, b in combinations(own, 2)}
+    return out | _chair_pairs_of(instance, own, speaker, tracks)
+
+
+def attendee_pairs_of(instance: Instance, person: Person) -> set[tuple[str, str]]:
+    """The attendee conflicts one person causes: the talks they attend pairwise, each with
+    the talks they present, each with the talks of the tracks they chair."""
+    order = _talk_order(instance)
+    of_track = talks_of_track(instance)
+    attends = list(dict.fromkeys([*person.attends, *(i for name in person.attends_tracks for i in of_track.get(name, []))]))
+    out = {_pair(a, b, order) for a, b in combinations(attends, 2)}
+    out |= {_pair(a, b, order) for a in attends for b in instance.talks_of_speaker.get(person.name, []) if a != b}
+    return out | _chair_pairs_of(instance, attends, person.name)
+
+
 def conflict_pairs(instance: Instance, who: str) -> list[tuple[str, str]]:
     """The talk pairs that conflict for presenters or attendees, once each, in sheet order.
 
@@ -305,38 +353,14 @@ def conflict_pairs(instance: Instance, who: str) -> list[tuple[str, str]]:
     (different) track. Attendees: a person attends both, or attends one and presents the
     other, or attends one and chairs the other's (different) track."""
     def compute() -> list[tuple[str, str]]:
-        order = {t.id: n for n, t in enumerate(instance.talks)}
-        track = {t.id: t.track for t in instance.talks}
-        tracks = talks_of_track(instance)
-        chaired: dict[str, list[str]] = {}
-        for name, chairs in chairs_of(instance).items():
-            for chair in chairs:
-                chaired.setdefault(chair, []).append(name)
+        order = _talk_order(instance)
         pairs: set[tuple[str, str]] = set()
-
-        def chair_pairs(own: list[str], someone: str) -> None:
-            for name in chaired.get(someone, []):
-                for a in own:
-                    for b in tracks.get(name, []):
-                        if a != b and track[a] != name:
-                            pairs.add(_pair(a, b, order))
-
         if who == "presenters":
-            for speaker, own in instance.talks_of_speaker.items():
-                for a, b in combinations(own, 2):
-                    pairs.add(_pair(a, b, order))
-                chair_pairs(own, speaker)
+            for speaker in instance.talks_of_speaker:
+                pairs |= presenter_pairs_of(instance, speaker)
         else:
             for person in instance.people:
-                attends = list(dict.fromkeys(
-                    [*person.attends, *(i for name in person.attends_tracks for i in tracks.get(name, []))]))
-                for a, b in combinations(attends, 2):
-                    pairs.add(_pair(a, b, order))
-                for a in attends:
-                    for b in instance.talks_of_speaker.get(person.name, []):
-                        if a != b:
-                            pairs.add(_pair(a, b, order))
-                chair_pairs(attends, person.name)
+                pairs |= attendee_pairs_of(instance, person)
         return sorted(pairs, key=lambda ab: (order[ab[0]], order[ab[1]]))
     return instance.derived(f"conflict_pairs:{who}", compute)
 
