@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import random
 import tempfile
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import sessionplan as sp
 from sessionplan.cli import app
 from sessionplan.errors import InputError
 from sessionplan.evaluate import evaluate
-from sessionplan.io.cosplib import Instance, read_instance, read_solution
+from sessionplan.io.cosplib import Cell, Instance, Schedule, read_instance, read_solution
 from sessionplan.io.cosplib_convert import convert, import_cosplib, session_days, slot_minutes, write_converted
 from sessionplan.io.cosplib_score import score, timezone_penalty
 from sessionplan.io.export_cosplib import assignments_from_cosplib, cosplib_schedule, write_cosplib
@@ -212,6 +213,91 @@ def test_evaluator_equals_the_cosplib_scorer_on_published_solutions(model, name)
     expected = score(cos, sol.schedule)
     assert expected.hard == []
     assert ev.total == expected.objective, {k: t.penalty for k, t in ev.terms.items() if t.penalty}
+
+
+def scattered_schedule(cos: Instance, seed: int) -> Schedule | None:
+    """A CoSPLib-valid schedule that breaks many soft criteria: tracks fill cells taken in a
+    random order (None when the cells run out)."""
+    rng = random.Random(seed)
+    free = [(s, r.name) for s in cos.sessions for r in cos.rooms]
+    rng.shuffle(free)
+    cells: list[Cell] = []
+    tracks = list(cos.tracks)
+    rng.shuffle(tracks)
+    for t in tracks:
+        subs = [s for s in cos.submissions if s.track == t.name]
+        rng.shuffle(subs)
+        slots: list[str | None] = []
+        session = room = None
+        for sub in subs:
+            if session is None or len(slots) + sub.required_timeslots > session.max_timeslots:
+                if session is not None:
+                    cells.append(Cell(session=session.name, room=room, track=t.name,
+                                      slots=tuple(slots + [None] * (session.max_timeslots - len(slots)))))
+                fitting = [c for c in free if c[0].max_timeslots >= sub.required_timeslots]
+                if not fitting:
+                    return None
+                session, room = fitting[0]
+                free.remove(fitting[0])
+                slots = []
+            slots += [sub.reference] * sub.required_timeslots
+        if session is not None:
+            cells.append(Cell(session=session.name, room=room, track=t.name,
+                              slots=tuple(slots + [None] * (session.max_timeslots - len(slots)))))
+    return Schedule(cells=tuple(cells))
+
+
+@pytest.mark.parametrize("name", INSTANCES)
+def test_evaluator_equals_the_cosplib_scorer_on_scattered_schedules(name):
+    """On schedules that break every kind of criterion the instance weighs (tracks split over
+    rooms and sessions, conflicts, order, time zones), the two scores agree term for term."""
+    cos, conf = cosplib_instance(name), conference(name)
+    tried = 0
+    for seed in range(3):
+        schedule = scattered_schedule(cos, seed)
+        if schedule is None:
+            continue
+        tried += 1
+        expected = score(cos, schedule)
+        assert expected.hard == []
+        ev = evaluate(conf, assignments_from_cosplib(conf, schedule))
+        assert ev.hard_violations == 0
+        assert ev.total == expected.objective, (
+            {k: t.penalty for k, t in ev.terms.items() if t.penalty},
+            {k: c.penalty for k, c in expected.criteria.items() if c.penalty})
+    if name not in ("N2OR", "ISF22"):        # (nearly full grids: the random cells run out)
+        assert tried
+
+
+def _variant(name: str) -> Instance:
+    cos = cosplib_instance(name)
+    if name == "ISF22":                       # three submissions in four: room for scattered tracks
+        return cos.model_copy(update={"submissions": tuple(s for i, s in enumerate(cos.submissions) if i % 4)})
+    weights = {k: v or 7 for k, v in cos.weights.model_dump().items()}     # every criterion on
+    return cos.model_copy(update={"weights": cos.weights.model_copy(update=weights)})
+
+
+@pytest.mark.parametrize("name", ["ISF22", "GECCO21", "GECCO20"])
+def test_evaluator_equals_the_scorer_with_every_criterion_on(tmp_path, name):
+    """ISF22 (attendees, chairs, the time-slot level) with room to scatter its tracks, and
+    GECCO21 and GECCO20 (time zones, chairs, an attendee) with every weight switched on."""
+    cos = _variant(name)
+    write_converted(convert(cos), tmp_path / "v.xlsx")
+    conf = sp.load(tmp_path / "v.xlsx")
+    checked = 0
+    for seed in range(4):
+        schedule = scattered_schedule(cos, seed)
+        if schedule is None:
+            continue
+        expected = score(cos, schedule)
+        ev = evaluate(conf, assignments_from_cosplib(conf, schedule))
+        assert expected.hard == [] and ev.hard_violations == 0
+        assert ev.total == expected.objective, (
+            {k: t.penalty for k, t in ev.terms.items() if t.penalty},
+            {k: c.penalty for k, c in expected.criteria.items() if c.penalty})
+        checked += 1
+        charged = {k for k, c in expected.criteria.items() if c.penalty}
+    assert checked and len(charged) >= 8, charged
 
 
 def test_export_refuses_a_cell_of_two_tracks():
