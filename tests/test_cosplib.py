@@ -419,3 +419,12 @@ def test_scorer_finds_broken_hard_rules():
     assert "cell S1/R1 has submissions but no track" in hard
     assert "b not scheduled" in hard
     assert "c is not in consecutive slots of one cell" in hard
+
+
+def test_a_changed_copy_looks_up_its_own_items():
+    inst = instance("N2OR")
+    first = inst.session(inst.sessions[0].name)
+    sessions = (inst.sessions[0].model_copy(update={"start": first.start + 60}), *inst.sessions[1:])
+    copy = inst.model_copy(update={"sessions": sessions})
+    assert copy.session(first.name).start == first.start + 60
+    assert inst.session(first.name) == first

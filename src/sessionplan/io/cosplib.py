@@ -186,9 +186,11 @@ class Instance(_Model):
         return [s.name for s in self.sessions].index(name)
 
     def _index(self, key: str, items: Sequence[BaseModel], attr: str) -> dict:
-        if key not in self._cache:
-            self._cache[key] = {getattr(x, attr): x for x in items}
-        return self._cache[key]
+        # keyed by the items themselves: a model_copy shares this cache with its original
+        cached = self._cache.get(key)
+        if cached is None or cached[0] is not items:
+            cached = self._cache[key] = (items, {getattr(x, attr): x for x in items})
+        return cached[1]
 
     @staticmethod
     def penalty(matrix: Matrix, row: str, column: str) -> int:
