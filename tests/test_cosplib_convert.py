@@ -342,3 +342,10 @@ def test_solve_and_export_on_the_command_line(tmp_path, name, limit):
     assert res.exit_code == 0, res.output
     if name == "N2OR":                          # (OR60F's track names have spaces the workbook drops)
         assert read_solution(plain, cos).schedule == back.schedule
+
+
+def test_instance_option_is_for_the_cosplib_format(tmp_path):
+    res = runner.invoke(app, ["export", str(workbook("N2OR")), "--format", "html", "--out", str(tmp_path / "p.html"),
+                              "--instance", str(COSPLIB / "Dataset" / "N2OR.xlsx")])
+    assert res.exit_code == 2 and "--instance is for --format cosplib" in res.output
+    assert not (tmp_path / "p.html").exists()

@@ -678,6 +678,9 @@ def export(
     if fmt == "cosplib":
         _export_cosplib(workbook, schedule or workbook, out_path, instance)
         return
+    if instance is not None:
+        err.print("error: --instance is for --format cosplib")
+        raise typer.Exit(EXIT_INPUT)
     if fmt not in exp.FORMATS:
         err.print(f"error: --format must be one of {', '.join(exp.FORMATS)}"
                   + ("" if fmt else f" (the suffix of {out_path.name} does not say which)"))
