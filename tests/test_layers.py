@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "sessionplan"
 LAYERS = [
     {"errors", "periods", "terms", "signals", "kinds", "budget", "tables", "structure"},
     {"model"},
-    {"rules", "seats", "similarity", "baseline", "generate"},
+    {"rules", "seats", "similarity", "baseline", "generate", "chairs"},
     {"evaluate"},
     {"solver"},
     {"explanation"},
