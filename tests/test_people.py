@@ -163,3 +163,41 @@ def test_local_time_follows_daylight_saving_and_windows_past_midnight():
     assert in_window(Window(start=0, end=24 * 60), 23 * 60, 60)
     with pytest.raises(ValueError):
         parse_zone("UTC+15")
+
+
+# -- chairs assigned after solving ----------------------------------------------------------
+
+def test_chairs_are_assigned_to_cells_fairly_and_never_in_parallel(load, tmp_path):
+    import json
+
+    from sessionplan.io.outputs import write_outputs
+
+    c = conference({"A": 4, "B": 4}, rooms=2, blocks=2, slots=2)
+    c["Tracks"][0][1] = "Quinn; Rita"
+    c["Tracks"][1][1] = "PA1"                       # A1's speaker chairs track B
+    c["People"] = [["Quinn", None, None], ["Rita", None, None]]
+    c["Conflicts"] = [["chairs", "none", None], ["presenters", "time", None]]
+    inst = load(c)
+    sol = solve_checked(inst)
+    chairs = sol.chairs
+    cells = {(a.session, a.room) for a in sol.assignments}
+    assert {(x.session, x.room) for x in chairs} == cells and all(x.chair for x in chairs)
+    where = {a.talk: (a.session, a.room) for a in sol.assignments}
+    for x in chairs:
+        # never presenting in a parallel cell, never two cells of one block
+        assert not any(where[t][0] == x.session and where[t][1] != x.room for t in inst.talks_of_speaker.get(x.chair, []))
+        assert sum(1 for y in chairs if y.chair == x.chair and y.session == x.session) == 1
+    a_chairs = [x.chair for x in chairs if x.track == "A"]
+    assert sorted(a_chairs) == ["Quinn", "Rita"]     # its own chairs, one cell each
+    write_outputs(sol, tmp_path / "out")
+    doc = json.loads((tmp_path / "out" / "schedule.json").read_text())
+    assert sorted((x["session"], x["room"], x["chair"]) for x in doc["chairs"]) == \
+        sorted((x.session, x.room, x.chair) for x in chairs)
+    from openpyxl import load_workbook
+
+    assert load_workbook(tmp_path / "out" / "schedule.xlsx")["Chairs"].max_row == len(chairs) + 1
+
+
+def test_no_chairs_without_chairs(load):
+    sol = solve_checked(load(conference({"A": 2})))
+    assert sol.chairs == []
