@@ -87,6 +87,7 @@ def run(name: str, limit: float, workers: int, seed: int = 0, parameters: dict |
             assert exported.score is not None
             row["cosplib"] = exported.score.objective
             row["hard"] = exported.score.hard[:5]
+            row["criteria"] = {k: c.penalty for k, c in exported.score.criteria.items() if c.penalty}
         row["evaluator"] = sol.evaluation.total if sol.evaluation is not None else None
     return row
 
