@@ -1,6 +1,6 @@
 """CoSPLib workbooks: reading instances and solutions, writing solutions, and the published scores.
 
-The scorer (``cosplib_scorer``) is written from the benchmark's definition; here it is held
+The scorer (``sessionplan.io.cosplib_score``) is written from the benchmark's definition; here it is held
 to the violations sheets of the published solutions, column by column and entry by entry.
 Where a published sheet was made with an older definition or instance version, the
 difference is spelled out (``PUBLISHED_RULES``) and checked, so that it cannot drift.
@@ -35,9 +35,9 @@ from sessionplan.io.cosplib import (
     read_solution,
     write_solution,
 )
+from sessionplan.io.cosplib_score import CRITERIA, PUBLISHED_COLUMNS, score, timezone_penalty
 
 from .conftest import SHARED
-from .cosplib_scorer import CRITERIA, PUBLISHED_COLUMNS, score, timezone_penalty
 
 COSPLIB = SHARED / "data" / "cosplib"
 INSTANCES = sorted(p.stem for p in (COSPLIB / "Dataset").glob("*.xlsx"))
@@ -419,3 +419,12 @@ def test_scorer_finds_broken_hard_rules():
     assert "cell S1/R1 has submissions but no track" in hard
     assert "b not scheduled" in hard
     assert "c is not in consecutive slots of one cell" in hard
+
+
+def test_a_changed_copy_looks_up_its_own_items():
+    inst = instance("N2OR")
+    first = inst.session(inst.sessions[0].name)
+    sessions = (inst.sessions[0].model_copy(update={"start": first.start + 60}), *inst.sessions[1:])
+    copy = inst.model_copy(update={"sessions": sessions})
+    assert copy.session(first.name).start == first.start + 60
+    assert inst.session(first.name) == first

@@ -10,9 +10,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "sessionplan"
 
 # bottom first; a module may import its own top-level module and anything ranked lower
 LAYERS = [
-    {"errors", "periods", "terms", "signals", "kinds", "budget", "tables"},
+    {"errors", "periods", "terms", "signals", "kinds", "budget", "tables", "structure"},
     {"model"},
-    {"rules", "seats", "similarity", "baseline", "generate"},
+    {"rules", "seats", "similarity", "baseline", "generate", "chairs"},
     {"evaluate"},
     {"solver"},
     {"explanation"},

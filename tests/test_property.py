@@ -19,6 +19,7 @@ from sessionplan.kinds import KINDS
 from sessionplan.model import Instance, Room, Slot, Speaker, Talk, constraint_row
 from sessionplan.periods import parse_period
 from sessionplan.solver import to_assignment
+from sessionplan.structure import HARD, OFF, CellCost, ConflictRule, Flag, Person, Settings, Track, Window
 
 WORDS = ["graph", "kernel", "sparse", "gradient", "manifold", "neural", "bayes", "convex", "markov", "spectral"]
 MON = date(2027, 3, 8)
@@ -78,8 +79,58 @@ def instances(draw, max_talks=7):
     for r, i in zip(rows, itertools.count(2)):
         object.__setattr__(r, "row", i)
     weights = {"topic_day": draw(st.sampled_from([0, 0, 2]))}
+    structure = draw(structures(talks, speakers, rooms, labels)) if draw(st.integers(0, 2)) else {}
+    if structure:
+        talks = structure.pop("talks")
     return Instance(name="generated", talks=talks, speakers=speakers, rooms=rooms, slots=slots, constraints=rows,
-                    weights_given=weights)
+                    weights_given=weights, **structure)
+
+
+FLAGS = [OFF, OFF, HARD, Flag(False, 3), Flag(False, 2.5), Flag(False, 3)]
+
+
+@st.composite
+def structures(draw, talks, speakers, rooms, labels):
+    """Tracks, cell costs, people, conflicts and windows over the generated talks (every rule drawn)."""
+    names = ["X", "Y"]
+    tracks = [Track(name=n, chairs=tuple(draw(st.lists(st.sampled_from([s.name for s in speakers]), max_size=1))),
+                    similar=(("Y", draw(st.sampled_from(FLAGS))),) if n == "X" and draw(st.booleans()) else (),
+                    one_room=draw(st.sampled_from(FLAGS)), consecutive=draw(st.sampled_from(FLAGS)),
+                    not_parallel=draw(st.sampled_from(FLAGS)), order=draw(st.sampled_from([OFF, HARD, Flag(False, 4), Flag(False, 4)])), row=2 + k)
+              for k, n in enumerate(names)]
+    new_talks = []
+    for t in talks:
+        track = draw(st.sampled_from([None, "X", "Y", "X"]))
+        order = draw(st.sampled_from([None, None, None, 1, 2])) if track else None
+        new_talks.append(t.model_copy(update={"track": track, "order": order,
+                                              "zone": draw(st.sampled_from([None, "UTC+9", "America/New_York"]))}))
+    periods = [None, "Mon", "d0s0", "Mon 09:00-09:30"]
+    costs = []
+    for k in range(draw(st.integers(0, 2))):
+        target = draw(st.sampled_from(["track", "talk", "any"]))
+        period = draw(st.sampled_from(periods))
+        costs.append(CellCost(track="X" if target == "track" else None,
+                              talk=draw(st.sampled_from([t.id for t in talks])) if target == "talk" else None,
+                              period=parse_period(period, frozenset(labels)) if period else None,
+                              room=draw(st.sampled_from([None, rooms[-1].name])),
+                              penalty=draw(st.sampled_from([1, 4.5, 10_000_000])), hard=draw(st.integers(0, 6)) == 0,
+                              row=2 + k))
+    people = [Person(name="Q", attends=tuple(draw(st.lists(st.sampled_from([t.id for t in talks]), max_size=2,
+                                                           unique=True))),
+                     attends_tracks=tuple(draw(st.lists(st.sampled_from(names), max_size=1))),
+                     chairs=tuple(draw(st.lists(st.sampled_from(names), max_size=1))), row=2)]
+    conflicts = []
+    for k in range(draw(st.integers(0, 3))):
+        who = draw(st.sampled_from(["presenters", "attendees", "chairs"]))
+        level = "session" if who == "chairs" else draw(st.sampled_from(["time", "slot", "session", "none"]))
+        weight = draw(st.sampled_from([None, 7, 0.5, 7]))
+        conflicts.append(ConflictRule(who=who, level=level, hard=weight is None, weight=weight or 0, row=2 + k))
+    windows = [Window(start=8 * 60, end=18 * 60, penalty=0, row=2), Window(start=7 * 60, end=19 * 60, penalty=2, row=3),
+               Window(penalty=5, row=4)] if draw(st.booleans()) else []
+    settings = Settings(zone=draw(st.sampled_from(["UTC", "Europe/Berlin"])),
+                        windows_over=draw(st.sampled_from(["talk", "session"])))
+    return {"talks": new_talks, "tracks": tracks, "cell_costs": costs, "people": people, "conflicts": conflicts,
+            "windows": windows, "settings": settings}
 
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

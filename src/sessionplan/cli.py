@@ -570,7 +570,7 @@ def init(
 @app.command("import")
 @command
 def import_(
-    schedule: Annotated[Path, typer.Argument(help="schedule.json / schedule.xml (frab, pretalx), pretalx widget JSON, or a CSV of talks")],
+    schedule: Annotated[Path, typer.Argument(help="schedule.json / schedule.xml (frab, pretalx), pretalx widget JSON, a CSV of talks, or a CoSPLib instance (.xlsx)")],
     out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="workbook to write; default: <schedule name>.xlsx")] = None,
     force: Annotated[bool, typer.Option(help="overwrite an existing workbook")] = False,
 ) -> None:
@@ -582,6 +582,11 @@ def import_(
         err.print(f"error: {shown(target)} exists; use --force to overwrite it")
         raise typer.Exit(EXIT_INPUT)
     check_target(target)
+    from .io.cosplib import is_cosplib
+
+    if schedule.suffix.casefold() in (".xlsx", ".xlsm") and schedule.is_file() and is_cosplib(schedule):
+        _import_cosplib(schedule, target)
+        return
     from .io.imports import import_schedule
 
     try:
@@ -594,6 +599,22 @@ def import_(
     inst = imported.instance
     out.print(f"wrote {shown(target)}: {len(inst.talks)} talks, {len(inst.speakers)} speakers, {len(inst.rooms)} rooms, "
               f"{len(inst.slots)} slots in {len(inst.sessions)} sessions")
+
+
+def _import_cosplib(instance: Path, target: Path) -> None:
+    """A CoSPLib benchmark instance as a conference workbook (``io.cosplib_convert``)."""
+    from .io.cosplib_convert import import_cosplib
+
+    try:
+        conv = import_cosplib(instance, target)
+    except InputError as exc:
+        _fail_input(exc)
+    for note in conv.notes:
+        err.print(f"note: {note}", soft_wrap=True)
+    inst = conv.instance
+    out.print(f"wrote {shown(target)}: {len(inst.submissions)} talks in {len(inst.tracks)} tracks, "
+              f"{len(inst.rooms)} rooms, {len(inst.sessions)} sessions (CoSPLib instance {inst.name}; "
+              f"slots of {conv.slot_minutes} minutes)")
 
 
 @app.command()
@@ -643,7 +664,8 @@ def export(
     workbook: Annotated[Path, typer.Argument(help="conference workbook (.xlsx), or a solved workbook")],
     out_path: Annotated[Path, typer.Option("--out", "-o", help="the file to write")],
     schedule: Annotated[Optional[Path], typer.Argument(help="schedule.json or a solved workbook; default: WORKBOOK itself")] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="frab-json, frab-xml, ics or html; default: from the --out suffix")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="frab-json, frab-xml, ics, html or cosplib; default: from the --out suffix")] = None,
+    instance: Annotated[Optional[Path], typer.Option("--instance", help="cosplib: the CoSPLib instance the workbook was imported from (exact names, checked, scored in a 'violations' sheet)")] = None,
     speaker: Annotated[Optional[str], typer.Option(help="only this speaker's talks (e.g. a personal calendar)")] = None,
     timezone: Annotated[str, typer.Option("--timezone", help="IANA time zone of the workbook's times, e.g. Europe/Berlin")] = "UTC",
     title: Annotated[Optional[str], typer.Option(help="conference title; default: the workbook's file name")] = None,
@@ -652,13 +674,19 @@ def export(
     language: Annotated[Optional[str], typer.Option(
         help="language code of every talk (e.g. en, de); default: each talk's own, recognised from its title and abstract")] = None,
 ) -> None:
-    """Export a schedule: frab schedule.json/.xml, an iCalendar file, or an HTML timetable."""
+    """Export a schedule: frab schedule.json/.xml, an iCalendar file, an HTML timetable, or a CoSPLib solution."""
     from . import export as exp
     from .evaluate import evaluate
     from .io.schedules import read_schedule
 
     fmt = fmt or exp.format_for(out_path)
     check_target(out_path)
+    if fmt == "cosplib":
+        _export_cosplib(workbook, schedule or workbook, out_path, instance)
+        return
+    if instance is not None:
+        err.print("error: --instance is for --format cosplib")
+        raise typer.Exit(EXIT_INPUT)
     if fmt not in exp.FORMATS:
         err.print(f"error: --format must be one of {', '.join(exp.FORMATS)}"
                   + ("" if fmt else f" (the suffix of {out_path.name} does not say which)"))
@@ -683,6 +711,32 @@ def export(
     exp.save(prog, out_path, fmt)
     n = len(prog.items)
     out.print(f"wrote {shown(out_path)} ({fmt}, {n} talk{'s' if n != 1 else ''})")
+
+
+def _export_cosplib(workbook: Path, source: Path, out_path: Path, instance: Path | None) -> None:
+    """A schedule as a CoSPLib solution workbook (``io.export_cosplib``), scored when the
+    instance is given."""
+    from .io.cosplib import read_instance
+    from .io.export_cosplib import cosplib_schedule, write_cosplib
+    from .io.schedules import read_schedule
+
+    inst = _load(workbook)
+    try:
+        cos = read_instance(instance) if instance is not None else None
+        assignments = read_schedule(source, inst)
+        if not assignments:
+            err.print(f"error: {shown(source)} holds no schedule (no talk is scheduled); nothing written")
+            raise typer.Exit(EXIT_NO_SCHEDULE)
+        exported = cosplib_schedule(inst, assignments, cos)
+    except InputError as exc:
+        _fail_input(exc)
+    write_cosplib(out_path, exported)
+    line = f"wrote {shown(out_path)} (cosplib, {len(assignments)} submissions in {len(exported.schedule.cells)} cells)"
+    if exported.score is not None:
+        line += f"; CoSPLib objective {exported.score.objective}"
+        for problem in exported.score.hard:
+            err.print(_styled("warning:", "yellow", f"CoSPLib hard rule broken: {problem}"), soft_wrap=True)
+    out.print(line)
 
 
 @app.command()

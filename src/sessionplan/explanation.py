@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice, product
 
 from ortools.sat.python import cp_model
@@ -24,7 +25,21 @@ from .model import Instance, PairRow, Placement, Talk, TalkRow
 from .rules import unavailable
 from .solver.build import Build
 from .solver.families import joint as joint_family
+from .solver.families import people as people_family
 from .solver.families import speakers as speaker_family
+from .solver.families import tracks as track_family
+from .structure import (
+    attendee_pairs_of,
+    cell_matches,
+    chair_pairs,
+    chairs_of,
+    conflict_rules,
+    ordered_tracks,
+    presenter_pairs_of,
+    presenters_default,
+    talks_of_track,
+    track_flags,
+)
 
 PAIR_CHECK_MAX_PLACES = 4
 
@@ -67,6 +82,8 @@ class Rule:
     kind: str  # "single", "joint" or "pair"
     forbids: Callable[[Talk, Placement], bool] = field(default=lambda talk, p: False, compare=False)
     row: PairRow | None = field(default=None, compare=False)
+    # kind "family": posts the rule on a build, only where the literal is true
+    post: Callable[[Build, cp_model.IntVar], None] | None = field(default=None, compare=False)
 
 
 def _rows_text(given: list[int | None]) -> str:
@@ -111,6 +128,118 @@ def rules_of(instance: Instance, baseline: Baseline | None = None) -> list[Rule]
             rows = [instance.talk_by_id[i].row for i in ids]
             text = f"Talks {_rows_text(rows)}: joint group {label!r} ({', '.join(ids)}) back to back in one session"
             out.append(Rule(Reason("Talks", rows[0], "joint", text), tuple(ids), "joint"))
+    return out + structure_rules(instance)
+
+
+def structure_rules(instance: Instance) -> list[Rule]:
+    """The hard rules of the Tracks, CellCosts, People and Conflicts sheets, one per row
+    (a person's conflicts, a track's rule, a forbidden cell)."""
+    out: list[Rule] = []
+    of_track = talks_of_track(instance)
+    tracked = [t for t in instance.talks if t.track]
+    for c in instance.cell_costs:
+        if c.hard:
+            talks = tuple(t.id for t in instance.talks if (c.talk == t.id if c.talk else c.track in (None, t.track)))
+            out.append(Rule(Reason("CellCosts", c.row, "penalty", f"CellCosts row {c.row}: {c.describe()}"), talks,
+                            "single", _in_cell(instance, c)))
+    if not tracked:
+        return out + _conflict_rules(instance)
+    rows = [t.row for t in tracked]
+    out.append(Rule(Reason("Talks", rows[0], "track", f"Talks {_rows_text(rows)}: a session cell holds talks of one "
+                                                      "track only (column 'track')"),
+                    tuple(t.id for t in tracked), "family", post=lambda b, a: track_family.add_one_track_per_cell(b, a)))
+    for track in instance.tracks:
+        talks = tuple(of_track.get(track.name, []))
+        for column, term, flag in track_flags(track):
+            if flag.hard:
+                text = f"Tracks row {track.row}: track {track.name!r} {TRACK_PHRASES[column]}"
+                out.append(Rule(Reason("Tracks", track.row, column, text), talks, "family",
+                                post=partial(_post_track_rule, track, column, term, flag)))
+        for other, flag in track.similar:
+            if flag.hard:
+                text = f"Tracks row {track.row}: track {track.name!r} never in parallel with {other!r} (similar)"
+                out.append(Rule(Reason("Tracks", track.row, "similar", text), talks + tuple(of_track.get(other, [])),
+                                "family", post=partial(_post_similar, track.name, other, flag)))
+        if track.order.hard and track.name in ordered_tracks(instance):
+            ordered = [instance.talk_by_id[t] for t in talks if instance.talk_by_id[t].order is not None]
+            text = (f"Tracks row {track.row}: the talks of {track.name!r} at their positions "
+                    f"({', '.join(f'{t.id} {t.order}' for t in ordered)}; Talks column 'order')")
+            out.append(Rule(Reason("Tracks", track.row, "order", text), talks, "family",
+                            post=partial(_post_order, track.name, track.order)))
+    return out + _conflict_rules(instance)
+
+
+TRACK_PHRASES = {"one_room": "stays in one room", "consecutive": "runs in consecutive session blocks",
+                 "not_parallel": "never runs in two cells of one session block"}
+
+
+def _post_track_rule(track, column, term, flag, b: Build, a) -> None:
+    track_family.add_track_rule(b, track, column, term, flag, enforce=a)
+
+
+def _post_similar(name: str, other: str, flag, b: Build, a) -> None:
+    track_family.add_cell_pairs(b, name, other, flag, "track_similar", 0, "similar", enforce=a)
+
+
+def _post_order(name: str, flag, b: Build, a) -> None:
+    track_family.add_order(b, name, flag, enforce=a)
+
+
+def _post_pairs(rule, pairs, b: Build, a) -> None:
+    people_family.add_rule(b, rule, pairs, enforce=a)
+
+
+def _post_chairs(rule, pairs, b: Build, a) -> None:
+    people_family.add_chair_rule(b, rule, pairs, enforce=a)
+
+
+def _in_cell(instance: Instance, c) -> Callable[[Talk, Placement], bool]:
+    return lambda talk, p: cell_matches(instance, c, p.session_key)
+
+
+def _rule_text(rule) -> str:
+    where = f"Conflicts row {rule.row}" if rule.row is not None else "by default"
+    return f"no conflict at {rule.level} level ({where})"
+
+
+def _conflict_rules(instance: Instance) -> list[Rule]:
+    """Hard conflicts, one rule per person (People row) or chair (Tracks row) that causes them."""
+    out: list[Rule] = []
+    order = {t.id: n for n, t in enumerate(instance.talks)}
+
+    def add(reason: Reason, pairs: set, rule) -> None:
+        ps = sorted(pairs, key=lambda ab: (order[ab[0]], order[ab[1]]))
+        if ps:
+            talks = tuple(dict.fromkeys(t for ab in ps for t in ab))
+            out.append(Rule(reason, talks, "family", post=partial(_post_pairs, rule, ps)))
+
+    for rule in (r for r in conflict_rules(instance, "presenters") if r.hard):
+        if presenters_default(instance):
+            for track in instance.tracks:
+                for chair in chairs_of(instance).get(track.name, ()):
+                    pairs = presenter_pairs_of(instance, chair, [track.name])
+                    add(Reason("Tracks", track.row, "chairs", f"Tracks row {track.row}: {chair} chairs {track.name!r} "
+                               f"and presents elsewhere: {_rule_text(rule)}"), pairs, rule)
+            continue
+        for s in instance.speakers:
+            pairs = presenter_pairs_of(instance, s.name)
+            add(Reason("Speakers", s.row, "name", f"Speakers row {s.row}: {s.name} presents (or chairs) several talks: "
+                       f"{_rule_text(rule)}"), pairs, rule)
+    for rule in (r for r in conflict_rules(instance, "attendees") if r.hard):
+        for person in instance.people:
+            add(Reason("People", person.row, "attends", f"People row {person.row}: {person.name} attends "
+                       f"{'; '.join([*person.attends, *person.attends_tracks])}: {_rule_text(rule)}"),
+                attendee_pairs_of(instance, person), rule)
+    if any(t.track for t in instance.talks):
+        of_track = talks_of_track(instance)
+        rows = {t.name: t.row for t in instance.tracks}
+        for rule in (r for r in conflict_rules(instance, "chairs") if r.hard):
+            for first, second in chair_pairs(instance):
+                shared = sorted(set(chairs_of(instance)[first]) & set(chairs_of(instance)[second]))
+                text = (f"Tracks rows {rows[first]}, {rows[second]}: {first!r} and {second!r} share the chair "
+                        f"{shared[0]}: {_rule_text(rule)}")
+                out.append(Rule(Reason("Tracks", rows[first], "chairs", text), tuple(of_track[first] + of_track[second]),
+                                "family", post=partial(_post_chairs, rule, [(first, second)])))
     return out
 
 
@@ -235,7 +364,7 @@ def _clash(instance: Instance, pa: Placement, pb: Placement) -> bool:
     a, b = instance.talk_by_id[pa.talk], instance.talk_by_id[pb.talk]
     if pa.room == pb.room and pa.overlaps(pb, own_time=False):
         return True
-    return bool(set(a.speakers) & set(b.speakers)) and pa.overlaps(pb)
+    return presenters_default(instance) and bool(set(a.speakers) & set(b.speakers)) and pa.overlaps(pb)
 
 
 # -- CP-SAT core ----------------------------------------------------------------------
@@ -275,6 +404,9 @@ class _CoreModel:
                             b.model.add_implication(a, ~x)
             elif rule.kind == "joint":
                 joint_family.add_group(b, list(rule.talks), enforce=a)
+            elif rule.kind == "family":
+                assert rule.post is not None
+                rule.post(b, a)
             else:
                 violated = b.model.new_bool_var(f"off[{rule.reason.text}]")
                 b.model.add(violated + a == 1)

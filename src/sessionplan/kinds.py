@@ -111,6 +111,19 @@ def _add_not_parallel(b: Build, a: str, c: str, violated) -> None:
             b.model.add(sum(xa) + sum(xc) <= 1 + (0 if violated is None else violated))
 
 
+def _add_not_parallel_session(b: Build, a: str, c: str, violated) -> None:
+    """In no session block may the two talks be in different rooms: per block and room
+    of the first talk, it there excludes the second in the block's other rooms."""
+    ca, cc = b.grouped(a, "session"), b.grouped(c, "session")
+    by_block: dict[tuple, dict[str, list]] = {}
+    for (day, label, room), xs in cc.items():
+        by_block.setdefault((day, label), {})[room] = xs
+    for (day, label, room), xs in sorted(ca.items()):
+        others = [x for r, ys in sorted(by_block.get((day, label), {}).items()) if r != room for x in ys]
+        if others:
+            b.model.add(sum(xs) + sum(others) <= 1 + (0 if violated is None else violated))
+
+
 _ALL: list[Kind] = [
     TalkKind("pin", "pinned to", "the talk lies within the period (and in the room, after '@')",
              "Mon AM @ Main Hall", _pin_breaks),
@@ -128,6 +141,10 @@ _ALL: list[Kind] = [
     PairKind("not_parallel", "not at the same time as",
              "the two talks never at the same time (someone wants to attend both)",
              lambda a, b, inst: a.overlaps(b), _add_not_parallel, overlap_only=True),
+    PairKind("not_parallel_session", "not in a session parallel to",
+             "the two talks never in the same session block in different rooms (someone follows both sessions)",
+             lambda a, b, inst: (a.day, a.session) == (b.day, b.session) and a.room != b.room,
+             _add_not_parallel_session),
 ]
 KINDS: dict[str, Kind] = {k.name: k for k in _ALL}
 

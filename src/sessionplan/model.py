@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from .kinds import KINDS, PAIR_KINDS, TALK_KINDS, Kind, PairKind, TalkKind
 from .periods import Period, format_time, overlaps
+from .structure import CellCost, ConflictRule, Person, Settings, Track, Window
 from .terms import resolve_weights
 
 
@@ -33,6 +34,9 @@ class Talk(_Frozen):
     audience: int | None = Field(default=None, ge=0)
     room: str | None = None
     pinned: bool = False
+    track: str | None = None
+    order: int | None = Field(default=None, ge=1)   # position within its track
+    zone: str | None = None                          # IANA zone or UTC offset of its presenter
     row: int | None = None
 
 
@@ -41,6 +45,7 @@ class Speaker(_Frozen):
     affiliation: str = ""
     unavailable: tuple[Period, ...] = ()
     prefers: tuple[Period, ...] = ()
+    zone: str | None = None
     row: int | None = None
 
 
@@ -215,6 +220,12 @@ class Instance(BaseModel):
     slots: list[Slot]
     constraints: list[TalkRow | PairRow] = []
     weights_given: dict[str, Annotated[float, Field(ge=0)]] = {}  # penalties are never rewards
+    tracks: list[Track] = []
+    cell_costs: list[CellCost] = []
+    people: list[Person] = []
+    conflicts: list[ConflictRule] = []
+    windows: list[Window] = []
+    settings: Settings = Settings()
     _derived: dict = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
@@ -265,6 +276,7 @@ class Instance(BaseModel):
                 problems.add("Constraints", c.row, "target", f"unknown talk {c.other!r} (not in Talks)")
             if isinstance(c, TalkRow) and c.room is not None and c.room not in rooms:
                 problems.add("Constraints", c.row, "room", f"unknown room {c.room!r} (not in Rooms)")
+        _check_structure(self, problems)
         for term in self.weights_given:
             if term not in TERMS:
                 problems.add("Weights", None, "term", f"unknown term {term!r} (terms: {', '.join(TERMS)})")
@@ -449,6 +461,75 @@ class Instance(BaseModel):
         if key not in cache:
             cache[key] = min((len(p.slots) for room in rooms for p in self.templates(talk.duration, room)), default=0)
         return cache[key]
+
+
+def _check_structure(inst: Instance, problems) -> None:
+    """Tracks, people, cell costs and zones refer to what exists."""
+    from .structure import parse_zone
+
+    tracks = {t.name for t in inst.tracks}
+    talks = {t.id for t in inst.talks}
+    rooms = {r.name for r in inst.rooms}
+    persons = {p.name for p in inst.people} | {s.name for s in inst.speakers}
+    first: dict[str, int | None] = {}
+    for sheet, items in (("Tracks", inst.tracks), ("People", inst.people)):
+        first.clear()
+        for item in items:
+            if item.name in first:
+                problems.add(sheet, item.row, "name", f"duplicate name {item.name!r}")
+            first[item.name] = item.row
+
+    def zone(sheet: str, row: int | None, text: str | None) -> None:
+        if text:
+            try:
+                parse_zone(text)
+            except ValueError as exc:
+                problems.add(sheet, row, "zone", str(exc))
+
+    for t in inst.talks:
+        if t.track is not None and t.track not in tracks:
+            problems.add("Talks", t.row, "track", f"{t.id}: unknown track {t.track!r} (not in Tracks)")
+        if t.order is not None and t.track is None:
+            problems.add("Talks", t.row, "order", f"{t.id} has an order but no track")
+        zone("Talks", t.row, t.zone)
+    for s in inst.speakers:
+        zone("Speakers", s.row, s.zone)
+    for tr in inst.tracks:
+        for name in tr.chairs:
+            if name not in persons:
+                problems.add("Tracks", tr.row, "chairs", f"chair {name!r} is not a person (not in People or Speakers)")
+        for other, _ in tr.similar:
+            if other not in tracks:
+                problems.add("Tracks", tr.row, "similar", f"unknown track {other!r} (not in Tracks)")
+            elif other == tr.name:
+                problems.add("Tracks", tr.row, "similar", f"track {other!r} cannot be similar to itself")
+    for p in inst.people:
+        for tid in p.attends:
+            if tid not in talks:
+                problems.add("People", p.row, "attends", f"unknown talk {tid!r} (not in Talks)")
+        for name in (*p.attends_tracks, *p.chairs):
+            if name not in tracks:
+                problems.add("People", p.row, "chairs" if name in p.chairs else "attends",
+                             f"unknown track {name!r} (not in Tracks)")
+    for c in inst.cell_costs:
+        if c.track is not None and c.track not in tracks:
+            problems.add("CellCosts", c.row, "track", f"unknown track {c.track!r} (not in Tracks)")
+        if c.talk is not None and c.talk not in talks:
+            problems.add("CellCosts", c.row, "talk", f"unknown talk {c.talk!r} (not in Talks)")
+        if c.talk is not None and c.track is not None:
+            problems.add("CellCosts", c.row, "track", "give a track or a talk, not both")
+        if c.room is not None and c.room not in rooms:
+            problems.add("CellCosts", c.row, "room", f"unknown room {c.room!r} (not in Rooms)")
+    for r in inst.conflicts:
+        if r.who == "chairs" and r.level not in ("session", "none"):
+            problems.add("Conflicts", r.row, "level", "chairs conflict at session level (or none)")
+    if sum(1 for w in inst.windows if w.start is None) > 1:
+        rows = [w.row for w in inst.windows if w.start is None]
+        problems.add("Windows", rows[1], "from", f"the penalty outside every window is given twice (rows {rows[0]} and {rows[1]})")
+    try:
+        parse_zone(inst.settings.zone)
+    except ValueError as exc:
+        problems.add("Settings", inst.settings.rows.get("zone"), "value", str(exc))
 
 
 class Assignment(BaseModel):

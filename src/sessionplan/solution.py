@@ -7,8 +7,10 @@ Below the readers and writers (``io``), which turn it into files, and the librar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .baseline import Baseline, moves
+from .chairs import ChairAssignment, assign_chairs
 from .evaluate import Evaluation
 from .explanation import Explanation
 from .model import Assignment, Instance
@@ -32,6 +34,13 @@ class Solution:
         if self.baseline is None or not self.result.has_schedule:
             return []
         return moves(self.instance, self.baseline, list(self.result.assignments))
+
+    @cached_property
+    def chairs(self) -> list[ChairAssignment]:
+        """A chair for each cell holding a track (``chairs.assign_chairs``; empty without chairs)."""
+        if not self.result.has_schedule:
+            return []
+        return assign_chairs(self.instance, self.result.assignments)
 
     @property
     def status(self) -> str:

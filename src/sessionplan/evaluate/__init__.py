@@ -9,11 +9,12 @@ from __future__ import annotations
 from ..baseline import Baseline
 from ..model import Assignment, Instance
 from ..terms import TERMS
-from . import capacity, changes, joint, placement, rows, speakers, topics
+from . import capacity, changes, joint, people, placement, rows, speakers, topics, tracks, zones
 from .base import Context, Evaluation, TermScore, Violation, resolve
 
-CHECKS = [placement.check, speakers.check, joint.check, rows.check, changes.check]
-SCORES = [speakers.score, capacity.score, rows.score, topics.score, changes.score]
+CHECKS = [placement.check, speakers.check, joint.check, rows.check, changes.check, tracks.check, people.check]
+SCORES = [speakers.score, capacity.score, rows.score, topics.score, changes.score, tracks.score, people.score,
+          zones.score]
 
 
 def evaluate(instance: Instance, assignments: list[Assignment], baseline: Baseline | None = None) -> Evaluation:

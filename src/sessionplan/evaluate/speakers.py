@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import combinations
 
 from ..rules import prefers_missed, unavailable
+from ..structure import presenters_default
 from .base import Context
 
 
@@ -19,7 +20,7 @@ def check(ctx: Context) -> None:
                 f"{inst.speaker_by_name[name].row})",
                 talk_id,
             )
-    for speaker in inst.speakers:
+    for speaker in inst.speakers if presenters_default(inst) else []:
         talks = [t for t in inst.talks_of_speaker.get(speaker.name, []) if t in ctx.placed]
         for a, b in combinations(talks, 2):
             if ctx.placed[a].overlaps(ctx.placed[b]):

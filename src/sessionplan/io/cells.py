@@ -102,12 +102,17 @@ def number(value: object, *, minimum: float | None = None, maximum: float | None
     if not math.isfinite(f):
         raise CellError(f"expected a finite number, found {text(value)!r}")
     if minimum is not None and f < minimum:
-        raise CellError(f"must be at least {minimum:g}, found {f:g}")
+        raise CellError(f"must be at least {_plain(minimum)}, found {f:g}")
     if maximum is not None and f > maximum:
-        raise CellError(f"must be at most {maximum:g}, found {f:g}")
+        raise CellError(f"must be at most {_plain(maximum)}, found {f:g}")
     if decimals is not None and round(f, decimals) != f:
         raise CellError(f"use at most {decimals} decimals, found {f!r}")
     return f
+
+
+def _plain(x: float) -> str:
+    """A bound as people write it (10000000, not 1e+07)."""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 def day(value: object) -> date:

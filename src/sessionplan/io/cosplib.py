@@ -186,9 +186,11 @@ class Instance(_Model):
         return [s.name for s in self.sessions].index(name)
 
     def _index(self, key: str, items: Sequence[BaseModel], attr: str) -> dict:
-        if key not in self._cache:
-            self._cache[key] = {getattr(x, attr): x for x in items}
-        return self._cache[key]
+        # keyed by the items themselves: a model_copy shares this cache with its original
+        cached = self._cache.get(key)
+        if cached is None or cached[0] is not items:
+            cached = self._cache[key] = (items, {getattr(x, attr): x for x in items})
+        return cached[1]
 
     @staticmethod
     def penalty(matrix: Matrix, row: str, column: str) -> int:
@@ -835,20 +837,27 @@ def write_solution(path: str | Path, instance: Instance, schedule: Schedule,
     bad = check_schedule(instance, schedule)
     if bad:
         raise ValueError("schedule does not fit the instance: " + "; ".join(bad))
+    write_layout(path, [(s.name, s.max_timeslots) for s in instance.sessions], [r.name for r in instance.rooms],
+                 schedule, report)
+
+
+def write_layout(path: str | Path, sessions: Sequence[tuple[str, int]], rooms: Sequence[str],
+                 schedule: Schedule, report: Report | None = None) -> None:
+    """The ``sol`` sheet of ``schedule`` for sessions (name, time slots) and rooms in this
+    order, without an instance to check it against (``write_solution`` checks)."""
     by_cell = {(c.session, c.room): c for c in schedule.cells}
     wb = Workbook()
     ws = wb.active
     ws.title = SOLUTION_SHEET
-    rooms = [r.name for r in instance.rooms]
     ws.append([None, *rooms])
-    for s in instance.sessions:
-        ws.append([s.name, *[getattr(by_cell.get((s.name, r)), "track", None) for r in rooms]])
+    for name, _ in sessions:
+        ws.append([name, *[getattr(by_cell.get((name, r)), "track", None) for r in rooms]])
     ws.append([])
-    for s in instance.sessions:
-        for i in range(s.max_timeslots):
-            row: list[str | None] = [s.name]
+    for name, k in sessions:
+        for i in range(k):
+            row: list[str | None] = [name]
             for r in rooms:
-                c = by_cell.get((s.name, r))
+                c = by_cell.get((name, r))
                 row.append(c.slots[i] if c is not None and i < len(c.slots) else None)
             ws.append(row)
     if report is not None:

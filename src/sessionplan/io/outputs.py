@@ -195,6 +195,8 @@ def _extra(sol: Solution) -> dict:
         extra["stages"] = dict(sol.result.stages)
     if sol.notes:
         extra["notes"] = sol.notes
+    if sol.chairs:
+        extra["chairs"] = [c.to_json() for c in sol.chairs]
     return extra
 
 
@@ -233,6 +235,9 @@ def output_files(sol: Solution, out_dir: Path, stem: str = "schedule", run: str 
                 [[m["talk"], m["title"], m["change"], _place_text(m["from"]), _place_text(m["to"]),
                   ", ".join(m["speakers"])] for m in sol.moves],
             )
+        if sol.chairs:
+            extra["Chairs"] = (["day", "session", "room", "track", "chair"],
+                               [[c.day, c.session, c.room, c.track, c.chair or ""] for c in sol.chairs])
         files[out_dir / f"{stem}.xlsx"] = lambda tmp: store(
             solved_workbook(sol.instance, list(r.assignments), sol.evaluation, summary, extra), tmp)
     text = dumps(solution_document(sol, run))

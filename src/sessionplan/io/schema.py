@@ -35,6 +35,9 @@ PERIOD_HELP = (
     "a half day (Mon AM, Tue PM), a time range (Mon 14:00-18:00) or a session label"
 )
 
+ZONE_HELP = "time zone: an IANA name (Europe/Berlin) or an offset (UTC+2, GMT-5)"
+FLAG_HELP = "yes = hard; no or empty = off; a number = soft, that penalty per violation"
+
 SHEETS: dict[str, SheetSpec] = {
     s.name: s
     for s in [
@@ -52,6 +55,9 @@ SHEETS: dict[str, SheetSpec] = {
                 Column("audience", False, "expected attendance (whole number), compared with room capacity"),
                 Column("room", False, "the room this talk must be in"),
                 Column("pinned", False, "yes: when re-planning, this talk never moves"),
+                Column("track", False, "the talk's track (a name from Tracks): a session cell holds one track"),
+                Column("order", False, "whole number >= 1: the talk's position within its track (Tracks column 'order')"),
+                Column("zone", False, ZONE_HELP + "; empty = its first speaker's zone"),
             ),
             "One row per talk.",
         ),
@@ -63,6 +69,7 @@ SHEETS: dict[str, SheetSpec] = {
                 Column("affiliation", False, "institution"),
                 Column("unavailable", False, "periods the speaker cannot present. " + PERIOD_HELP),
                 Column("prefers", False, "periods the speaker would rather present in (soft). " + PERIOD_HELP),
+                Column("zone", False, ZONE_HELP + " (for the Windows of local hours)"),
             ),
             "One row per speaker.",
         ),
@@ -109,6 +116,75 @@ SHEETS: dict[str, SheetSpec] = {
                 Column("weight", True, "its weight (number >= 0)"),
             ),
             "Weights of the soft objective terms.",
+        ),
+        SheetSpec(
+            "Tracks",
+            False,
+            (
+                Column("name", True, "unique track name, as used in Talks column 'track'"),
+                Column("chairs", False, "';'-separated people (People or Speakers names) who chair the track"),
+                Column("similar", False, "';'-separated tracks not to run in parallel with this one: 'Track B' (hard) "
+                                         "or 'Track B = 5' (penalty 5 per pair of parallel cells)"),
+                Column("one_room", False, "the track stays in one room. " + FLAG_HELP + " (per extra room)"),
+                Column("consecutive", False, "the track's session blocks follow each other. " + FLAG_HELP),
+                Column("not_parallel", False, "the track's own cells never in parallel. " + FLAG_HELP
+                       + " (per extra cell in a block)"),
+                Column("order", False, "the talks' 'order' is their position in the track: yes or empty = hard, "
+                                       "no = ignored, a number = penalty per talk out of place"),
+            ),
+            "Tracks: a session cell (one room in one session block) holds talks of one track only.",
+        ),
+        SheetSpec(
+            "CellCosts",
+            False,
+            (
+                Column("track", False, "a track (empty: any track; the cost is charged per cell in use)"),
+                Column("talk", False, "a talk id instead of a track: charged per slot the talk fills there"),
+                Column("period", False, "the cells' period (empty: any). " + PERIOD_HELP),
+                Column("room", False, "the cells' room (empty: any)"),
+                Column("penalty", True, "a number: charged once per matching cell in use; or 'forbid' (hard)"),
+            ),
+            "Costs of session cells (per cell in use, not per talk), or forbidden cells.",
+        ),
+        SheetSpec(
+            "People",
+            False,
+            (
+                Column("name", True, "unique name (a speaker's name is the same person)"),
+                Column("attends", False, "';'-separated talk ids and/or track names the person attends"),
+                Column("chairs", False, "';'-separated tracks the person chairs (as Tracks column 'chairs')"),
+            ),
+            "Attendees and chairs: their talks must not conflict (see Conflicts).",
+        ),
+        SheetSpec(
+            "Conflicts",
+            False,
+            (
+                Column("who", True, "presenters, attendees or chairs"),
+                Column("level", True, "time (own times overlap), slot (per shared slot time), session (same session "
+                                      "block, other room, any slot) or none"),
+                Column("weight", False, "empty = hard; a number = penalty per conflicting pair"),
+            ),
+            "When talks conflict for people. Without rows: presenters time, attendees time, chairs session (hard).",
+        ),
+        SheetSpec(
+            "Windows",
+            False,
+            (
+                Column("from", False, "HH:MM local time of the presenter (empty with 'to': the penalty outside every window)"),
+                Column("to", False, "HH:MM local time (not after 'from': the window runs past midnight)"),
+                Column("penalty", True, "number >= 0 per slot the talk fills; 0 = suitable hours"),
+            ),
+            "Suitable and less suitable local hours of presenters (zones in Talks or Speakers).",
+        ),
+        SheetSpec(
+            "Settings",
+            False,
+            (
+                Column("key", True, "zone (of the Slots' times; default UTC) or windows_over (talk or session)"),
+                Column("value", True, "the setting's value"),
+            ),
+            "Conference-wide settings.",
         ),
     ]
 }

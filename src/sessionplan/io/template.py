@@ -31,12 +31,12 @@ def input_rows(instance: Instance) -> dict[str, list[list]]:
     return {
         "Talks": [
             [t.id, t.title, "; ".join(t.speakers), t.duration, "; ".join(t.topics), t.abstract or None,
-             t.joint, t.audience, t.room, "yes" if t.pinned else None]
+             t.joint, t.audience, t.room, "yes" if t.pinned else None, t.track, t.order, t.zone]
             for t in instance.talks
         ],
         "Speakers": [
             [s.name, s.affiliation or None, "; ".join(p.text for p in s.unavailable) or None,
-             "; ".join(p.text for p in s.prefers) or None]
+             "; ".join(p.text for p in s.prefers) or None, s.zone]
             for s in instance.speakers
         ],
         "Rooms": [[r.name, r.capacity, r.changeover or None] for r in instance.rooms],
@@ -50,6 +50,42 @@ def input_rows(instance: Instance) -> dict[str, list[list]]:
             for c in instance.constraints
         ],
         "Weights": [[name, w[name]] for name in TERMS],
+        **structure_rows(instance),
+    }
+
+
+def _flag(flag, blank: str = "no") -> str | float | None:
+    text = flag.text
+    if text == blank:
+        return None
+    return flag.weight if not flag.hard and flag.weight else text
+
+
+def structure_rows(instance: Instance) -> dict[str, list[list]]:
+    """The rows of Tracks, CellCosts, People, Conflicts, Windows and Settings."""
+    settings = instance.settings
+    return {
+        "Tracks": [
+            [t.name, "; ".join(t.chairs) or None,
+             "; ".join(o if f.hard else f"{o} = {f.weight:g}" for o, f in t.similar) or None,
+             _flag(t.one_room), _flag(t.consecutive), _flag(t.not_parallel), _flag(t.order, blank="yes")]
+            for t in instance.tracks
+        ],
+        "CellCosts": [
+            [c.track, c.talk, c.period.text if c.period else None, c.room, "forbid" if c.hard else c.penalty]
+            for c in instance.cell_costs
+        ],
+        "People": [
+            [p.name, "; ".join([*p.attends, *p.attends_tracks]) or None, "; ".join(p.chairs) or None]
+            for p in instance.people
+        ],
+        "Conflicts": [[r.who, r.level, None if r.hard else r.weight] for r in instance.conflicts],
+        "Windows": [
+            [None if w.start is None else format_time(w.start), None if w.end is None else format_time(w.end), w.penalty]
+            for w in instance.windows
+        ],
+        "Settings": [[k, v] for k, v in (("zone", settings.zone), ("windows_over", settings.windows_over))
+                     if k in settings.rows or v != type(settings)().__getattribute__(k)],
     }
 
 
@@ -108,6 +144,10 @@ def write_input_sheets(wb: Workbook, rows: dict[str, list[list]], extra_columns:
 
 
 YES_NO = '"yes,no"'
+# A list validation's formula holds at most 255 characters: when the terms' names are
+# longer, the dropdown lists the sheet's own term column (which a new workbook fills with every term).
+TERM_LIST = ('"' + ",".join(TERMS) + '"') if len(",".join(TERMS)) <= 253 else f"$A$2:$A${len(TERMS) + 1}"
+
 ROOM_LIST = "Rooms!$A$2:$A${max_row}"
 TALK_LIST = "Talks!$A$2:$A${max_row}"
 # (sheet, column) -> how Excel checks what is typed; every other column gets its help as a prompt.
@@ -123,7 +163,16 @@ CHECKS: dict[tuple[str, str], dict] = {
     ("Constraints", "hard"): {"type": "list", "formula1": YES_NO},
     ("Constraints", "weight"): {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"},
     ("Constraints", "room"): {"type": "list", "formula1": ROOM_LIST},
-    ("Weights", "term"): {"type": "list", "formula1": '"' + ",".join(TERMS) + '"'},
+    ("Weights", "term"): {"type": "list", "formula1": TERM_LIST},
+    ("Talks", "track"): {"type": "list", "formula1": "Tracks!$A$2:$A${max_row}"},
+    ("Talks", "order"): {"type": "whole", "operator": "greaterThan", "formula1": "0"},
+    ("Conflicts", "who"): {"type": "list", "formula1": '"presenters,attendees,chairs"'},
+    ("Conflicts", "level"): {"type": "list", "formula1": '"time,slot,session,none"'},
+    ("Conflicts", "weight"): {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"},
+    ("Windows", "penalty"): {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"},
+    ("CellCosts", "track"): {"type": "list", "formula1": "Tracks!$A$2:$A${max_row}"},
+    ("CellCosts", "room"): {"type": "list", "formula1": ROOM_LIST},
+    ("Settings", "key"): {"type": "list", "formula1": '"zone,windows_over"'},
     ("Weights", "weight"): {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"},
 }
 
@@ -154,13 +203,19 @@ def add_validations(wb: Workbook, max_row: int = 2000) -> None:
 
 EXAMPLE_ROWS: dict[str, list[list]] = {
     "Talks": [["T01", "An example talk (replace me)", "Ada Example", 45, "optimisation; scheduling",
-               "What the talk is about.", None, 40, None, None]],
-    "Speakers": [["Ada Example", "Example University", "Tue", "Mon AM"]],
+               "What the talk is about.", None, 40, None, None, "Main track", 1, None]],
+    "Speakers": [["Ada Example", "Example University", "Tue", "Mon AM", "Europe/Berlin"]],
     "Rooms": [["Main Hall", 120, None]],
     "Slots": [[date(2027, 3, 8), "09:00", "09:45", "Mon-1", None],
               [date(2027, 3, 8), "09:45", "10:30", "Mon-1", None]],
     "Constraints": [["pin", "T01", "Mon-1", "no", None, None]],
     "Weights": [[name, TERMS[name].default] for name in TERMS],
+    "Tracks": [["Main track", "Bo Example", None, "yes", None, None, None]],
+    "CellCosts": [["Main track", None, "Mon PM", None, 5]],
+    "People": [["Bo Example", "T01", "Main track"]],
+    "Conflicts": [["attendees", "session", None]],
+    "Windows": [["08:00", "19:00", 0], [None, None, 10]],
+    "Settings": [["zone", "Europe/Berlin"]],
 }
 
 CONSTRAINT_HELP = [(k.name, "T01", k.example, k.help) for k in KINDS.values()]

@@ -19,6 +19,20 @@ from ..errors import InputError, Problems
 from ..kinds import KINDS, normalise
 from ..model import ConstraintRow, Instance, PairRow, Room, Slot, Speaker, Talk, constraint_row
 from ..periods import PeriodError, format_time, parse_period, parse_periods
+from ..structure import (
+    HARD,
+    LEVELS,
+    OFF,
+    WHO,
+    CellCost,
+    ConflictRule,
+    Flag,
+    Person,
+    Settings,
+    Track,
+    Window,
+    parse_zone,
+)
 from ..terms import TERMS
 from . import cells
 from .archive import DAMAGED, Limits, check_archive, formulas_without_value
@@ -33,7 +47,7 @@ from .text import CELL_CHARS, clean, cut, one_line, shown
 MAX_PEOPLE = 100_000
 # A day grid sheet per day is written and printed: a programme of years is a slip (or an attack).
 MAX_DAYS = 1_000
-WEIGHT = {"minimum": 0, "maximum": 10_000, "decimals": 3}
+WEIGHT = {"minimum": 0, "maximum": 10_000_000, "decimals": 3}
 
 
 @dataclass
@@ -273,11 +287,14 @@ def read_table(wb, name: str, problems: Problems, limits: Limits | None = None) 
 
 
 class _Reader:
-    """Turns the six tables into domain objects, collecting problems as it goes."""
+    """Turns the tables into domain objects, collecting problems as it goes."""
 
     def __init__(self, tables: dict[str, Table], problems: Problems):
-        self.t = tables
+        self.t = {**{name: Table(name) for name in SHEETS}, **tables}   # optional sheets may be absent
         self.p = problems
+        self.track_names: dict[str, str] = {}
+        self.person_names: dict[str, str] = {}
+        self.person_rows: dict[str, Row] = {}
 
     def cell(self, sheet: str, row: Row, column: str, convert, **kw):
         return convert_cell(self.p, sheet, row, column, convert, **kw)
@@ -398,7 +415,8 @@ class _Reader:
                     self.p.add("Speakers", row.number, col, e)
                 fields[col] = tuple(periods)
             out.append(
-                Speaker(name=name, affiliation=cells.text(row.get("affiliation")), row=row.number, **fields)
+                Speaker(name=name, affiliation=cells.text(row.get("affiliation")), row=row.number,
+                        zone=self.zone("Speakers", row), **fields)
             )
         return out
 
@@ -434,6 +452,17 @@ class _Reader:
             pinned = False
             if not cells.is_blank(row.get("pinned")):
                 pinned = bool(self.cell("Talks", row, "pinned", cells.yes_no))
+            track = None
+            track_text = cells.text(row.get("track"))
+            if track_text:
+                track = self.track_names.get(cells.key(track_text))
+                if track is None:
+                    self.p.add("Talks", row.number, "track", f"unknown track {track_text!r} (not in sheet Tracks)")
+            order = None
+            if not cells.is_blank(row.get("order")):
+                order = self.cell("Talks", row, "order", cells.integer, minimum=1, maximum=100_000)
+                if track_text == "":
+                    self.p.add("Talks", row.number, "order", "an order is a position within a track: give the talk a track")
             if title is None or not resolved:
                 continue
             out.append(
@@ -448,10 +477,230 @@ class _Reader:
                     audience=audience,
                     room=room,
                     pinned=pinned,
+                    track=track,
+                    order=order,
+                    zone=self.zone("Talks", row),
                     row=row.number,
                 )
             )
         return out
+
+    # -- tracks, people, conflicts, windows, settings -----------------------------------
+
+    def zone(self, sheet: str, row: Row) -> str | None:
+        text = cells.text(row.get("zone"))
+        if not text:
+            return None
+        try:
+            parse_zone(text)
+        except ValueError as exc:
+            self.p.add(sheet, row.number, "zone", str(exc))
+            return None
+        return text
+
+    def flag(self, sheet: str, row: Row, column: str, blank: Flag = OFF) -> Flag:
+        """yes = hard, no or empty = off (or ``blank``), a number = soft with that weight."""
+        value = row.get(column)
+        if cells.is_blank(value):
+            return blank
+        return self.strength(sheet, row, column, value)
+
+    def strength(self, sheet: str, row: Row, column: str, value: object) -> Flag:
+        if isinstance(value, str) and value.strip().casefold() in cells.YES - {"1"}:
+            return HARD
+        if isinstance(value, str) and value.strip().casefold() in cells.NO - {"0"}:
+            return OFF
+        try:
+            w = cells.number(value, **WEIGHT)
+        except CellError as exc:
+            self.p.add(sheet, row.number, column, f"expected yes, no or a weight: {exc}")
+            return OFF
+        return Flag(False, w)
+
+    def people(self, speakers: list[Speaker]) -> None:
+        """The People rows' names (read before Tracks, whose chairs are people)."""
+        self.person_rows = self.unique("People", "name")
+        spoken = {cells.key(s.name): s.name for s in speakers}
+        self.person_names = dict(spoken)
+        for name in self.person_rows:
+            self.person_names.setdefault(cells.key(name), name)
+
+    def tracks(self) -> list[Track]:
+        rows = self.unique("Tracks", "name")
+        self.track_names = {cells.key(n): n for n in rows}
+        out = []
+        for name, row in rows.items():
+            chairs = []
+            for c in cells.split_list(row.get("chairs")):
+                person = self.person_names.get(cells.key(c))
+                if person is None:
+                    self.p.add("Tracks", row.number, "chairs", f"chair {c!r} is not a person (not in sheet People or Speakers)")
+                else:
+                    chairs.append(person)
+            similar = []
+            for item in cells.split_list(row.get("similar")):
+                other_text, flag = item, HARD
+                head, eq, tail = item.rpartition("=")
+                if eq:
+                    other_text, flag = head.strip(), self.strength("Tracks", row, "similar", tail.strip())
+                other = self.track_names.get(cells.key(other_text))
+                if other is None:
+                    self.p.add("Tracks", row.number, "similar", f"unknown track {other_text!r} (not in sheet Tracks)")
+                elif other == name:
+                    self.p.add("Tracks", row.number, "similar", f"track {name!r} cannot be similar to itself")
+                else:
+                    similar.append((other, flag))
+            out.append(Track(name=name, chairs=tuple(dict.fromkeys(chairs)), similar=tuple(similar),
+                             one_room=self.flag("Tracks", row, "one_room"),
+                             consecutive=self.flag("Tracks", row, "consecutive"),
+                             not_parallel=self.flag("Tracks", row, "not_parallel"),
+                             order=self.flag("Tracks", row, "order", blank=HARD), row=row.number))
+        return out
+
+    def person_list(self) -> list[Person]:
+        out = []
+        for name, row in self.person_rows.items():
+            talks, tracks = [], []
+            for item in cells.split_list(row.get("attends")):
+                if cells.key(item) in self.talk_ids:
+                    talks.append(self.talk_ids[cells.key(item)])
+                elif cells.key(item) in self.track_names:
+                    tracks.append(self.track_names[cells.key(item)])
+                else:
+                    self.p.add("People", row.number, "attends", f"unknown talk or track {item!r} (not in sheet Talks or Tracks)")
+            chairs = []
+            for item in cells.split_list(row.get("chairs")):
+                if cells.key(item) in self.track_names:
+                    chairs.append(self.track_names[cells.key(item)])
+                else:
+                    self.p.add("People", row.number, "chairs", f"unknown track {item!r} (not in sheet Tracks)")
+            out.append(Person(name=self.person_names[cells.key(name)], attends=tuple(dict.fromkeys(talks)),
+                              attends_tracks=tuple(dict.fromkeys(tracks)), chairs=tuple(dict.fromkeys(chairs)),
+                              row=row.number))
+        return out
+
+    def cell_costs(self, rooms: dict[str, str], labels: frozenset[str]) -> list[CellCost]:
+        out = []
+        sheet = "CellCosts"
+        for row in self.t[sheet].rows:
+            fields: dict = {"row": row.number}
+            ok = True
+            track_text, talk_text = cells.text(row.get("track")), cells.text(row.get("talk"))
+            if track_text and talk_text:
+                self.p.add(sheet, row.number, "talk", "give a track or a talk, not both")
+                ok = False
+            if track_text:
+                fields["track"] = self.track_names.get(cells.key(track_text))
+                if fields["track"] is None:
+                    self.p.add(sheet, row.number, "track", f"unknown track {track_text!r} (not in sheet Tracks)")
+                    ok = False
+            if talk_text:
+                fields["talk"] = self.talk_ids.get(cells.key(talk_text))
+                if fields["talk"] is None:
+                    self.p.add(sheet, row.number, "talk", f"unknown talk {talk_text!r} (not in sheet Talks)")
+                    ok = False
+            period_text = cells.text(row.get("period"))
+            if period_text:
+                try:
+                    fields["period"] = parse_period(period_text, labels)
+                except PeriodError as exc:
+                    self.p.add(sheet, row.number, "period", str(exc))
+                    ok = False
+            room_text = cells.text(row.get("room"))
+            if room_text:
+                fields["room"] = rooms.get(room_text.casefold())
+                if fields["room"] is None:
+                    self.p.add(sheet, row.number, "room", f"unknown room {room_text!r} (not in sheet Rooms)")
+                    ok = False
+            value = row.get("penalty")
+            if cells.is_blank(value):
+                self.p.add(sheet, row.number, "penalty", "is empty but required (a number, or forbid)")
+                continue
+            if cells.text(value).casefold() == "forbid":
+                fields["hard"] = True
+            else:
+                penalty = self.cell(sheet, row, "penalty", cells.number, **WEIGHT)
+                if penalty is None:
+                    continue
+                fields["penalty"] = penalty
+            if ok:
+                out.append(CellCost(**fields))
+        return out
+
+    def conflicts(self) -> list[ConflictRule]:
+        out = []
+        sheet = "Conflicts"
+        for row in self.t[sheet].rows:
+            who = cells.text(row.get("who")).casefold()
+            level = cells.text(row.get("level")).casefold()
+            ok = True
+            if who not in WHO:
+                self.p.add(sheet, row.number, "who", f"expected one of {', '.join(WHO)}, found {who!r}")
+                ok = False
+            if level not in LEVELS:
+                self.p.add(sheet, row.number, "level", f"expected one of {', '.join(LEVELS)}, found {level!r}")
+                ok = False
+            elif who == "chairs" and level not in ("session", "none"):
+                self.p.add(sheet, row.number, "level", "chairs conflict at session level (or none)")
+                ok = False
+            weight = None
+            if not cells.is_blank(row.get("weight")):
+                weight = self.cell(sheet, row, "weight", cells.number, **WEIGHT)
+                ok = ok and weight is not None
+            if ok:
+                out.append(ConflictRule(who=who, level=level, hard=weight is None, weight=weight or 0.0,
+                                        row=row.number))
+        return out
+
+    def windows(self) -> list[Window]:
+        out = []
+        sheet = "Windows"
+        for row in self.t[sheet].rows:
+            blank = [cells.is_blank(row.get(c)) for c in ("from", "to")]
+            times = {}
+            if blank == [True, False] or blank == [False, True]:
+                self.p.add(sheet, row.number, "from" if blank[0] else "to",
+                           "is empty: give both times, or neither for the penalty outside every window")
+                continue
+            if not blank[0]:
+                for col in ("from", "to"):
+                    times[col] = self.cell(sheet, row, col, cells.clock)
+                if None in times.values():
+                    continue
+            if cells.is_blank(row.get("penalty")):
+                self.p.add(sheet, row.number, "penalty", "is empty but required (0 = suitable hours)")
+                continue
+            penalty = self.cell(sheet, row, "penalty", cells.number, **WEIGHT)
+            if penalty is None:
+                continue
+            out.append(Window(start=times.get("from"), end=times.get("to"), penalty=penalty, row=row.number))
+        return out
+
+    def settings(self) -> Settings:
+        fields: dict = {}
+        rows: dict[str, int] = {}
+        sheet = "Settings"
+        for row in self.t[sheet].rows:
+            key = cells.text(row.get("key")).casefold()
+            value = cells.text(row.get("value"))
+            if key in rows:
+                self.p.add(sheet, row.number, "key", f"{key!r} given twice (first in row {rows[key]})")
+                continue
+            rows[key] = row.number
+            if key == "zone":
+                try:
+                    parse_zone(value)
+                    fields["zone"] = value
+                except ValueError as exc:
+                    self.p.add(sheet, row.number, "value", str(exc))
+            elif key == "windows_over":
+                if value.casefold() not in ("talk", "session"):
+                    self.p.add(sheet, row.number, "value", f"windows_over is talk or session, found {value!r}")
+                else:
+                    fields["windows_over"] = value.casefold()
+            else:
+                self.p.add(sheet, row.number, "key", f"unknown setting {key!r} (settings: zone, windows_over)")
+        return Settings(rows=rows, **fields)
 
     def constraints(self, talks: dict[str, str], rooms: dict[str, str], labels: frozenset[str]) -> list[ConstraintRow]:
         out = []
@@ -661,7 +910,7 @@ def instance_name(path: Path, problems: Problems) -> str:
 
 
 def build_instance(tables: dict[str, Table], name: str, problems: Problems, grid: bool = True) -> Instance | None:
-    """The instance of six tables, or None (with the problems recorded). ``grid=False``:
+    """The instance of the tables, or None (with the problems recorded). ``grid=False``:
     empty Rooms and Slots are no problem (an imported list of talks)."""
     r = _Reader(tables, problems)
     rooms = r.rooms()
@@ -673,9 +922,16 @@ def build_instance(tables: dict[str, Table], name: str, problems: Problems, grid
     slots = r.slots([room.name for room in rooms])
     labels = frozenset(s.session.casefold() for s in slots)
     speakers = r.speakers(labels)
+    r.people(speakers)
+    tracks = r.tracks()
     talks = r.talks({s.name for s in speakers}, room_map)
     constraints = r.constraints(r.talk_ids, room_map, labels)
     weights = r.weights()
+    people = r.person_list()
+    cell_costs = r.cell_costs(room_map, labels)
+    conflicts = r.conflicts()
+    windows = r.windows()
+    settings = r.settings()
     if not tables["Talks"].rows:
         problems.add("Talks", None, None, "no talks: the sheet has a header but no rows")
     days = sorted({s.day for s in slots})
@@ -691,7 +947,8 @@ def build_instance(tables: dict[str, Table], name: str, problems: Problems, grid
         return None
     return Instance(
         name=name, talks=talks, speakers=speakers, rooms=rooms, slots=slots,
-        constraints=constraints, weights_given=weights,
+        constraints=constraints, weights_given=weights, tracks=tracks, people=people, cell_costs=cell_costs,
+        conflicts=conflicts, windows=windows, settings=settings,
     )
 
 

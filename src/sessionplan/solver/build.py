@@ -21,6 +21,7 @@ from ortools.sat.python import cp_model
 from ..budget import now
 from ..model import Instance, Placement, Talk
 from ..periods import format_time
+from ..structure import extra_weights
 
 if TYPE_CHECKING:
     from .families import Family
@@ -50,6 +51,7 @@ def objective_scale(instance: Instance) -> int:
     """Smallest scale at which every weight times every amount is a whole number."""
     dens = [Fraction(str(w)).limit_denominator(1000).denominator for w in instance.weights.values()]
     dens += [Fraction(str(r.weight)).limit_denominator(1000).denominator for r in instance.constraints if r.weight]
+    dens += [Fraction(str(w)).limit_denominator(1000).denominator for w in extra_weights(instance)]
     return 100 * lcm(1, *dens)
 
 

@@ -34,13 +34,14 @@ IDLE_TOLERANCE = 10    # minutes a group may leave idle beyond the talk's tighte
 
 
 def clusters(instance: Instance, time_limit: float | None = None) -> dict[str, str]:
-    """Talk id -> group key: its first topic, else its cluster of related talks (the
+    """Talk id -> group key: its track, else its first topic, else its cluster of related talks (the
     language-neutral clusters ``sessionplan topics`` shows). When a solve of
     ``time_limit`` seconds could not pay for that clustering, the related pairs grouped
     greedily stand in (a start for the swap search and the search, which price the
     exact terms either way). The choice depends on the limit, not on the clock, so the
     same limit gives the same construction."""
-    out = {t.id: f"topic:{t.topics[0].casefold()}" for t in instance.talks if t.topics}
+    out = {t.id: f"track:{t.track}" for t in instance.talks if t.track}
+    out.update({t.id: f"topic:{t.topics[0].casefold()}" for t in instance.talks if t.topics and not t.track})
     if len(out) < len(instance.talks):
         groups = topic_clusters(instance) if clustering_affordable(instance, time_limit) else pair_groups(instance)
         for k, members in enumerate(groups):
@@ -147,7 +148,14 @@ class Construction:
             return False
         if any(not self.groups.free((c, d), p.start, p.end) for c in self.clique_of.get(talk.id, ())):
             return False
-        return self.allowed(talk, p)
+        return self.one_track(talk, p) and self.allowed(talk, p)
+
+    def one_track(self, talk: Talk, p: Placement) -> bool:
+        """A cell holds talks of one track only: none of another track is in ``p``'s cell."""
+        if not talk.track:
+            return True
+        by_id = self.inst.talk_by_id
+        return all(by_id[t].track in (None, talk.track) for t in self.session_talks.get(p.session_key, ()) if t != talk.id)
 
     def fits_but_room(self, talk: Talk, p: Placement) -> bool:
         """Whether ``talk`` could be at ``p`` if the room were free (its own place aside)."""
@@ -155,7 +163,7 @@ class Construction:
         own = None if mine is None or mine.day != p.day else (mine.start, mine.end)
         return (all(self.people.free((s, p.day), p.start, p.end, own) for s in talk.speakers)
                 and all(self.groups.free((k, p.day), p.start, p.end, own) for k in self.clique_of.get(talk.id, ()))
-                and self.allowed(talk, p))
+                and self.one_track(talk, p) and self.allowed(talk, p))
 
     def take(self, talk: Talk, p: Placement) -> None:
         p = bind(p, talk.id)

@@ -143,6 +143,8 @@ class Stages:
                 self.best = (dict(swapped.placements), found.total, "swaps")
             if swapped.interrupted:
                 return self.from_best(interrupted=True)
+        elif self.plain and opts.hint is None and any(t.track for t in inst.talks):
+            self.construction_hint()
         try:
             sess = self.session_stage(prepared)
         except KeyboardInterrupt:
@@ -188,6 +190,22 @@ class Stages:
         return result
 
     # -- stages ----------------------------------------------------------------------
+
+    def construction_hint(self) -> None:
+        """The construction as the search's start when the swap search did not run: with
+        tracks, a first schedule that keeps one track per cell is hard for CP-SAT to find."""
+        self.enter("construction")
+        made = construct(self.inst, self.families, budget=self.budget.share(SWAP_SHARE, SWAP_SECONDS),
+                         time_limit=self.opts.time_limit)
+        self.size["constructed"] = len(made.placed)
+        if len(made.placed) < len(self.inst.talks):
+            return
+        found = evaluate(self.inst, [to_assignment(p) for p in made.placed.values()])
+        self.stages["construction"] = {"objective": found.total, "hard_violations": found.hard_violations}
+        if not found.hard_violations:
+            self.best = (dict(made.placed), found.total, "construction")
+            self.first = now() - self.t0
+            self.report("construction", found.total)
 
     def relaxation(self, prepared: tuple[Build, dict], booleans: int) -> Result | relaxation.Relaxed | None:
         """The relaxation's bound; a Result when its matching is proven optimal."""

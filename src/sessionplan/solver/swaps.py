@@ -40,6 +40,7 @@ from fractions import Fraction
 from ..budget import Budget, now
 from ..model import Instance, PairRow, Placement
 from ..similarity import clash_clusters, parallel_pairs, related_pairs
+from ..structure import conflict_pairs, conflict_rules, presenters_default
 from .build import Build
 from .construction import Construction
 
@@ -66,8 +67,19 @@ def worthwhile(instance: Instance) -> bool:
 
 def movable_talks(instance: Instance) -> list[str]:
     """Talks whose every term the search tracks: not in a joint group, a soft row, or a
-    pair row other than a hard ``not_parallel`` (which the construction's cliques keep)."""
-    fixed = {t.id for t in instance.talks if t.joint}
+    pair row other than a hard ``not_parallel`` (which the construction's cliques keep),
+    not in a track (its rules are about cells), not in a conflict for people beyond the
+    speakers' own rule; none when a cost is charged per cell in use."""
+    if any(c.talk is None and c.track is None for c in instance.cell_costs):
+        return []
+    fixed = {t.id for t in instance.talks if t.joint or t.track}
+    for who in ("presenters", "attendees"):
+        if conflict_rules(instance, who):
+            speakers = {t.id: set(t.speakers) for t in instance.talks}
+            default = who == "presenters" and presenters_default(instance)
+            for a, c in conflict_pairs(instance, who):
+                if not (default and speakers[a] & speakers[c]):
+                    fixed.update((a, c))
     for row in instance.constraints:
         pair = row if isinstance(row, PairRow) else None
         if not row.hard or (pair is not None and not pair.spec.overlap_only):

@@ -11,12 +11,15 @@ from .capacity import Capacity
 from .changes import Changes
 from .diversity import Diversity
 from .joint import Joint
+from .people import People
 from .placement import Placements
 from .rows import Rows
 from .speakers import Speakers
 from .topics import Topics
+from .tracks import Tracks
+from .zones import Zones
 
-FAMILIES: list[Family] = [Placements(), Speakers(), Rows(), Joint(), Topics(), Capacity()]
+FAMILIES: list[Family] = [Placements(), Speakers(), Rows(), Joint(), Topics(), Capacity(), Tracks(), People(), Zones()]
 
 __all__ = ["FAMILIES", "Base", "Capacity", "Changes", "Check", "Diversity", "Family", "Joint", "Placements",
-           "Pricer", "Rows", "Speakers", "Topics"]
+           "People", "Pricer", "Rows", "Speakers", "Topics", "Tracks", "Zones"]

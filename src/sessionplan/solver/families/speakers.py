@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from ...model import Placement, Talk
 from ...rules import prefers_missed, unavailable
+from ...structure import presenters_default
 from ..build import Build
 from .base import Base, Check, Pricer
 
 
 def add_overlaps(b: Build) -> None:
-    """No speaker (co-speakers included) in two talks at overlapping times."""
+    """No speaker (co-speakers included) in two talks at overlapping times (unless the
+    Conflicts sheet gives the presenters' rules instead: the people family posts them)."""
     inst = b.instance
+    if not presenters_default(inst):
+        return
     for speaker in inst.speakers:
         talks = inst.talks_of_speaker.get(speaker.name, [])
         if len(talks) > 1:

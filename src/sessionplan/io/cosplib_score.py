@@ -48,7 +48,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from sessionplan.io.cosplib import CriterionReport, Entry, Instance, Report, Schedule
+from .cosplib import CriterionReport, Entry, Instance, Report, Schedule
 
 # (weight field, column name of CoSPLib's violations sheet); the first twelve are the
 # columns of the published solutions, in their order.
@@ -153,6 +153,7 @@ def score(instance: Instance, schedule: Schedule) -> Score:
     room_pos = {r: i for i, r in enumerate(rooms)}
     cells = sorted(schedule.cells, key=lambda c: (pos[c.session], room_pos[c.room]))
     held = [c for c in cells if c.track is not None]
+    track = {id(c): c.track or "" for c in held}    # (a held cell's track, typed as text)
     pen = Instance.penalty
 
     def add(key: str, label: str, amount: int) -> None:
@@ -161,8 +162,9 @@ def score(instance: Instance, schedule: Schedule) -> Score:
 
     # -- track-level criteria
     for c in held:
-        add("tracks_sessions", f"{c.track} - {c.session}", pen(instance.tracks_sessions, c.track, c.session))
-        add("tracks_rooms", f"{c.track} - {c.room}", pen(instance.tracks_rooms, c.track, c.room))
+        t_ = track[id(c)]
+        add("tracks_sessions", f"{t_} - {c.session}", pen(instance.tracks_sessions, t_, c.session))
+        add("tracks_rooms", f"{t_} - {c.room}", pen(instance.tracks_rooms, t_, c.room))
         add("sessions_rooms", f"{c.session} - {c.room}", pen(instance.sessions_rooms, c.session, c.room))
     by_session: dict[str, list] = defaultdict(list)
     for c in held:
@@ -172,16 +174,16 @@ def score(instance: Instance, schedule: Schedule) -> Score:
         for a, b in combinations(cs, 2):
             if a.track != b.track:
                 add("similar_tracks", f"{a.track} - {b.track} - {s}",
-                    max(pen(sim, a.track, b.track), pen(sim, b.track, a.track)))
+                    max(pen(sim, track[id(a)], track[id(b)]), pen(sim, track[id(b)], track[id(a)])))
     track_rooms: dict[str, set[str]] = defaultdict(set)
     track_sessions: dict[str, list[int]] = defaultdict(list)
     for c in held:
-        track_rooms[c.track].add(c.room)
-        track_sessions[c.track].append(pos[c.session])
+        track_rooms[track[id(c)]].add(c.room)
+        track_sessions[track[id(c)]].append(pos[c.session])
     for t in instance.tracks:
         if t.name in track_rooms:
             add("rooms_per_track", t.name, len(track_rooms[t.name]) - 1)
-            per_session = defaultdict(int)
+            per_session: dict[int, int] = defaultdict(int)
             for p in track_sessions[t.name]:
                 per_session[p] += 1
             for p, k in sorted(per_session.items()):
@@ -202,8 +204,8 @@ def score(instance: Instance, schedule: Schedule) -> Score:
     seen_in_track: dict[str, list[str]] = defaultdict(list)
     for c in held:
         for ref in c.slots:
-            if ref is not None and ref not in seen_in_track[c.track]:
-                seen_in_track[c.track].append(ref)
+            if ref is not None and ref not in seen_in_track[track[id(c)]]:
+                seen_in_track[track[id(c)]].append(ref)
     for t in instance.tracks:
         for position, ref in enumerate(seen_in_track.get(t.name, []), start=1):
             order = instance.submission(ref).order
@@ -227,7 +229,7 @@ def score(instance: Instance, schedule: Schedule) -> Score:
                 add("attendees_conflicts", f"{a} - {b}", int(b in att[a]))
         for a, b in combinations(by_session.get(s, []), 2):
             add("chairs_conflicts", f"{a.track} - {b.track}", int(b.track in chair[a.track]))
-    for (s, i), refs in sorted(in_slot.items(), key=lambda kv: (pos[kv[0][0]], kv[0][1])):
+    for _, refs in sorted(in_slot.items(), key=lambda kv: (pos[kv[0][0]], kv[0][1])):
         for a, b in combinations(refs, 2):
             add("presenters_conflicts_timeslot", f"{a} - {b}", int(b in pres[a]))
             add("attendees_conflicts_timeslot", f"{a} - {b}", int(b in att[a]))
