@@ -20,7 +20,7 @@ from ..baseline import Baseline
 from ..budget import Budget, now
 from ..evaluate import Evaluation, evaluate
 from ..model import Instance, Placement
-from . import relaxation, sessions, swaps
+from . import relaxation, sessions, swaps, track_cells
 from .build import Build, OutOfTime, build_model, candidate_places, objective_scale
 from .construction import construct, construction_of
 from .driver import PRICING_SECONDS, solve_model
@@ -33,6 +33,8 @@ RELAXATION_SHARE = 0.05   # of the time left, at most RELAXATION_SECONDS
 RELAXATION_SECONDS = 1.0
 SWAP_SHARE = 0.1          # of the time left, for the swap search, at most SWAP_SECONDS
 SWAP_SECONDS = 10.0
+TRACK_CELLS_SHARE = 0.5   # of the time left, for giving tracks their cells first (see track_cells), at most
+TRACK_CELLS_SECONDS = 150.0
 SESSION_SHARE = 0.6       # of the time left, for the session model
 SESSION_SWAP_SHARE = 0.03  # the swap search's share and seconds when the session model follows
 SESSION_SWAP_SECONDS = 3.0
@@ -138,7 +140,7 @@ class Stages:
             if swapped.interrupted:
                 return self.from_best(interrupted=True)
         elif self.plain and opts.hint is None and any(t.track for t in inst.talks):
-            self.construction_hint()
+            self.construction_hint(prepared)
         try:
             sess = self.session_stage(prepared)
         except KeyboardInterrupt:
@@ -185,21 +187,34 @@ class Stages:
 
     # -- stages ----------------------------------------------------------------------
 
-    def construction_hint(self) -> None:
+    def construction_hint(self, prepared: tuple[Build, dict]) -> None:
         """The construction as the search's start when the swap search did not run: with
-        tracks, a first schedule that keeps one track per cell is hard for CP-SAT to find."""
+        tracks, a first schedule that keeps one track per cell is hard for CP-SAT to find.
+        When every talk has a track, tracks are first given cells (``track_cells``)."""
         self.enter("construction")
         made = construct(self.inst, self.families, budget=self.budget.share(SWAP_SHARE, SWAP_SECONDS),
                          time_limit=self.opts.time_limit)
         self.size["constructed"] = len(made.placed)
-        if len(made.placed) < len(self.inst.talks):
-            return
-        found = evaluate(self.inst, [to_assignment(p) for p in made.placed.values()])
-        self.stages["construction"] = {"objective": found.total, "hard_violations": found.hard_violations}
-        if not found.hard_violations:
-            self.best = (dict(made.placed), found.total, "construction")
-            self.first = now() - self.t0
-            self.report("construction", found.total)
+        candidates = [dict(made.placed)] if len(made.placed) == len(self.inst.talks) else []
+        if track_cells.applicable(self.inst):
+            t = now()
+            placed = track_cells.start(self.inst, self.families, prepared[1],
+                                       self.budget.share(TRACK_CELLS_SHARE, TRACK_CELLS_SECONDS),
+                                       workers=self.opts.worker_count, seed=self.opts.seed,
+                                       time_limit=self.opts.time_limit)
+            self.size["track_cells_ms"] = int((now() - t) * 1000)
+            if placed is not None:
+                candidates.append(placed)
+        record: dict = {}
+        for n, placed in enumerate(candidates):
+            found = evaluate(self.inst, [to_assignment(p) for p in placed.values()])
+            record["track_cells" if n else "construction"] = {"objective": found.total,
+                                                              "hard_violations": found.hard_violations}
+            if not found.hard_violations and (self.best is None or found.total < self.best[1]):
+                self.best = (placed, found.total, "construction")
+                self.first = now() - self.t0
+                self.report("construction", found.total)
+        self.stages.update(record)
 
     def relaxation(self, prepared: tuple[Build, dict], booleans: int) -> Result | relaxation.Relaxed | None:
         """The relaxation's bound; a Result when its matching is proven optimal."""
