@@ -33,8 +33,9 @@ RELAXATION_SHARE = 0.05   # of the time left, at most RELAXATION_SECONDS
 RELAXATION_SECONDS = 1.0
 SWAP_SHARE = 0.1          # of the time left, for the swap search, at most SWAP_SECONDS
 SWAP_SECONDS = 10.0
-TRACK_CELLS_SHARE = 0.5   # of the time left, for giving tracks their cells first (see track_cells), at most
+TRACK_CELLS_SHARE = 0.7   # of the time left, for giving tracks their cells first (see track_cells), at most
 TRACK_CELLS_SECONDS = 150.0
+TRACK_CELLS_POLISH = 0.5  # of what is left then, for the talk-level model within the chosen cells
 SESSION_SHARE = 0.6       # of the time left, for the session model
 SESSION_SWAP_SHARE = 0.03  # the swap search's share and seconds when the session model follows
 SESSION_SWAP_SECONDS = 3.0
@@ -198,13 +199,16 @@ class Stages:
         candidates = [dict(made.placed)] if len(made.placed) == len(self.inst.talks) else []
         if track_cells.applicable(self.inst):
             t = now()
-            placed = track_cells.start(self.inst, self.families, prepared[1],
-                                       self.budget.share(TRACK_CELLS_SHARE, TRACK_CELLS_SECONDS),
-                                       workers=self.opts.worker_count, seed=self.opts.seed,
-                                       time_limit=self.opts.time_limit)
+            started = track_cells.start(self.inst, self.families, prepared[1],
+                                        self.budget.share(TRACK_CELLS_SHARE, TRACK_CELLS_SECONDS),
+                                        workers=self.opts.worker_count, seed=self.opts.seed,
+                                        time_limit=self.opts.time_limit)
+            if started is not None:
+                placed, keep = started
+                polished = track_cells.polish(self.inst, self.families, keep, placed, self.opts,
+                                              self.budget.share(TRACK_CELLS_POLISH, TRACK_CELLS_SECONDS))
+                candidates.append(polished or placed)
             self.size["track_cells_ms"] = int((now() - t) * 1000)
-            if placed is not None:
-                candidates.append(placed)
         record: dict = {}
         for n, placed in enumerate(candidates):
             found = evaluate(self.inst, [to_assignment(p) for p in placed.values()])

@@ -20,23 +20,43 @@ from ortools.sat.python import cp_model
 from ..budget import Budget
 from ..model import Instance, Placement, Talk
 from ..structure import blocks, cell_matches, talks_of_track
-from .build import Build, objective_scale
+from .build import Build, OutOfTime, build_model, candidate_places, objective_scale
+from .driver import solve_model
 from .families.base import Base, Check
+from .result import Options
 
 MIN_SECONDS = 0.1
 
 
 class KeepCells(Base):
-    """Talks of a track only in the cells chosen for it."""
+    """Talks of a track only in the cells chosen for it (those in ``loose`` anywhere)."""
 
-    def __init__(self, chosen: dict[str, set[tuple]]):
+    def __init__(self, chosen: dict[str, set[tuple]], loose: frozenset[str] = frozenset()):
         self.chosen = chosen
+        self.loose = loose
 
     def allowed(self, b: Build, talk: Talk) -> Check | None:
-        if not talk.track or talk.track not in self.chosen:
+        if not talk.track or talk.track not in self.chosen or talk.id in self.loose:
             return None
         cells = self.chosen[talk.track]
         return lambda p: p.session_key in cells
+
+
+def polish(instance: Instance, families: list, keep: KeepCells, placed: dict[str, Placement], opts: Options,
+           budget: Budget) -> dict[str, Placement] | None:
+    """The talk-level model within the kept cells (every family, every exact term), from
+    ``placed``: talks find their slots and cells among their track's few (None: nothing
+    found in time)."""
+    fams = [*families, keep]
+    try:
+        prepared = candidate_places(instance, fams)
+        if any(not p for p in prepared[1].values()):
+            return None
+        b = build_model(instance, fams, prepared=prepared, deadline=budget.deadline)
+    except OutOfTime:
+        return None
+    result = solve_model(b, opts, budget, hint=placed)
+    return dict(result.placements) if result.has_schedule else None
 
 
 def applicable(instance: Instance) -> bool:
@@ -170,25 +190,31 @@ def choose_cells(instance: Instance, places: dict[str, list[Placement]], seconds
 
 
 def start(instance: Instance, families: list, places: dict[str, list[Placement]], budget: Budget,
-          workers: int = 1, seed: int = 0, time_limit: float | None = None) -> dict[str, Placement] | None:
-    """A complete schedule from the track-level choice (None: none found); the caller
-    evaluates it."""
+          workers: int = 1, seed: int = 0, time_limit: float | None = None
+          ) -> tuple[dict[str, Placement], KeepCells] | None:
+    """A complete schedule from the track-level choice, with the cells it keeps (None:
+    none found); the caller evaluates it."""
     from .construction import construct
 
     extra: dict[str, int] = {}
-    chosen = None
+    chosen: dict[str, set[tuple]] | None = None
+    loose: set[str] = set()
     for attempt in range(4):
-        again = choose_cells(instance, places, budget.left_or(10.0) * (0.7 if attempt == 0 else 0.5), workers, seed,
-                             extra, chosen)
-        if again is None:
-            return None
-        chosen = again
-        made = construct(instance, [*families, KeepCells(chosen)], budget=budget.share(0.2), time_limit=time_limit)
+        if attempt != 1:   # the second attempt keeps the cells and frees the talks left over
+            again = choose_cells(instance, places, budget.left_or(10.0) * (0.7 if attempt == 0 else 0.5), workers,
+                                 seed, extra, chosen)
+            if again is None and chosen is None:
+                return None
+            chosen = again or chosen   # no new choice in time: the last one, the leftover talks free
+        assert chosen is not None
+        keep = KeepCells(chosen, frozenset(loose))
+        made = construct(instance, [*families, keep], budget=budget.share(0.2), time_limit=time_limit)
         if len(made.placed) == len(instance.talks):
-            return dict(made.placed)
+            return dict(made.placed), keep
         for t in instance.talks:   # room for the talks the construction could not seat
             if t.id not in made.placed and t.track:
+                loose.add(t.id)
                 extra[t.track] = extra.get(t.track, 0) + max(1, instance.min_slots(t))
-        if budget.expired():
+        if attempt and budget.expired():   # the leftover talks are always given their second chance
             return None
     return None
