@@ -35,6 +35,7 @@ SWAP_SHARE = 0.1          # of the time left, for the swap search, at most SWAP_
 SWAP_SECONDS = 10.0
 TRACK_CELLS_SHARE = 0.7   # of the time left, for giving tracks their cells first (see track_cells), at most
 TRACK_CELLS_SECONDS = 150.0
+TRACK_CELLS_POLISH = 0.5  # of what is left then, for the talk-level model within the chosen cells
 SESSION_SHARE = 0.6       # of the time left, for the session model
 SESSION_SWAP_SHARE = 0.03  # the swap search's share and seconds when the session model follows
 SESSION_SWAP_SECONDS = 3.0
@@ -141,9 +142,6 @@ class Stages:
                 return self.from_best(interrupted=True)
         elif self.plain and opts.hint is None and any(t.track for t in inst.talks):
             self.construction_hint(prepared)
-            if self.best is not None and self.best[2] == "track_cells":
-                # the talk-level model within the chosen cells had the rest of the time
-                return self.from_best(interrupted=False)
         try:
             sess = self.session_stage(prepared)
         except KeyboardInterrupt:
@@ -193,14 +191,12 @@ class Stages:
     def construction_hint(self, prepared: tuple[Build, dict]) -> None:
         """The construction as the search's start when the swap search did not run: with
         tracks, a first schedule that keeps one track per cell is hard for CP-SAT to find.
-        When every talk has a track, tracks are first given cells (``track_cells``) and the
-        talk-level model, within those cells, has the rest of the time: the whole model's
-        search (every talk in every cell) would hardly improve on it."""
+        When every talk has a track, tracks are first given cells (``track_cells``)."""
         self.enter("construction")
         made = construct(self.inst, self.families, budget=self.budget.share(SWAP_SHARE, SWAP_SECONDS),
                          time_limit=self.opts.time_limit)
         self.size["constructed"] = len(made.placed)
-        candidates = [("construction", dict(made.placed))] if len(made.placed) == len(self.inst.talks) else []
+        candidates = [dict(made.placed)] if len(made.placed) == len(self.inst.talks) else []
         if track_cells.applicable(self.inst):
             t = now()
             started = track_cells.start(self.inst, self.families, prepared[1],
@@ -209,15 +205,17 @@ class Stages:
                                         time_limit=self.opts.time_limit)
             if started is not None:
                 placed, keep = started
-                polished = track_cells.polish(self.inst, self.families, keep, placed, self.opts, self.budget)
-                candidates += [("track_cells", placed)] + ([("track_cells_polished", polished)] if polished else [])
+                polished = track_cells.polish(self.inst, self.families, keep, placed, self.opts,
+                                              self.budget.share(TRACK_CELLS_POLISH, TRACK_CELLS_SECONDS))
+                candidates.append(polished or placed)
             self.size["track_cells_ms"] = int((now() - t) * 1000)
         record: dict = {}
-        for name, placed in candidates:
+        for n, placed in enumerate(candidates):
             found = evaluate(self.inst, [to_assignment(p) for p in placed.values()])
-            record[name] = {"objective": found.total, "hard_violations": found.hard_violations}
+            record["track_cells" if n else "construction"] = {"objective": found.total,
+                                                              "hard_violations": found.hard_violations}
             if not found.hard_violations and (self.best is None or found.total < self.best[1]):
-                self.best = (placed, found.total, "construction" if name == "construction" else "track_cells")
+                self.best = (placed, found.total, "construction")
                 self.first = now() - self.t0
                 self.report("construction", found.total)
         self.stages.update(record)
