@@ -33,9 +33,9 @@ RELAXATION_SHARE = 0.05   # of the time left, at most RELAXATION_SECONDS
 RELAXATION_SECONDS = 1.0
 SWAP_SHARE = 0.1          # of the time left, for the swap search, at most SWAP_SECONDS
 SWAP_SECONDS = 10.0
-TRACK_CELLS_SHARE = 0.7   # of the time left, for giving tracks their cells first (see track_cells), at most
+TRACK_CELLS_SHARE = 0.35  # of the time left, for giving tracks their cells first (see track_cells), at most
 TRACK_CELLS_SECONDS = 150.0
-TRACK_CELLS_POLISH = 0.5  # of what is left then, for the talk-level model within the chosen cells
+TRACK_CELLS_POLISH = 0.35  # of what is left then, for the talk-level model within the chosen cells
 SESSION_SHARE = 0.6       # of the time left, for the session model
 SESSION_SWAP_SHARE = 0.03  # the swap search's share and seconds when the session model follows
 SESSION_SWAP_SECONDS = 3.0
@@ -196,7 +196,7 @@ class Stages:
         made = construct(self.inst, self.families, budget=self.budget.share(SWAP_SHARE, SWAP_SECONDS),
                          time_limit=self.opts.time_limit)
         self.size["constructed"] = len(made.placed)
-        candidates = [dict(made.placed)] if len(made.placed) == len(self.inst.talks) else []
+        candidates = [("construction", dict(made.placed))] if len(made.placed) == len(self.inst.talks) else []
         if track_cells.applicable(self.inst):
             t = now()
             started = track_cells.start(self.inst, self.families, prepared[1],
@@ -207,13 +207,12 @@ class Stages:
                 placed, keep = started
                 polished = track_cells.polish(self.inst, self.families, keep, placed, self.opts,
                                               self.budget.share(TRACK_CELLS_POLISH, TRACK_CELLS_SECONDS))
-                candidates.append(polished or placed)
+                candidates += [("track_cells", placed)] + ([("track_cells_polished", polished)] if polished else [])
             self.size["track_cells_ms"] = int((now() - t) * 1000)
         record: dict = {}
-        for n, placed in enumerate(candidates):
+        for name, placed in candidates:
             found = evaluate(self.inst, [to_assignment(p) for p in placed.values()])
-            record["track_cells" if n else "construction"] = {"objective": found.total,
-                                                              "hard_violations": found.hard_violations}
+            record[name] = {"objective": found.total, "hard_violations": found.hard_violations}
             if not found.hard_violations and (self.best is None or found.total < self.best[1]):
                 self.best = (placed, found.total, "construction")
                 self.first = now() - self.t0
