@@ -227,3 +227,22 @@ def test_a_talk_cost_is_charged_per_slot_it_fills_and_large_weights_stay_exact(l
     sol = solve_checked(load(c))
     assert sol.result.objective == 19_999_999.0
     assert sol.evaluation.terms["track_cells"].penalty == 19_999_999.0
+
+
+# -- tracks to cells first ---------------------------------------------------------------
+
+def test_tracks_get_their_cells_first(load):
+    from sessionplan.solver.build import candidate_places
+    from sessionplan.solver.families import FAMILIES
+    from sessionplan.solver.track_cells import applicable, choose_cells
+
+    c = conference({"X": 3, "Y": 2}, rooms=2, blocks=2)
+    c["CellCosts"] = [["X", None, None, "R1", 5]]
+    inst = load(c)
+    assert applicable(inst)
+    _, places = candidate_places(inst, FAMILIES)
+    chosen = choose_cells(inst, places, 5)
+    assert chosen is not None and chosen["X"].isdisjoint(chosen["Y"])
+    assert len(chosen["X"]) == 2 and all(cell[2] == "R2" for cell in chosen["X"])   # 3 talks, 2 slots a cell
+    sol = solve_checked(inst)
+    assert sol.result.objective == 0 and "track_cells" in sol.result.stages

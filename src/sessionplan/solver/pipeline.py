@@ -20,7 +20,7 @@ from ..baseline import Baseline
 from ..budget import Budget, now
 from ..evaluate import Evaluation, evaluate
 from ..model import Instance, Placement
-from . import relaxation, sessions, swaps
+from . import relaxation, sessions, swaps, track_cells
 from .build import Build, OutOfTime, build_model, candidate_places, objective_scale
 from .construction import construct, construction_of
 from .driver import PRICING_SECONDS, parameters_of, solve_model
@@ -36,6 +36,9 @@ SWAP_SHARE = 0.1          # of the time left, for the swap search, at most SWAP_
 # place): a complete schedule is every later stage's start and the fallback
 CONSTRUCTION_SHARE = 0.5
 SWAP_SECONDS = 10.0
+TRACK_CELLS_SHARE = 0.35  # of the time left, for giving tracks their cells first (see track_cells), at most
+TRACK_CELLS_SECONDS = 150.0
+TRACK_CELLS_POLISH = 0.35  # of what is left then, for the talk-level model within the chosen cells
 SESSION_SHARE = 0.6       # of the time left, for the session model
 SESSION_SWAP_SHARE = 0.03  # the swap search's share and seconds when the session model follows
 SESSION_SWAP_SECONDS = 3.0
@@ -144,7 +147,7 @@ class Stages:
             if swapped.interrupted:
                 return self.from_best(interrupted=True)
         elif self.plain and opts.hint is None and any(t.track for t in inst.talks):
-            self.construction_hint()
+            self.construction_hint(prepared)
         try:
             sess = self.session_stage(prepared)
         except KeyboardInterrupt:
@@ -191,21 +194,36 @@ class Stages:
 
     # -- stages ----------------------------------------------------------------------
 
-    def construction_hint(self) -> None:
+    def construction_hint(self, prepared: tuple[Build, dict]) -> None:
         """The construction as the search's start when the swap search did not run: with
-        tracks, a first schedule that keeps one track per cell is hard for CP-SAT to find."""
+        tracks, a first schedule that keeps one track per cell is hard for CP-SAT to find.
+        When every talk has a track, tracks are first given cells (``track_cells``)."""
         self.enter("construction")
         made = construct(self.inst, self.families, budget=self.budget.share(SWAP_SHARE, SWAP_SECONDS),
                          time_limit=self.opts.time_limit)
         self.size["constructed"] = len(made.placed)
-        if len(made.placed) < len(self.inst.talks):
-            return
-        found = evaluate(self.inst, [to_assignment(p) for p in made.placed.values()])
-        self.stages["construction"] = {"objective": found.total, "hard_violations": found.hard_violations}
-        if not found.hard_violations:
-            self.best = (dict(made.placed), found.total, "construction")
-            self.first = now() - self.t0
-            self.report("construction", found.total)
+        candidates = [("construction", dict(made.placed))] if len(made.placed) == len(self.inst.talks) else []
+        if track_cells.applicable(self.inst):
+            t = now()
+            started = track_cells.start(self.inst, self.families, prepared[1],
+                                        self.budget.share(TRACK_CELLS_SHARE, TRACK_CELLS_SECONDS),
+                                        workers=self.opts.worker_count, seed=self.opts.seed,
+                                        time_limit=self.opts.time_limit)
+            if started is not None:
+                placed, keep = started
+                polished = track_cells.polish(self.inst, self.families, keep, placed, self.opts,
+                                              self.budget.share(TRACK_CELLS_POLISH, TRACK_CELLS_SECONDS))
+                candidates += [("track_cells", placed)] + ([("track_cells_polished", polished)] if polished else [])
+            self.size["track_cells_ms"] = int((now() - t) * 1000)
+        record: dict = {}
+        for name, placed in candidates:
+            found = evaluate(self.inst, [to_assignment(p) for p in placed.values()])
+            record[name] = {"objective": found.total, "hard_violations": found.hard_violations}
+            if not found.hard_violations and (self.best is None or found.total < self.best[1]):
+                self.best = (placed, found.total, "construction")
+                self.first = now() - self.t0
+                self.report("construction", found.total)
+        self.stages.update(record)
 
     def relaxation(self, prepared: tuple[Build, dict], booleans: int) -> Result | relaxation.Relaxed | None:
         """The relaxation's bound; a Result when its matching is proven optimal."""
