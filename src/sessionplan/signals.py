@@ -48,12 +48,12 @@ def deferred_signals() -> Iterator[list[int]]:
 
 
 @contextmanager
-def _handlers(handler) -> Iterator[None]:
+def _handlers(handler, signals: tuple[int, ...] = HANDLED) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     # a signal ignored by whoever started us (nohup, a background job) stays ignored
-    previous = {s: h for s in HANDLED if (h := signal.getsignal(s)) is not signal.SIG_IGN}
+    previous = {s: h for s in signals if (h := signal.getsignal(s)) is not signal.SIG_IGN}
     for s in previous:
         signal.signal(s, handler)
     try:
@@ -68,31 +68,22 @@ def held() -> Iterator[None]:
     """SIGINT, SIGTERM and the time limit's alarm wait until the block is done, then act
     as they would have (the first of them, once): for imports, which an interruption
     leaves half-initialised (their submodules stay loaded and the next import fails)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+    wanted = (*HANDLED, *((signal.SIGALRM,) if hasattr(signal, "SIGALRM") else ()))
+    previous: dict[int, Any] = {s: signal.getsignal(s) for s in wanted}
     pending: list[tuple[int, Any]] = []
 
     def record(signum, frame) -> None:
         pending.append((signum, frame))
 
-    wanted = [*HANDLED, *([signal.SIGALRM] if hasattr(signal, "SIGALRM") else [])]
-    previous: dict[int, Any] = {s: signal.getsignal(s) for s in wanted}
-    for s, h in previous.items():
-        if h is not signal.SIG_IGN:
-            signal.signal(s, record)
-    try:
+    with _handlers(record, wanted):
         yield
-    finally:
-        for s, h in previous.items():
-            signal.signal(s, h if h is not None else signal.SIG_DFL)
-        if pending:
-            signum, frame = pending[0]
-            handler = previous[signum]
-            if callable(handler):
-                handler(signum, frame)
-            elif handler == signal.SIG_DFL and signum in HANDLED:
-                raise KeyboardInterrupt(signal.Signals(signum).name)
+    if pending:
+        signum, frame = pending[0]
+        handler = previous[signum]
+        if callable(handler):
+            handler(signum, frame)
+        elif handler == signal.SIG_DFL and signum in HANDLED:
+            raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 class TimeUp:
