@@ -48,18 +48,24 @@ class cpu_seconds:
 WALL_MARGIN = 3.0
 
 
-def exhaustive_best(inst) -> float | None:
-    """The least evaluator total over every schedule of ``inst`` (None: too many to try, or none)."""
+def schedule_count(inst) -> int:
+    """How many placements of every talk there are (0 when a talk has none)."""
+    n = 1
+    for t in inst.talks:
+        n *= len(inst.placements(t))
+    return n
+
+
+def exhaustive_best(inst, limit: int = 5000) -> float | None:
+    """The least evaluator total over every schedule of ``inst`` (None: more than ``limit``
+    to try, or none)."""
     import itertools
 
     from sessionplan.solver import to_assignment
 
-    options = [inst.placements(t) for t in inst.talks]
-    n = 1
-    for o in options:
-        n *= len(o)
-    if any(not o for o in options) or n > 5000:
+    if not 0 < schedule_count(inst) <= limit:
         return None
+    options = [inst.placements(t) for t in inst.talks]
     best = None
     for combo in itertools.product(*options):
         cells = [(p.room, j) for p in combo for j in p.slots]
