@@ -22,59 +22,17 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
-
-from ortools.sat.python import cp_model
+from pathlib import Path
 
 from sessionplan.evaluate import evaluate
 from sessionplan.generate import partition
-from sessionplan.model import Instance, PairRow
+from sessionplan.model import Instance
 from sessionplan.solver import Options, solve
 
-
-def compact(inst: Instance, limit: float, workers: int) -> dict:
-    """The plain compact model: talks to sessions of fixed sizes, pairs counted together."""
-    cells: dict[tuple, int] = {}
-    for (day, label), idxs in inst.sessions.items():
-        for room in sorted(inst.session_rooms[(day, label)]):
-            cells[(day, label, room)] = sum(1 for j in idxs if room in inst.slots[j].rooms)
-    keys = sorted(cells)
-    m = cp_model.CpModel()
-    x = {(t.id, k): m.new_bool_var("") for t in inst.talks for k in keys}
-    for t in inst.talks:
-        m.add_exactly_one(x[(t.id, k)] for k in keys)
-    for k in keys:
-        m.add(sum(x[(t.id, k)] for t in inst.talks) == cells[k])
-    total, gained = 0, []
-    for r in inst.constraints:
-        if not isinstance(r, PairRow):
-            continue
-        if r.kind == "same_session" and not r.hard:
-            w = int(r.weight or 0)
-            total += w
-            for k in keys:
-                y = m.new_bool_var("")
-                m.add_implication(y, x[(r.talk, k)])
-                m.add_implication(y, x[(r.other, k)])
-                gained.append(w * y)
-        elif r.kind == "not_parallel_session" and r.hard:
-            for k in keys:
-                others = [x[(r.other, o)] for o in keys if o[:2] == k[:2] and o != k]
-                m.add(x[(r.talk, k)] + sum(others) <= 1)
-    m.minimize(total - sum(gained))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.max_time_in_seconds = limit
-    if workers == 2:
-        solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
-    elif workers == 1:
-        solver.parameters.linearization_level = 2
-    t0 = time.monotonic()
-    status = solver.solve(m)
-    seconds = time.monotonic() - t0
-    has = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    return {"proof": seconds if status == cp_model.OPTIMAL else None, "objective": solver.objective_value if has else None,
-            "bound": max(0.0, solver.best_objective_bound), "seconds": seconds}
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.helpers import compact_partition as compact  # noqa: E402
 
 
 def ours(inst: Instance, limit: float, workers: int, model: str) -> dict:

@@ -3,18 +3,23 @@
 Grouping related talks is a partition of the talks into sessions, and the talk-level
 model's LP cannot see that (its bound stays near 0 when ``topic_cohesion`` dominates).
 Here (problem.py) a column is a session cell with the talks that fill it; the master
-LP (master.py, GLOP) covers every talk once within the cells there are; pricing
-(pricing.py) finds the columns of negative reduced cost, greedily and exactly; the LP
-value, or the Lagrangian bound of exact pricing, is a lower bound on every schedule,
-since every term it leaves out (``topic_parallel``, ``topic_clash``, ``topic_day``,
-other rows) is non-negative. CP-SAT then picks integer columns (generation.py), and the
-talk-level model places them in times and rooms with every term exact (assign.py).
-When the gap is small, reduced-cost enumeration adds every column that could be in a
-better partition, so the integer choice is optimal for the session objective.
+LP (master.py, GLOP) covers every talk once within the cells there are; pricing finds
+the columns of negative reduced cost, by local search (local.py, many per round) and
+exactly (pricing.py, components.py); the LP value, or the Lagrangian bound of exact
+pricing, is a lower bound on every schedule, since every term it leaves out
+(``topic_parallel``, ``topic_clash``, ``topic_day``, other rows) is non-negative. Every
+partition costs a multiple of the gcd of the costs and benefits, so the bound rounds up
+to one. CP-SAT then picks integer columns (generation.py), and the talk-level model
+places them in times and rooms with every term exact (assign.py). At the LP optimum,
+reduced-cost enumeration adds every column that could be in a better partition (or, when
+there are too many, those of least reduced cost, with a threshold below which the list
+is complete), so the integer choice is optimal for the session objective, or the bound
+rises to the least of the choice and the LP value plus the threshold.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from ...budget import Budget, now
@@ -24,13 +29,13 @@ from ..build import Build
 from ..families import Family
 from ..result import Options, to_assignment
 from .assign import assign
-from .generation import choose, enumerate_columns, generate
+from .generation import Chosen, choose, enumerate_columns, generate
 from .problem import SessionProblem, session_problem
 
 LP_SHARE = 0.6          # of the session model's time, for column generation
 CHOOSE_SHARE = 0.3      # of what is left then, for the integer choice
 ASSIGN_SHARE = 0.5      # and for placing the chosen sessions
-ENUMERATE_LIMIT = 20_000
+ENUMERATE_LIMIT = 20_000    # columns added by reduced-cost enumeration, at most
 
 
 @dataclass
@@ -85,36 +90,23 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
     record = out.record
     record.update(columns=len(gen.master.columns), rounds=gen.rounds, exact_rounds=gen.exact_rounds,
                   lp_solved=gen.solved, lp_seconds=round(gen.seconds, 3))
+    step = problem.granularity()
     if gen.bound is not None:
-        out.bound = max(0, int(-(-(constant + gen.bound - 1e-6) // 1)))   # ceil: the objective is whole units
+        # every partition costs a multiple of ``step`` units: the bound rounds up to one
+        out.bound = max(0, step * math.ceil((constant + gen.bound - 1e-6) / step))
         record["bound"] = round(out.bound / problem.scale, 6)
     columns = list(gen.master.columns)
     best_cost = None
     if initial:
         best_cost = sum(problem.column_cost(k, m) for k, m in initial if problem.fits(k, m))
+    t = now()
     chosen = choose(problem, columns, budget.share(CHOOSE_SHARE), hint=initial, workers=opts.worker_count,
                     seed=opts.seed, parameters=opts.parameters)
-    if chosen is not None and gen.solved and out.bound is not None:
-        gap = constant + chosen.cost - out.bound
-        if gap > 0:
-            extra = enumerate_columns(problem, gen.pi, gen.mu, gap / 1 + 1e-6, budget.share(CHOOSE_SHARE),
-                                      ENUMERATE_LIMIT)
-            if extra is not None:
-                record["enumerated"] = len(extra)
-                seen = {(k, m) for k, m, _ in columns}
-                for k, m in extra:
-                    if (k, m) not in seen and problem.fits(k, m):
-                        columns.append((k, m, problem.column_cost(k, m)))
-                better = choose(problem, columns, budget.share(CHOOSE_SHARE), hint=chosen.columns,
-                                workers=opts.worker_count, seed=opts.seed, parameters=opts.parameters)
-                if better is not None:
-                    chosen = better
-                    if better.status == "optimal":
-                        # every column of a cheaper partition was among them: this is the
-                        # least partition cost, a lower bound on every schedule
-                        record["partition_proven"] = True
-                        out.bound = max(out.bound, constant + better.cost)
-                        record["bound"] = round(out.bound / problem.scale, 6)
+    record["choose_seconds"] = round(now() - t, 3)
+    if chosen is not None and out.bound is not None and constant + chosen.cost <= out.bound:
+        record["partition_proven"] = True
+    elif chosen is not None and gen.solved and gen.lp is not None and out.bound is not None:
+        chosen = _enumerate(problem, gen, chosen, columns, step, budget, opts, out)
     if chosen is None:
         record["seconds"] = round(now() - t0, 3)
         return out
@@ -123,7 +115,9 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
         record["seconds"] = round(now() - t0, 3)
         return out   # the hint's sessions are as good: nothing to place
     quiet = Options(**{**opts.__dict__, "progress": None, "stage": None})
+    t = now()
     placed = assign(problem, chosen.columns, families, quiet, budget.share(ASSIGN_SHARE))
+    record["assign_seconds"] = round(now() - t, 3)
     if placed is not None:
         _, placements = placed
         ev = evaluate(problem.instance, [to_assignment(p) for p in placements.values()])
@@ -132,3 +126,42 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
             record["objective"] = ev.total
     record["seconds"] = round(now() - t0, 3)
     return out
+
+
+def _enumerate(problem: SessionProblem, gen, chosen: Chosen, columns: list, step: int, budget: Budget, opts: Options,
+               out: Sessions) -> Chosen:
+    """Reduced-cost enumeration at the LP optimum: a partition cheaper than ``chosen``
+    costs at most ``chosen - step``, so each of its columns has a reduced cost of at most
+    that less the LP value; with all of them among the columns, an optimal integer choice
+    is the least partition cost (a bound on every schedule). When there are too many,
+    the columns of least reduced cost still give a better choice and a better bound."""
+    record = out.record
+    t = now()
+    # half a unit more: a partition with a column of reduced cost ``theta`` or more then
+    # costs more than ``chosen - step``, so at least ``chosen`` (costs are whole units)
+    gap = chosen.cost - step - gen.lp + 0.5
+    found = enumerate_columns(problem, gen.pi, gen.mu, gap, budget.share(CHOOSE_SHARE), ENUMERATE_LIMIT)
+    record["enumerate_seconds"] = round(now() - t, 3)
+    if found is None:
+        return chosen
+    extra, theta = found
+    record["enumerated"] = len(extra)
+    seen = {(k, m) for k, m, _ in columns}
+    for k, m in extra:
+        if (k, m) not in seen and problem.fits(k, m):
+            columns.append((k, m, problem.column_cost(k, m)))
+    better = choose(problem, columns, budget.share(CHOOSE_SHARE), hint=chosen.columns, workers=opts.worker_count,
+                    seed=opts.seed, parameters=opts.parameters)
+    if better is None:
+        return chosen
+    if better.status == "optimal":
+        # a partition of these columns costs at least ``better``; one using any other
+        # column, at least the LP value plus ``theta``: the least of the two is a bound
+        constant = problem.constant()
+        least = min(constant + better.cost, constant + gen.lp + theta)
+        assert out.bound is not None
+        out.bound = max(out.bound, step * math.ceil((least - 1e-6) / step))
+        record["bound"] = round(out.bound / problem.scale, 6)
+        if constant + better.cost <= out.bound:
+            record["partition_proven"] = True
+    return better

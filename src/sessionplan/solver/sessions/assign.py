@@ -25,9 +25,12 @@ class KeepColumns(Base):
         self.problem = problem
         self.columns: list[tuple[list, frozenset[int]]] = []
         self.cells: dict[str, frozenset] = {}
+        # the least the columns can cost wherever they go: a bound on every schedule here
+        self.least = problem.constant()
         for k, members in columns:
             fitting = [c for c in problem.classes
                        if c.index == k or (problem.fits(c.index, members) and problem.placeable(c.index, members))]
+            self.least += min(problem.column_cost(c.index, members) for c in fitting)
             cells = [cell for c in fitting for cell in c.cells]
             self.columns.append((cells, members))
             for i in members:
@@ -63,7 +66,7 @@ def assign(problem: SessionProblem, columns: list[tuple[int, frozenset[int]]], f
         b = build_model(problem.instance, fams, prepared=prepared, deadline=budget.deadline)
     except OutOfTime:
         return None
-    result = solve_model(b, opts, budget)
+    result = solve_model(b, opts, budget, known_bound=keep.least)
     if not result.has_schedule:
         return None
     return result, dict(result.placements)

@@ -1,9 +1,10 @@
 """Column generation, the integer choice of columns, and reduced-cost enumeration.
 
-``generate`` alternates the master LP and pricing: the greedy pricer every round; the
-exact pricer, which both finds columns and proves a Lagrangian bound, when the greedy
-one finds nothing and in between while exact rounds have cost at most EXACT_RATIO
-times the greedy ones (a bound along the way, not only at the end). Exact pricing uses
+``generate`` alternates the master LP and pricing: the heuristic pricer (local.py, many
+columns spread over the items) every round; the exact pricer, which both finds columns
+and proves a Lagrangian bound, when the heuristic finds nothing and in between while
+exact rounds have cost at most EXACT_RATIO times the heuristic ones (a bound along the
+way, not only at the end). The LP is solved when no column prices out at its duals. Exact pricing uses
 duals smoothed towards those of the best bound so far (Wentges), which moves the bound
 faster than the LP's own duals, which jump between extreme points of a partition
 master; a round whose smoothed duals find nothing the LP wants prices at the LP's
@@ -19,6 +20,8 @@ columns is optimal for the session objective (a proof, when the enumeration is s
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -27,18 +30,22 @@ from ortools.sat.python import cp_model
 from ...budget import Budget, now
 from ..driver import configure
 from ..result import Options
-from . import pricing
+from . import local, pricing
 from .components import ClassPricer, connected_sets
 from .master import Master
 from .problem import SessionProblem
 
 EPS = 1e-6
-GREEDY_PER_CLASS = 3        # columns added per class and round by the greedy pricer
+HEURISTIC_PER_CLASS = 30    # columns added per class and round by the heuristic pricer (local.py)
+CHECK_SHARE = 0.3           # of the integer choice's time, for checking that columns fit their cells
+ROUND_SHARE = 0.05          # of the time left, for one heuristic round over every class
+ROUND_SECONDS = 2.0         # and at most this
 # exact rounds may take this many times the greedy rounds' time (each one is a bound)
-EXACT_RATIO = 3.0
+EXACT_RATIO = 1.0
 SMOOTHING = 0.5             # weight of the best bound's duals in the duals priced exactly (Wentges)
 GAP_TOLERANCE = 1e-6        # the LP value this close above the best bound: the LP is solved
 EXACT_SECONDS = 2.0         # per class and round, at most
+STALLED_FACTOR = 4.0        # and this many times that when the heuristic finds nothing (a proof is near)
 MOST_ITEMS = 6              # connected sets are enumerated for columns of at most this many items
 CONNECTED_LIMIT = 400_000   # and at most this many sets
 COMPONENT_COLUMNS = 15      # columns added per class and round by the exact pricer
@@ -82,65 +89,77 @@ def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]],
         out.seconds = now() - t0
         return out
     centre: list[float] | None = None
-    greedy_seconds = exact_seconds = 0.0
+    heuristic_seconds = exact_seconds = 0.0
     while out.rounds < max_rounds and not budget.expired():
         out.rounds += 1
         lp = master.solve()
         out.lp, out.pi, out.mu = lp.value, lp.pi, lp.mu
         added = 0
         t = now()
-        for c in problem.classes:
-            for value, members in pricing.greedy(problem, c.index, lp.pi)[:GREEDY_PER_CLASS]:
-                if value > -lp.mu[c.index] + EPS and master.add(c.index, members):
+        heuristic = budget.share(ROUND_SHARE, ROUND_SECONDS)
+        for n, c in enumerate(problem.classes):
+            part = heuristic.share(1.0 / (len(problem.classes) - n))
+            for _, members in local.columns(problem, c.index, lp.pi, part)[:HEURISTIC_PER_CLASS]:
+                if _prices_out(problem, c.index, members, lp.pi, lp.mu[c.index]) and master.add(c.index, members):
                     added += 1
-        greedy_seconds += now() - t
-        # exact rounds when the greedy pricer finds nothing, and otherwise while they have
-        # taken at most EXACT_RATIO times the greedy rounds' time: each one is a bound
-        if added and exact_seconds > EXACT_RATIO * greedy_seconds:
+        heuristic_seconds += now() - t
+        # exact rounds when the heuristic finds nothing, and otherwise while they have
+        # taken at most EXACT_RATIO times the heuristic rounds' time: each one is a bound
+        # (none while artificial columns still cover items: their duals bound nothing)
+        if added and (exact_seconds > EXACT_RATIO * heuristic_seconds or lp.uncovered > EPS):
             continue
+        if centre is not None and out.bound is not None and \
+                lp.value - out.bound <= GAP_TOLERANCE * max(1.0, abs(lp.value)):
+            out.solved = True   # the LP value meets a bound: optimal over all columns
+            break
         t = now()
-        # price every class exactly, which also bounds (at any duals); with a centre
-        # (the duals of the best bound so far) the duals priced are smoothed towards it
         out.exact_rounds += 1
-        if centre is not None and lp.value - (out.bound if out.bound is not None else -math.inf) <= \
-                GAP_TOLERANCE * max(1.0, abs(lp.value)):
-            out.solved = True   # the LP value is a bound: optimal over all columns
-            break
-        alpha = SMOOTHING if centre is not None else 0.0
-        while True:
-            duals = lp.pi if alpha == 0.0 else [alpha * a + (1 - alpha) * b for a, b in zip(centre or lp.pi, lp.pi,
-                                                                                          strict=True)]
-            lowest, complete, found = [], True, 0
-            for c in problem.classes:
-                left = budget.left()
-                if left is not None and left <= 0:
-                    complete = False
-                    break
-                part = budget.share(1.0, EXACT_SECONDS)
-                wanted = math.inf if alpha or added else -lp.mu[c.index]
-                priced = pricing.exact(problem, c.index, duals, part, wanted=wanted)
-                if math.isinf(priced.upper):
-                    complete = False
-                lowest.append(-priced.upper)
-                for _, members in (*priced.found, (priced.value, priced.members)):
-                    if _prices_out(problem, c.index, members, lp.pi, lp.mu[c.index]) and master.add(c.index, members):
-                        found += 1
-            added += found
-            if complete:
-                bound = master.lagrangian(duals, lowest)
-                if out.bound is None or bound > out.bound:
-                    out.bound, centre = bound, list(duals)
-            if found or alpha == 0.0 or not complete:
-                break
-            alpha = 0.0   # the smoothed duals found nothing the LP wants: price at the LP's own
+        found, proven, bound, duals = _exact_round(problem, master, lp, centre, budget, stalled=not added)
         exact_seconds += now() - t
-        if complete and not added and alpha == 0.0:
-            out.solved = True   # no column prices out: the LP is optimal over all columns
+        if bound is not None and (out.bound is None or bound > out.bound):
+            out.bound, centre = bound, duals
+        if proven:
+            out.solved = True   # no column prices out at the LP's duals: the LP is optimal over all columns
+            out.bound = max(out.bound if out.bound is not None else -math.inf, bound if bound is not None else lp.value)
             break
-        if not added:
-            break
+        if not added and not found:
+            break   # neither pricer finds a column and the exact one could not finish: the bound stands
     out.seconds = now() - t0
     return out
+
+
+def _exact_round(problem: SessionProblem, master: Master, lp, centre: list[float] | None, budget: Budget,
+                 stalled: bool) -> tuple[int, bool, float | None, list[float]]:
+    """Price every class exactly: (columns added, whether the LP is proven optimal, the
+    Lagrangian bound of the duals priced or None, those duals). With a ``centre`` (the
+    duals of the best bound so far) the duals priced are smoothed towards it; when they
+    find nothing the LP wants, the LP's own duals are priced."""
+    alpha = SMOOTHING if centre is not None else 0.0
+    while True:
+        duals = lp.pi if alpha == 0.0 else [alpha * a + (1 - alpha) * b for a, b in zip(centre or lp.pi, lp.pi,
+                                                                                      strict=True)]
+        lowest: list[float] = []
+        complete, proven, found = True, alpha == 0.0, 0
+        for c in problem.classes:
+            if budget.expired():
+                complete = proven = False
+                break
+            part = budget.share(1.0, EXACT_SECONDS * (STALLED_FACTOR if stalled else 1.0))
+            # at the LP's duals after the heuristic found nothing, one column that prices out is enough
+            wanted = math.inf
+            priced = pricing.exact(problem, c.index, duals, part, wanted=wanted)
+            if math.isinf(priced.upper):
+                complete = False
+            if priced.upper > -lp.mu[c.index] + EPS:
+                proven = False
+            lowest.append(-priced.upper)
+            for _, members in (*priced.found, (priced.value, priced.members)):
+                if _prices_out(problem, c.index, members, lp.pi, lp.mu[c.index]) and master.add(c.index, members):
+                    found += 1
+        bound = master.lagrangian(duals, lowest) if complete else None
+        if found or alpha == 0.0 or not complete:
+            return found, proven and complete, bound, list(duals)
+        alpha = 0.0
 
 
 def _prices_out(problem: SessionProblem, k: int, members: frozenset[int], pi: list[float], mu: float) -> bool:
@@ -184,7 +203,10 @@ def choose(problem: SessionProblem, columns: list[tuple[int, frozenset[int], int
            parameters: dict | None = None) -> Chosen | None:
     """The least-cost exact cover of the items by those ``columns`` that really fit their
     cells (``SessionProblem.placeable``; class caps kept), or None."""
-    columns = [col for col in columns if problem.placeable(col[0], col[1])]
+    # only columns that really fit; those left unchecked when the checks' time runs out
+    # are kept (the choice stays a relaxation; the placement decides for good)
+    checks = budget.share(CHECK_SHARE)
+    columns = [col for col in columns if checks.expired() or problem.placeable(col[0], col[1])]
     m = cp_model.CpModel()
     ys = [m.new_bool_var(f"y{n}") for n in range(len(columns))]
     by_item: dict[int, list] = {it.index: [] for it in problem.items}
@@ -217,54 +239,33 @@ def choose(problem: SessionProblem, columns: list[tuple[int, frozenset[int], int
 
 
 def enumerate_columns(problem: SessionProblem, pi: list[float], mu: list[float], gap: float, budget: Budget,
-                      limit: int = 20_000) -> list[tuple[int, frozenset[int]]] | None:
-    """Every column whose reduced cost (with the duals ``pi``, ``mu``) is below ``gap``;
-    None when there are more than ``limit`` or time runs out. With an optimal LP and
-    ``gap`` = (an integer solution's cost) - (the LP bound), every column of a better
-    solution is among them (reduced-cost fixing)."""
-    out: list[tuple[int, frozenset[int]]] = []
+                      limit: int = 20_000) -> tuple[list[tuple[int, frozenset[int]]], float] | None:
+    """Every column whose reduced cost (with the duals ``pi``, ``mu``) is below ``gap``,
+    or, when there are more than ``limit``, the ``limit`` of least reduced cost: returns
+    them with the threshold ``theta <= gap`` below which the list is complete; None when
+    time runs out. With an optimal LP, a partition using a column of reduced cost
+    ``theta`` or more costs at least the LP value plus ``theta`` (reduced-cost fixing)."""
+    kept: list[tuple[float, int, int, frozenset[int]]] = []    # (-reduced cost, order, class, members)
+    theta = [gap]
+    order = itertools.count()    # ties in the heap: first met first
     for c in problem.classes:
         # every item that fits, useful or not: a solution must cover each of them
         p = {i: pi[i] - f[0] for i, f in c.fits.items()}
-        # a column is kept when value = sum p + sum w > -(mu_k) - gap
-        need = -mu[c.index] - gap
-        items = sorted(p, key=lambda i: -p[i])
-        found = _subsets(problem, c.index, items, p, need, budget, limit - len(out))
-        if found is None:
-            return None
-        out += [(c.index, members) for members in found]
-    return out
-
-
-def _subsets(problem: SessionProblem, k: int, items: list[int], p: dict[int, float], need: float, budget: Budget,
-             limit: int) -> list[frozenset[int]] | None:
-    """Depth-first enumeration of the subsets of ``items`` that fit class ``k`` with value
-    above ``need``; a branch ends when even all its remaining gains could not get there."""
-    c = problem.classes[k]
-    nb = problem.neighbours
-    # optimistic gain of each item: its profit and every positive benefit it could add
-    optimistic = {i: p[i] + sum(w for j, w in nb.get(i, {}).items() if j in p) for i in items}
-    suffix = [0.0] * (len(items) + 1)
-    for n in range(len(items) - 1, -1, -1):
-        suffix[n] = suffix[n + 1] + max(0.0, optimistic[items[n]])
-    out: list[frozenset[int]] = []
-    steps = 0
-    stack: list[tuple[int, frozenset[int], float, int, int]] = [(0, frozenset(), 0.0, 0, 0)]
-    while stack:
-        n, members, value, slots, minutes = stack.pop()
-        steps += 1
-        if steps % 4096 == 0 and budget.expired():
-            return None
-        if members and value > need + EPS:
-            out.append(members)
-            if len(out) > limit:
-                return None
-        if n == len(items) or value + suffix[n] <= need + EPS:
+        if not p:
             continue
-        stack.append((n + 1, members, value, slots, minutes))
-        i = items[n]
-        f = c.fits[i]
-        if slots + f[1] <= c.slots and minutes + f[2] <= c.minutes:
-            gain = p[i] + sum(w for j, w in nb.get(i, {}).items() if j in members)
-            stack.append((n + 1, members | {i}, value + gain, slots + f[1], minutes + f[2]))
-    return out
+        base = -mu[c.index]     # a column's reduced cost is base - value
+
+        def keep(value: float, members: frozenset[int], k: int = c.index, base: float = base) -> bool:
+            # the heap's top is the kept column of greatest reduced cost
+            heapq.heappush(kept, (value - base, next(order), k, members))
+            if len(kept) > limit:
+                theta[0] = min(theta[0], -heapq.heappop(kept)[0])
+            return True
+
+        def floor(base: float = base) -> float:
+            return base - theta[0]
+
+        if not pricing.Tree(problem, c.index, p).walk(floor, keep, budget, skip_useless=False):
+            return None
+    ranked = sorted(((-neg, n, k, members) for neg, n, k, members in kept), key=lambda e: e[:2])
+    return [(k, members) for rc, _, k, members in ranked if rc < theta[0] - EPS], theta[0]

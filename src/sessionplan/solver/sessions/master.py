@@ -31,6 +31,7 @@ class LpSolution:
     pi: list[float]
     mu: list[float]     # duals of the class rows (<= 0)
     iterations: int
+    uncovered: float    # how much of the items the artificial columns hold
 
 
 class Master:
@@ -91,11 +92,8 @@ class Master:
         if status != pywraplp.Solver.OPTIMAL:
             raise RuntimeError(f"the session master LP ended with status {status}")
         return LpSolution(self.solver.Objective().Value(), [r.dual_value() for r in self.cover],
-                          [r.dual_value() for r in self.cells], self.solver.iterations())
-
-    def uncovered(self) -> float:
-        """How much of the items the artificial columns hold in the last solution."""
-        return sum(a.solution_value() for a in self.artificial)
+                          [r.dual_value() for r in self.cells], self.solver.iterations(),
+                          sum(a.solution_value() for a in self.artificial))
 
     def values(self) -> list[float]:
         return [x.solution_value() for x in self.vars]

@@ -20,9 +20,13 @@ master is a relaxation and its bound is valid.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
+
+from ortools.sat.python import cp_model
 
 from ...model import Instance, PairRow, Placement
 from ...similarity import related_pairs
@@ -60,6 +64,81 @@ def _item_options(spots: list[frozenset[tuple[int, ...]]], joint: bool) -> list[
     return out
 
 
+PLACE_NODES = 300       # backtracking steps before a placement question goes to CP-SAT
+PLACE_SECONDS = 0.5     # and its time there at most
+
+
+class _TooHard(Exception):
+    pass
+
+
+def _disjoint_choice(options: list[list[frozenset[int]]]) -> bool:
+    """Whether one option per entry can be chosen with no two sharing a position:
+    backtracking (failed states remembered) for the usual easy cases; a small CP-SAT
+    model when that takes more than PLACE_NODES steps (a cell of many slots whose
+    talks cannot all fit searches every order before failing)."""
+    if all(len(o) == 1 for opts in options for o in opts):
+        return _matching(options)
+    failed: set[tuple[int, frozenset[int]]] = set()
+    steps = [0]
+
+    def place(n: int, used: frozenset[int]) -> bool:
+        if n == len(options):
+            return True
+        if (n, used) in failed:
+            return False
+        steps[0] += 1
+        if steps[0] > PLACE_NODES:
+            raise _TooHard
+        for o in options[n]:
+            if used.isdisjoint(o) and place(n + 1, used | o):
+                return True
+        failed.add((n, used))
+        return False
+
+    try:
+        return place(0, frozenset())
+    except _TooHard:
+        pass
+    m = cp_model.CpModel()
+    by_position: dict[int, list] = defaultdict(list)
+    for n, opts in enumerate(options):
+        xs = [m.new_bool_var(f"o{n},{j}") for j in range(len(opts))]
+        m.add_exactly_one(xs)
+        for x, o in zip(xs, opts, strict=True):
+            for pos in sorted(o):
+                by_position[pos].append(x)
+    for pos in sorted(by_position):
+        if len(by_position[pos]) > 1:
+            m.add_at_most_one(by_position[pos])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.catch_sigint_signal = False
+    solver.parameters.max_time_in_seconds = PLACE_SECONDS
+    # undecided counts as placeable: the bound stays valid (a superset of columns), and
+    # the placement model decides for good
+    return solver.solve(m) != cp_model.INFEASIBLE
+
+
+def _matching(options: list[list[frozenset[int]]]) -> bool:
+    """One position each (every option a single slot): a bipartite matching that covers
+    every entry, by augmenting paths."""
+    owner: dict[int, int] = {}
+
+    def augment(n: int, seen: set[int]) -> bool:
+        for o in options[n]:
+            (pos,) = o
+            if pos in seen:
+                continue
+            seen.add(pos)
+            if pos not in owner or augment(owner[pos], seen):
+                owner[pos] = n
+                return True
+        return False
+
+    return all(augment(n, set()) for n in range(len(options)))
+
+
 @dataclass
 class CellClass:
     """Interchangeable cells: each holds at most ``slots`` slots and ``minutes`` minutes."""
@@ -93,6 +172,7 @@ class SessionProblem:
     neighbours: dict[int, dict[int, int]]
     class_of_cell: dict[SessionKey, int]
     _placeable: dict = field(default_factory=dict)
+    _dense: Any = None      # the benefit matrix, built once (local.dense)
 
     def column_cost(self, k: int, members: frozenset[int]) -> int:
         """Units of a column of class ``k``: its items' placement costs minus the benefit inside."""
@@ -131,14 +211,14 @@ class SessionProblem:
                 return False
             options.append(opts)
         options.sort(key=len)
-
-        def place(n: int, used: frozenset[int]) -> bool:
-            if n == len(options):
-                return True
-            return any(used.isdisjoint(o) and place(n + 1, used | o) for o in options[n])
-
-        self._placeable[key] = out = place(0, frozenset())
+        self._placeable[key] = out = _disjoint_choice(options)
         return out
+
+    def granularity(self) -> int:
+        """What every partition's cost is a multiple of (units): the gcd of the constant,
+        the benefits and the placement costs. A bound rounds up to it."""
+        values = [self.constant(), *self.benefit.values(), *(f[0] for c in self.classes for f in c.fits.values())]
+        return max(1, math.gcd(*(int(v) for v in values)))
 
     def constant(self) -> int:
         """What every schedule pays of ``W`` whatever the columns: the benefit outside items
