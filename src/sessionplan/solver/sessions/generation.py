@@ -4,8 +4,8 @@
 columns spread over the items) every round; the exact pricer, which both finds columns
 and proves a Lagrangian bound, when the heuristic finds nothing and in between while
 exact rounds have cost at most EXACT_RATIO times the heuristic ones (a bound along the
-way, not only at the end). The LP is solved when no column prices out at its duals. Exact pricing uses
-duals smoothed towards those of the best bound so far (Wentges), which moves the bound
+way, not only at the end). The LP is solved when no column prices out at its duals.
+Exact pricing uses duals smoothed towards those of the best bound so far (Wentges), which moves the bound
 faster than the LP's own duals, which jump between extreme points of a partition
 master; a round whose smoothed duals find nothing the LP wants prices at the LP's
 duals. It stops when no column prices out or the LP value meets the bound (the LP is
@@ -40,7 +40,7 @@ HEURISTIC_PER_CLASS = 30    # columns added per class and round by the heuristic
 CHECK_SHARE = 0.3           # of the integer choice's time, for checking that columns fit their cells
 ROUND_SHARE = 0.05          # of the time left, for one heuristic round over every class
 ROUND_SECONDS = 2.0         # and at most this
-# exact rounds may take this many times the greedy rounds' time (each one is a bound)
+# exact rounds may take this many times the heuristic rounds' time (each one is a bound)
 EXACT_RATIO = 1.0
 SMOOTHING = 0.5             # weight of the best bound's duals in the duals priced exactly (Wentges)
 GAP_TOLERANCE = 1e-6        # the LP value this close above the best bound: the LP is solved
@@ -120,7 +120,6 @@ def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]],
             out.bound, centre = bound, duals
         if proven:
             out.solved = True   # no column prices out at the LP's duals: the LP is optimal over all columns
-            out.bound = max(out.bound if out.bound is not None else -math.inf, bound if bound is not None else lp.value)
             break
         if not added and not found:
             break   # neither pricer finds a column and the exact one could not finish: the bound stands
@@ -145,9 +144,7 @@ def _exact_round(problem: SessionProblem, master: Master, lp, centre: list[float
                 complete = proven = False
                 break
             part = budget.share(1.0, EXACT_SECONDS * (STALLED_FACTOR if stalled else 1.0))
-            # at the LP's duals after the heuristic found nothing, one column that prices out is enough
-            wanted = math.inf
-            priced = pricing.exact(problem, c.index, duals, part, wanted=wanted)
+            priced = pricing.exact(problem, c.index, duals, part)
             if math.isinf(priced.upper):
                 complete = False
             if priced.upper > -lp.mu[c.index] + EPS:

@@ -48,29 +48,25 @@ def profits(problem: SessionProblem, k: int, pi: list[float]) -> dict[int, float
     return out
 
 
-def exact(problem: SessionProblem, k: int, pi: list[float], budget: Budget, wanted: float = math.inf) -> Priced:
+def exact(problem: SessionProblem, k: int, pi: list[float], budget: Budget) -> Priced:
     """The best column of class ``k`` and a proven upper bound on the value of every
-    column: branch and bound within most of ``budget`` (exact when it finishes), else
-    CP-SAT within the rest (its proven bound). The best column either met is returned; a
-    column worth more than ``wanted`` found by the branch and bound is returned at once
-    (with an unknown bound)."""
+    column: branch and bound within a share of ``budget`` (exact when it finishes), else
+    CP-SAT within the rest (its proven bound). The best column either met is returned."""
     p = profits(problem, k, pi)
     if not p:
         return Priced(0.0, frozenset(), 0.0)
-    found = branch_and_bound(problem, k, p, budget.share(BRANCH_SHARE), wanted=wanted)
-    if not math.isinf(found.upper) or found.value > wanted + EPS:
+    found = branch_and_bound(problem, k, p, budget.share(BRANCH_SHARE))
+    if not math.isinf(found.upper):
         return found
     sat = _cp_sat(problem, k, pi, p, budget)
     better = sat if sat.value > found.value else found
     return Priced(better.value, better.members, sat.upper, found.found)
 
 
-def branch_and_bound(problem: SessionProblem, k: int, p: dict[int, float], budget: Budget,
-                     wanted: float = math.inf) -> Priced:
+def branch_and_bound(problem: SessionProblem, k: int, p: dict[int, float], budget: Budget) -> Priced:
     """The column of greatest value by a search over the items of ``p`` (see ``Tree``):
     a branch ends when it cannot beat the best column so far. When ``budget`` runs out,
-    or a column worth more than ``wanted`` is met, the best column so far is returned
-    with an unknown bound (infinite)."""
+    the best column so far is returned with an unknown bound (infinite)."""
     best = [0.0]
     best_members: list[frozenset[int]] = [frozenset()]
     met: list[tuple[float, frozenset[int]]] = []
@@ -78,7 +74,7 @@ def branch_and_bound(problem: SessionProblem, k: int, p: dict[int, float], budge
     def better(value: float, members: frozenset[int]) -> bool:
         best[0], best_members[0] = value, members
         met.append((value, members))
-        return value <= wanted + EPS
+        return True
 
     finished = Tree(problem, k, p).walk(lambda: best[0], better, budget, skip_useless=True)
     return Priced(best[0], best_members[0], best[0] if finished else math.inf, tuple(met))
