@@ -109,3 +109,30 @@ def test_the_schedule_s_sessions_are_columns_of_their_cells():
     assert all(problem.placeable(k, m) for k, m in cols)
     cost = problem.constant() + sum(problem.column_cost(k, m) for k, m in cols)
     assert cost / problem.scale == pytest.approx(r.objective)
+
+
+def test_a_start_that_splits_no_pair_leaves_the_session_model_nothing_to_do():
+    """Two topics of two talks, two sessions of two slots: sessions that keep each topic
+    together pay no ``topic_cohesion``, so column generation is skipped; a start that
+    splits both topics is improved to one that splits none."""
+    day = date(2027, 3, 8)
+    slots = [Slot(index=j, day=day, start=540 + 30 * j + (60 if j > 1 else 0), end=570 + 30 * j + (60 if j > 1 else 0),
+                  session="Mon-1" if j < 2 else "Mon-2", rooms=("Hall",)) for j in range(4)]
+    talks = [Talk(id="A", title="graph kernels", speakers=("a",), duration=30, topics=("graphs",)),
+             Talk(id="B", title="graph walks", speakers=("b",), duration=30, topics=("graphs",)),
+             Talk(id="C", title="proof search", speakers=("c",), duration=30, topics=("logic",)),
+             Talk(id="D", title="proof nets", speakers=("d",), duration=30, topics=("logic",))]
+    inst = Instance(name="pairs", talks=talks, speakers=[Speaker(name=n) for n in "abcd"], rooms=[Room(name="Hall")],
+                    slots=slots)
+    prepared = candidate_places(inst, FAMILIES)
+
+    def start(order: str) -> dict:
+        return {t: next(p for p in prepared[1][t] if p.slots == (j,)) for j, t in enumerate(order)}
+
+    together = improve(prepared, FAMILIES, Options(workers=1, time_limit=10), Budget.of(10), start("ABCD"))
+    assert together.record.get("hint_partition_optimal") and together.placements is None
+    split = improve(prepared, FAMILIES, Options(workers=1, time_limit=10), Budget.of(10), start("ACBD"))
+    assert not split.record.get("hint_partition_optimal")
+    assert split.placements is not None
+    ev = sp.evaluate(inst, [to_assignment(p) for p in split.placements.values()])
+    assert ev.terms["topic_cohesion"].penalty == 0 and ev.hard_violations == 0

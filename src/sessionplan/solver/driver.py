@@ -112,9 +112,15 @@ def solve_model(b: Build, opts: Options, budget: Budget | None = None, known_bou
     # time kept for pricing the schedule exactly if the search stops before optimality
     left = budget.left()
     pricing = 0.0 if left is None else min(PRICING_SECONDS, PRICING_SHARE * left)
-    search = budget.reserve(pricing)
     if hint:
-        add_hint(b, hint, search.share(HINT_SHARE, PRICING_SECONDS))
+        t = now()
+        add_hint(b, hint, budget.reserve(pricing).share(HINT_SHARE, PRICING_SECONDS))
+        # completing the hint was one fixed solve, as pricing is: keep as long for it
+        # (on a large model cloning it alone takes seconds)
+        took = now() - t
+        if left is not None:
+            pricing = max(pricing, min(PRICING_SECONDS, 1.25 * took, 0.25 * max(0.0, left - took)))
+    search = budget.reserve(pricing)
     solver = cp_model.CpSolver()
     workers = configure(solver, opts, search.left())
     cb = _Callback(b.scale, opts.progress, opts.budget or budget, known_bound, solutions)

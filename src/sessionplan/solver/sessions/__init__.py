@@ -85,6 +85,11 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
     if not worthwhile(problem):
         return out
     initial = columns_of(problem, hint) if hint else []
+    if initial and all(problem.fits(k, m) for k, m in initial) and \
+            problem.constant() + sum(problem.column_cost(k, m) for k, m in initial) <= 0:
+        record = out.record
+        record["hint_partition_optimal"] = True   # its sessions split no pair: nothing to gain here
+        return out
     gen = generate(problem, initial, budget.share(LP_SHARE))
     constant = problem.constant()
     record = out.record
