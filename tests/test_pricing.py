@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import random
 
 import pytest
@@ -11,7 +12,8 @@ from sessionplan.budget import Budget
 from sessionplan.generate import partition
 from sessionplan.solver import FAMILIES, Options, candidate_places, solve
 from sessionplan.solver.sessions import local, pricing
-from sessionplan.solver.sessions.generation import enumerate_columns
+from sessionplan.solver.sessions import Sessions, _enumerate
+from sessionplan.solver.sessions.generation import Chosen, enumerate_columns, generate
 from sessionplan.solver.sessions.problem import SessionProblem, session_problem
 
 from .helpers import compact_partition
@@ -107,6 +109,26 @@ def test_a_partition_is_proven_optimal_by_the_session_model(seed):
     assert r.stages["sessions"]["partition_proven"]
     other = compact_partition(inst, limit=10, workers=2)
     assert other["bound"] - 1e-6 <= r.objective <= other["objective"] + 1e-6
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_staged_enumeration_proves_the_optimum_from_a_poor_start(seed):
+    """From a partition far above the LP value, the enumeration threshold doubles from a
+    few steps until the choice over the columns meets the bound: the optimum, proven."""
+    inst = partition(24, seed=seed, sizes=(4,), rooms=2, conflicts=0.0)
+    prepared = candidate_places(inst, FAMILIES)
+    problem = session_problem(*prepared, FAMILIES)
+    gen = generate(problem, [], Budget.of(30))
+    assert gen.solved and gen.lp is not None and gen.bound is not None
+    step = problem.granularity()
+    out = Sessions(bound=step * math.ceil((problem.constant() + gen.bound - 1e-6) / step))
+    poor = Chosen([], round(gen.lp) + 60 * step, "feasible", 0.0)
+    best = _enumerate(problem, gen, poor, list(gen.master.columns), step, Budget.of(30), Options(workers=1), out)
+    assert out.record["partition_proven"] and out.record["enumerate_stages"] >= 1
+    assert problem.constant() + best.cost == out.bound
+    assert sorted(i for _, m in best.columns for i in m) == list(range(len(problem.items)))
+    other = compact_partition(inst, limit=10, workers=2)
+    assert other["bound"] - 1e-6 <= out.bound / problem.scale <= other["objective"] + 1e-6
 
 
 def test_placement_questions_that_backtracking_cannot_settle_go_to_cp_sat():

@@ -36,6 +36,7 @@ LP_SHARE = 0.6          # of the session model's time, for column generation
 CHOOSE_SHARE = 0.3      # of what is left then, for the integer choice
 ASSIGN_SHARE = 0.5      # and for placing the chosen sessions
 ENUMERATE_LIMIT = 20_000    # columns added by reduced-cost enumeration, at most
+ENUMERATE_FIRST = 4         # the first enumeration's threshold, in steps of the objective (then doubled)
 
 
 @dataclass
@@ -138,35 +139,55 @@ def _enumerate(problem: SessionProblem, gen, chosen: Chosen, columns: list, step
     """Reduced-cost enumeration at the LP optimum: a partition cheaper than ``chosen``
     costs at most ``chosen - step``, so each of its columns has a reduced cost of at most
     that less the LP value; with all of them among the columns, an optimal integer choice
-    is the least partition cost (a bound on every schedule). When there are too many,
-    the columns of least reduced cost still give a better choice and a better bound."""
+    is the least partition cost (a bound on every schedule).
+
+    The threshold grows from a small one, doubling: with every column of reduced cost
+    below ``theta`` added, a partition of the columns costs at least the integer choice
+    and one using any other column at least the LP value plus ``theta``, so each stage
+    proves the least of the two; a better choice lowers the threshold still needed. A
+    stage that runs out of time (the first within a quarter of the time), or finds more
+    than ENUMERATE_LIMIT columns, ends it."""
     record = out.record
     t = now()
+    part = budget.share(CHOOSE_SHARE)
+    constant = problem.constant()
+    seen = {(k, m) for k, m, _ in columns}
     # half a unit more: a partition with a column of reduced cost ``theta`` or more then
     # costs more than ``chosen - step``, so at least ``chosen`` (costs are whole units)
-    gap = chosen.cost - step - gen.lp + 0.5
-    found = enumerate_columns(problem, gen.pi, gen.mu, gap, budget.share(CHOOSE_SHARE), ENUMERATE_LIMIT)
-    record["enumerate_seconds"] = round(now() - t, 3)
-    if found is None:
-        return chosen
-    extra, theta = found
-    record["enumerated"] = len(extra)
-    seen = {(k, m) for k, m, _ in columns}
-    for k, m in extra:
-        if (k, m) not in seen and problem.fits(k, m):
-            columns.append((k, m, problem.column_cost(k, m)))
-    better = choose(problem, columns, budget.share(CHOOSE_SHARE), hint=chosen.columns, workers=opts.worker_count,
-                    seed=opts.seed, parameters=opts.parameters)
-    if better is None:
-        return chosen
-    if better.status == "optimal":
-        # a partition of these columns costs at least ``better``; one using any other
-        # column, at least the LP value plus ``theta``: the least of the two is a bound
-        constant = problem.constant()
-        least = min(constant + better.cost, constant + gen.lp + theta)
+    threshold = min(chosen.cost - step - gen.lp + 0.5, ENUMERATE_FIRST * step + 0.5)
+    stages = 0
+    while not part.expired():
+        gap = chosen.cost - step - gen.lp + 0.5
+        threshold = min(threshold, gap)
+        # the first, smallest stage is the cheapest: one that cannot finish in a quarter
+        # of the time says the tree is too large for any (the placement gets the time)
+        found = enumerate_columns(problem, gen.pi, gen.mu, threshold, part.share(0.25) if not stages else part,
+                                  ENUMERATE_LIMIT)
+        if found is None:
+            break
+        stages += 1
+        extra, theta = found
+        record["enumerated"] = len(extra)
+        for k, m in extra:
+            if (k, m) not in seen and problem.fits(k, m):
+                seen.add((k, m))
+                columns.append((k, m, problem.column_cost(k, m)))
+        better = choose(problem, columns, part, hint=chosen.columns, workers=opts.worker_count,
+                        seed=opts.seed, parameters=opts.parameters)
+        if better is None:
+            break
+        if better.cost <= chosen.cost:
+            chosen = better
         assert out.bound is not None
-        out.bound = max(out.bound, step * math.ceil((least - 1e-6) / step))
-        record["bound"] = round(out.bound / problem.scale, 6)
-        if constant + better.cost <= out.bound:
-            record["partition_proven"] = True
-    return better
+        if better.status == "optimal":
+            least = min(constant + better.cost, constant + gen.lp + theta)
+            out.bound = max(out.bound, step * math.ceil((least - 1e-6) / step))
+            record["bound"] = round(out.bound / problem.scale, 6)
+        if constant + chosen.cost <= out.bound or theta < threshold - 1e-9 or threshold >= gap:
+            break   # proven, or the list was cut short, or the whole gap is enumerated
+        threshold *= 2
+    record["enumerate_stages"] = stages
+    record["enumerate_seconds"] = round(now() - t, 3)
+    if out.bound is not None and constant + chosen.cost <= out.bound:
+        record["partition_proven"] = True
+    return chosen

@@ -13,7 +13,6 @@ value.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,7 +101,11 @@ class Tree:
         position = {i: m for m, i in enumerate(items)}
         self.need = [c.fits[i][1] for i in items]
         self.mins = [c.fits[i][2] for i in items]
-        self.halves = [half[i] for i in items]
+        # per room left, each item's half-benefit term (the bound reads one list per node)
+        self.by_room = [[half[i][r] for i in items] for r in range(most + 1)]
+        # the largest need and minutes from each position on: when they fit, every follower does
+        self.need_after = [max(self.need[m:], default=0) for m in range(len(items) + 1)]
+        self.mins_after = [max(self.mins[m:], default=0) for m in range(len(items) + 1)]
         self.links = [[(position[j], w) for j, w in sorted(nb.get(i, {}).items()) if j in position] for i in items]
         self.profit = [p[i] for i in items]
 
@@ -112,8 +115,9 @@ class Tree:
         ``found``, which returns False to stop. ``skip_useless``: leave out items that add
         nothing to any column below (right when only the best column matters). True when
         the search finished."""
-        c, items, need, mins, halves, links = self.cls, self.items, self.need, self.mins, self.halves, self.links
-        least, most = self.least, self.most
+        c, items, need, mins, links = self.cls, self.items, self.need, self.mins, self.links
+        by_room, need_after, mins_after = self.by_room, self.need_after, self.mins_after
+        least, most, size = self.least, self.most, len(self.items)
         gain = list(self.profit)
         chosen: list[int] = []
         count = [0]
@@ -125,15 +129,21 @@ class Tree:
             if chosen and value > floor() + EPS and not found(value, frozenset(items[m] for m in chosen)):
                 return False
             room = min((c.slots - slots) // least, most - len(chosen))
-            if room <= 0:
+            if room <= 0 or n >= size:
                 return True
             free, free_minutes = c.slots - slots, c.minutes - minutes
-            open_ = [m for m in range(n, len(items)) if need[m] <= free and mins[m] <= free_minutes]
-            if value + sum(b for b in heapq.nlargest(room, [gain[m] + halves[m][room] for m in open_]) if b > 0) \
-                    <= floor() + EPS:
+            half = by_room[room]
+            if need_after[n] <= free and mins_after[n] <= free_minutes:
+                open_: list[int] | range = range(n, size)
+                bounds = [g + h for g, h in zip(gain[n:], half[n:], strict=True)]
+            else:
+                open_ = [m for m in range(n, size) if need[m] <= free and mins[m] <= free_minutes]
+                bounds = [gain[m] + half[m] for m in open_]
+            bounds.sort(reverse=True)
+            if value + sum(b for b in bounds[:room] if b > 0) <= floor() + EPS:
                 return True
             for m in open_:
-                if skip_useless and gain[m] + 2 * halves[m][room] <= EPS:
+                if skip_useless and gain[m] + 2 * half[m] <= EPS:
                     continue   # m adds nothing to any column below: the same column without it is as good
                 chosen.append(m)
                 for j, w in links[m]:
