@@ -145,8 +145,7 @@ def _enumerate(problem: SessionProblem, gen, chosen: Chosen, columns: list, step
     below ``theta`` added, a partition of the columns costs at least the integer choice
     and one using any other column at least the LP value plus ``theta``, so each stage
     proves the least of the two; a better choice lowers the threshold still needed. A
-    stage that runs out of time (the first within a quarter of the time), or finds more
-    than ENUMERATE_LIMIT columns, ends it."""
+    stage that runs out of time, or finds more than ENUMERATE_LIMIT columns, ends it."""
     record = out.record
     t = now()
     part = budget.share(CHOOSE_SHARE)
@@ -159,10 +158,7 @@ def _enumerate(problem: SessionProblem, gen, chosen: Chosen, columns: list, step
     while not part.expired():
         gap = chosen.cost - step - gen.lp + 0.5
         threshold = min(threshold, gap)
-        # the first, smallest stage is the cheapest: one that cannot finish in a quarter
-        # of the time says the tree is too large for any (the placement gets the time)
-        found = enumerate_columns(problem, gen.pi, gen.mu, threshold, part.share(0.25) if not stages else part,
-                                  ENUMERATE_LIMIT)
+        found = enumerate_columns(problem, gen.pi, gen.mu, threshold, part, ENUMERATE_LIMIT)
         if found is None:
             break
         stages += 1
