@@ -119,7 +119,7 @@ def test_staged_enumeration_proves_the_optimum_from_a_poor_start(seed):
     prepared = candidate_places(inst, FAMILIES)
     problem = session_problem(*prepared, FAMILIES)
     gen = generate(problem, [], Budget.of(30))
-    assert gen.solved and gen.lp is not None and gen.bound is not None
+    assert gen.solved and gen.priced_duals and gen.lp is not None and gen.bound is not None
     step = problem.granularity()
     out = Sessions(bound=step * math.ceil((problem.constant() + gen.bound - 1e-6) / step))
     poor = Chosen([], round(gen.lp) + 60 * step, "feasible", 0.0)

@@ -111,7 +111,7 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
     record["choose_seconds"] = round(now() - t, 3)
     if chosen is not None and out.bound is not None and constant + chosen.cost <= out.bound:
         record["partition_proven"] = True
-    elif chosen is not None and gen.solved and gen.lp is not None and out.bound is not None:
+    elif chosen is not None and gen.priced_duals and gen.lp is not None and out.bound is not None:
         chosen = _enumerate(problem, gen, chosen, columns, step, budget, opts, out)
     if chosen is None:
         record["seconds"] = round(now() - t0, 3)
@@ -172,7 +172,8 @@ def _enumerate(problem: SessionProblem, gen, chosen: Chosen, columns: list, step
                         seed=opts.seed, parameters=opts.parameters)
         if better is None:
             break
-        if better.cost <= chosen.cost:
+        if better.cost <= chosen.cost or better.status == "optimal":
+            # an optimal choice costing more: some earlier column did not really fit its cell
             chosen = better
         assert out.bound is not None
         if better.status == "optimal":

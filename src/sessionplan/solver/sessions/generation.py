@@ -57,6 +57,9 @@ class Generated:
     lp: float | None = None          # the last master LP value (units, without the constant)
     bound: float | None = None       # best proven lower bound (units, without the constant)
     solved: bool = False             # the LP is optimal over all columns (bound == lp)
+    # exact pricing found no column of negative reduced cost at ``pi``, ``mu`` themselves:
+    # they are optimal duals of the whole master (what reduced-cost fixing needs)
+    priced_duals: bool = False
     rounds: int = 0
     exact_rounds: int = 0
     seconds: float = 0.0
@@ -119,7 +122,7 @@ def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]],
         if bound is not None and (out.bound is None or bound > out.bound):
             out.bound, centre = bound, duals
         if proven:
-            out.solved = True   # no column prices out at the LP's duals: the LP is optimal over all columns
+            out.solved = out.priced_duals = True   # no column prices out at the LP's duals: the LP is optimal
             break
         if not added and not found:
             break   # neither pricer finds a column and the exact one could not finish: the bound stands
@@ -184,6 +187,9 @@ def _generate_exact(problem: SessionProblem, master: Master, pricers: dict[int, 
         out.bound = bound if out.bound is None else max(out.bound, bound)
         if not added:
             out.solved = True
+            # a pricing search cut short may bound a column it did not find
+            out.priced_duals = all(-low <= -lp.mu[c.index] + EPS for low, c in zip(lowest, problem.classes,
+                                                                                    strict=True))
             return
 
 
