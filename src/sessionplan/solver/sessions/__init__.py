@@ -86,14 +86,15 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
     if not worthwhile(problem):
         return out
     initial = columns_of(problem, hint) if hint else []
-    if initial and all(problem.fits(k, m) for k, m in initial) and \
-            problem.constant() + sum(problem.column_cost(k, m) for k, m in initial) <= 0:
-        record = out.record
-        record["hint_partition_optimal"] = True   # its sessions split no pair: nothing to gain here
-        return out
-    gen = generate(problem, initial, budget.share(LP_SHARE))
     constant = problem.constant()
     record = out.record
+    best_cost = None
+    if initial:
+        best_cost = sum(problem.column_cost(k, m) for k, m in initial if problem.fits(k, m))
+        if constant + best_cost <= 0 and all(problem.fits(k, m) for k, m in initial):
+            record["hint_partition_optimal"] = True   # its sessions split no pair: nothing to gain here
+            return out
+    gen = generate(problem, initial, budget.share(LP_SHARE))
     record.update(columns=len(gen.master.columns), rounds=gen.rounds, exact_rounds=gen.exact_rounds,
                   lp_solved=gen.solved, lp_seconds=round(gen.seconds, 3))
     step = problem.granularity()
@@ -102,9 +103,6 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
         out.bound = max(0, step * math.ceil((constant + gen.bound - 1e-6) / step))
         record["bound"] = round(out.bound / problem.scale, 6)
     columns = list(gen.master.columns)
-    best_cost = None
-    if initial:
-        best_cost = sum(problem.column_cost(k, m) for k, m in initial if problem.fits(k, m))
     t = now()
     chosen = choose(problem, columns, budget.share(CHOOSE_SHARE), hint=initial, workers=opts.worker_count,
                     seed=opts.seed, parameters=opts.parameters)
@@ -151,11 +149,11 @@ def _enumerate(problem: SessionProblem, gen, chosen: Chosen, columns: list, step
     part = budget.share(CHOOSE_SHARE)
     constant = problem.constant()
     seen = {(k, m) for k, m, _ in columns}
-    # half a unit more: a partition with a column of reduced cost ``theta`` or more then
-    # costs more than ``chosen - step``, so at least ``chosen`` (costs are whole units)
-    threshold = min(chosen.cost - step - gen.lp + 0.5, ENUMERATE_FIRST * step + 0.5)
+    threshold = ENUMERATE_FIRST * step + 0.5
     stages = 0
     while not part.expired():
+        # half a unit more: a partition with a column of reduced cost ``theta`` or more then
+        # costs more than ``chosen - step``, so at least ``chosen`` (costs are whole units)
         gap = chosen.cost - step - gen.lp + 0.5
         threshold = min(threshold, gap)
         found = enumerate_columns(problem, gen.pi, gen.mu, threshold, part, ENUMERATE_LIMIT)

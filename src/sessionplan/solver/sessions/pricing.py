@@ -13,6 +13,7 @@ value.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -104,8 +105,8 @@ class Tree:
         # per room left, each item's half-benefit term (the bound reads one list per node)
         self.by_room = [[half[i][r] for i in items] for r in range(most + 1)]
         # the largest need and minutes from each position on: when they fit, every follower does
-        self.need_after = [max(self.need[m:], default=0) for m in range(len(items) + 1)]
-        self.mins_after = [max(self.mins[m:], default=0) for m in range(len(items) + 1)]
+        self.need_after = [*itertools.accumulate(reversed(self.need), max)][::-1] + [0]
+        self.mins_after = [*itertools.accumulate(reversed(self.mins), max)][::-1] + [0]
         self.links = [[(position[j], w) for j, w in sorted(nb.get(i, {}).items()) if j in position] for i in items]
         self.profit = [p[i] for i in items]
 
