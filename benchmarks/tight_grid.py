@@ -13,12 +13,11 @@ complete valid schedule within limit + 2 s.
 
 from __future__ import annotations
 
-import argparse
 import json
 import resource
-import subprocess
-import sys
 import time
+
+from report import sized_arguments, sized_runs
 
 
 def one(talks: int, rooms: int, seed: int, limit: float, workers: int) -> dict:
@@ -38,27 +37,15 @@ def one(talks: int, rooms: int, seed: int, limit: float, workers: int) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", nargs="+", default=["300:10", "600:20", "883:30"])
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    ap.add_argument("--limit", type=float, default=60)
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--child", nargs=3, type=int, help=argparse.SUPPRESS)
-    args = ap.parse_args()
+    args = sized_arguments(["300:10", "600:20", "883:30"], [0, 1, 2], 60)
     if args.child:
         print(json.dumps(one(*args.child, args.limit, args.workers)))
         return
     good = total = 0
     for size in args.sizes:
-        talks, rooms = map(int, size.split(":"))
-        for seed in args.seeds:
+        talks = int(size.split(":")[0])
+        for _, row in sized_runs(__file__, args, size):
             total += 1
-            proc = subprocess.run([sys.executable, __file__, "--limit", str(args.limit), "--workers", str(args.workers),
-                                   "--child", str(talks), str(rooms), str(seed)], capture_output=True, text=True)
-            if proc.returncode:
-                print(f"{talks}x{rooms} seed {seed}: failed\n{proc.stderr[-1500:]}", flush=True)
-                continue
-            row = json.loads(proc.stdout.strip().splitlines()[-1])
             ok = row["scheduled"] == talks and row["hard"] == 0 and row["seconds"] <= args.limit + 2
             good += ok
             print(json.dumps({**row, "ok": ok}), flush=True)

@@ -1,7 +1,7 @@
 """From sessions to a schedule: the talk-level model, with each chosen column kept whole.
 
 Every talk may only go to the cells its column fits, and the talks of one column share
-a cell; within that, the usual model (every family, every exact term) places the
+a cell; the sessions placed as units (place.py) are its hint; within that, the usual model (every family, every exact term) places the
 sessions in times and rooms and the talks in their slots. Speakers, availability, joint groups, rows, the
 time-indexed topic terms and room costs are decided here.
 """
@@ -14,7 +14,10 @@ from ..build import Build, OutOfTime, build_model, candidate_places
 from ..driver import solve_model
 from ..families import Base, Family
 from ..result import Options, Result
+from .place import fitting_cells, place_sessions
 from .problem import SessionProblem
+
+PLACE_SHARE = 0.3       # of the placement's time, at most, for the session-level start
 
 
 class KeepColumns(Base):
@@ -28,10 +31,8 @@ class KeepColumns(Base):
         # the least the columns can cost wherever they go: a bound on every schedule here
         self.least = problem.constant()
         for k, members in columns:
-            fitting = [c for c in problem.classes
-                       if c.index == k or (problem.fits(c.index, members) and problem.placeable(c.index, members))]
-            self.least += min(problem.column_cost(c.index, members) for c in fitting)
-            cells = [cell for c in fitting for cell in c.cells]
+            cells = fitting_cells(problem, k, members)
+            self.least += min(problem.column_cost(problem.class_of_cell[cell], members) for cell in cells)
             self.columns.append((cells, members))
             for i in members:
                 for t in problem.items[i].talks:
@@ -55,8 +56,9 @@ class KeepColumns(Base):
 
 def assign(problem: SessionProblem, columns: list[tuple[int, frozenset[int]]], families: list[Family],
            opts: Options, budget: Budget) -> tuple[Result, dict[str, Placement]] | None:
-    """The best schedule keeping ``columns`` (its Result, priced exactly), or None when
-    they cannot be placed (or none is found within ``budget``)."""
+    """The best schedule keeping ``columns`` (its Result, priced exactly; when the search
+    finds none in its time, the session-level start with that empty Result), or None when
+    they cannot be placed (or nothing is found within ``budget``)."""
     keep = KeepColumns(problem, columns)
     fams = list(families) + [keep]
     try:
@@ -66,7 +68,12 @@ def assign(problem: SessionProblem, columns: list[tuple[int, frozenset[int]]], f
         b = build_model(problem.instance, fams, prepared=prepared, deadline=budget.deadline)
     except OutOfTime:
         return None
-    result = solve_model(b, opts, budget, known_bound=keep.least)
+    # the sessions placed as units first: the talk-level search starts from there
+    start = place_sessions(problem, b, prepared[1], fams, columns, budget.share(PLACE_SHARE),
+                           workers=opts.worker_count, seed=opts.seed)
+    result = solve_model(b, opts, budget, known_bound=keep.least, hint=start)
     if not result.has_schedule:
-        return None
+        # the search found nothing in its time: the start is a schedule (the evaluator
+        # judges it, as every schedule of this stage)
+        return None if start is None else (result, start)
     return result, dict(result.placements)

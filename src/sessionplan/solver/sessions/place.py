@@ -1,0 +1,269 @@
+"""Sessions to cells first: a small model with the session as the unit, for a start.
+
+The talk-level model that keeps each column whole (assign.py) decides everything
+exactly, but on a programme of a few hundred talks its first schedules are far from what
+the columns cost. Here each chosen column goes to one cell it fits (its placement costs
+there are exact, those of its class's cell); a speaker's columns never run at the same
+time, cell against cell (stricter than talk against talk); and each subject area's
+columns running at once beyond the first are charged as ``topic_clash`` charges its
+talks, counted at the slot start times the cells cover; two columns with related talks
+side by side pay a share of their ``topic_parallel``. That model has one boolean per
+(column, cell) and solves in a moment; its cells, with the talks of each column ordered
+into the cell's slots, are the talk-level model's hint. Anything it leaves out or
+approximates (people other than speakers, rows, track rules, the talks' own times) the
+talk-level search then repairs and prices exactly.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from fractions import Fraction
+
+import numpy as np
+from ortools.sat.python import cp_model
+from scipy.optimize import linear_sum_assignment
+
+from ...budget import Budget
+from ...model import Placement
+from ...similarity import clash_clusters, parallel_pairs
+from ..build import Build
+from ..families import Family
+from .problem import SessionKey, SessionProblem
+
+SEARCH_SECONDS = 10.0   # at most, for the session-level model
+SHARES = 12             # a column's talks counted in twelfths (its share of a subject area)
+PLACE_LIMIT = 100_000       # (column, cell) pairs at most: beyond, the talk-level model starts alone
+PARALLEL_LIMIT = 200_000    # (column pair, time) tests of topic_parallel at most
+
+
+def fitting_cells(problem: SessionProblem, k: int, members: frozenset[int]) -> list[SessionKey]:
+    """The cells a column of class ``k`` may take: those of its class, and of every other
+    class it really fits (sessions may trade places)."""
+    return [cell for c in problem.classes
+            if c.index == k or (problem.fits(c.index, members) and problem.placeable(c.index, members))
+            for cell in c.cells]
+
+
+def place_sessions(problem: SessionProblem, b: Build, places: dict[str, list[Placement]], families: list[Family],
+                   columns: list[tuple[int, frozenset[int]]], budget: Budget, workers: int = 1,
+                   seed: int = 0) -> dict[str, Placement] | None:
+    """A schedule keeping ``columns`` whole (each talk at a place it may take), or None
+    when the session-level model finds none within ``budget`` or a column's talks cannot
+    be ordered into the cell it got."""
+    inst = problem.instance
+    cells_of = [fitting_cells(problem, k, members) for k, members in columns]
+    if sum(len(c) for c in cells_of) > PLACE_LIMIT:
+        return None
+    spans = _cell_spans(problem)
+    times = sorted({inst.absolute(s.day, s.start) for s in inst.slots})
+    m = cp_model.CpModel()
+    x: dict[tuple[int, SessionKey], cp_model.IntVar] = {}
+    by_cell: dict[SessionKey, list] = {}
+    cost = []
+    # per column and time: the literals of the cells it may take that run then
+    running: list[dict[int, list]] = []
+    units = [{cell: problem.column_cost(problem.class_of_cell[cell], members) for cell in cells_of[n]}
+             for n, (_, members) in enumerate(columns)]
+    matched = _matched(units)
+    for n, _ in enumerate(columns):
+        at: dict[int, list] = {}
+        lits = []
+        for cell in cells_of[n]:
+            v = m.new_bool_var(f"x[{n},{cell}]")
+            m.add_hint(v, cell == matched.get(n))
+            x[(n, cell)] = v
+            lits.append(v)
+            by_cell.setdefault(cell, []).append(v)
+            cost.append(SHARES * units[n][cell] * v)
+            begin, end = spans[cell]
+            for j in range(bisect_left(times, begin), bisect_left(times, end)):
+                at.setdefault(times[j], []).append(v)
+        if not lits:
+            return None
+        m.add_exactly_one(lits)
+        running.append(at)
+    for cell in sorted(by_cell, key=lambda c: (c[0], c[1], c[2])):
+        if len(by_cell[cell]) > 1:
+            m.add_at_most_one(by_cell[cell])
+    talks_of = [[t for i in sorted(members) for t in problem.items[i].talks] for _, members in columns]
+    column_of = {t: n for n, talks in enumerate(talks_of) for t in talks}
+    # a speaker's columns (two or more) never run at the same time
+    of_speaker: dict[str, set[int]] = {}
+    for talk in inst.talks:
+        if talk.id in column_of:
+            for s in talk.speakers:
+                of_speaker.setdefault(s, set()).add(column_of[talk.id])
+    for s in sorted(of_speaker):
+        cols = sorted(of_speaker[s])
+        if len(cols) > 1:
+            for lits in _distinct([[v for n in cols for v in running[n].get(t, [])] for t in times]):
+                m.add_at_most_one(lits)
+    clash = b.coefficient(inst.weights["topic_clash"]) if len(inst.rooms) > 1 else 0
+    if clash:
+        # a column running at a time runs one of its talks: a subject area's share of it
+        # (in SHARES) is what it adds to the area's talks running then
+        for cluster in clash_clusters(inst):
+            count: dict[int, int] = {}
+            for talk_id in cluster:
+                if talk_id in column_of:
+                    count[column_of[talk_id]] = count.get(column_of[talk_id], 0) + 1
+            share = {n: round(SHARES * c / len(talks_of[n])) for n, c in sorted(count.items())}
+            if len(share) < 2:
+                continue
+            weight = {v.index: share[n] for n in share for t in times for v in running[n].get(t, [])}
+            for lits in _distinct([[v for n in share for v in running[n].get(t, [])] for t in times]):
+                most = sum(weight[v.index] for v in lits)
+                if most > SHARES:
+                    excess = m.new_int_var(0, most - SHARES, "")
+                    m.add(excess >= sum(weight[v.index] * v for v in lits) - SHARES)
+                    cost.append(clash * excess)
+    if len(inst.rooms) > 1 and inst.weights["topic_parallel"]:
+        cost += _parallel(m, b, inst, columns, column_of, talks_of, running, times)
+    m.minimize(sum(cost))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    solver.parameters.catch_sigint_signal = False
+    solver.parameters.max_time_in_seconds = min(SEARCH_SECONDS, budget.seconds(0.1) or SEARCH_SECONDS)
+    st = solver.solve(m)
+    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    out: dict[str, Placement] = {}
+    for (n, cell), v in sorted(x.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        if solver.value(v):
+            ordered = order_in_cell(problem, b, places, families, columns[n][1], cell)
+            if ordered is None:
+                return None
+            out.update(ordered)
+    return out
+
+
+def _parallel(m: cp_model.CpModel, b: Build, inst, columns, column_of: dict[str, int], talks_of: list[list[str]],
+              running: list[dict[int, list]], times: list[int]) -> list:
+    """``topic_parallel`` between two columns whose cells run at once: their related
+    pairs' units, times the share of them a run side by side overlaps (one in the larger
+    column's size, as two aligned sessions overlap talk for talk)."""
+    units: dict[tuple[int, int], int] = {}
+    for pair in parallel_pairs(inst):
+        n1, n2 = column_of.get(pair.a), column_of.get(pair.b)
+        if n1 is None or n2 is None or n1 == n2:
+            continue
+        key = (min(n1, n2), max(n1, n2))
+        units[key] = units.get(key, 0) + b.coefficient(inst.weights["topic_parallel"], Fraction(pair.strength, 100))
+    runs: dict[tuple[int, int], cp_model.IntVar] = {}
+
+    def run(n: int, t: int) -> cp_model.IntVar:
+        """1 when column ``n`` runs at ``t`` (its cell covers it)."""
+        if (n, t) not in runs:
+            runs[(n, t)] = r = m.new_bool_var("")
+            m.add(r == sum(running[n][t]))
+        return runs[(n, t)]
+
+    cost = []
+    budget = PARALLEL_LIMIT
+    for (n1, n2), w in sorted(units.items()):
+        share = round(SHARES * w / max(len(talks_of[n1]), len(talks_of[n2])))
+        both = [t for t in times if t in running[n1] and t in running[n2]]
+        budget -= len(both)
+        if not share or not both:
+            continue
+        if budget < 0:
+            break   # too many: the talk-level model prices the rest
+        side = m.new_bool_var("")
+        seen: set[tuple[frozenset[int], frozenset[int]]] = set()
+        for t in both:
+            cells = (frozenset(v.index for v in running[n1][t]), frozenset(v.index for v in running[n2][t]))
+            if cells not in seen:
+                seen.add(cells)
+                m.add(side >= run(n1, t) + run(n2, t) - 1)
+        cost.append(share * side)
+    return cost
+
+
+def _matched(units: list[dict[SessionKey, int]]) -> dict[int, SessionKey]:
+    """The start: columns to cells at least cost (an assignment, speakers and subject areas
+    aside), or nothing when no assignment gives every column a cell it fits."""
+    cells = sorted({cell for u in units for cell in u}, key=lambda c: (c[0], c[1], c[2]))
+    if len(cells) < len(units):
+        return {}
+    where = {cell: j for j, cell in enumerate(cells)}
+    missing = 1 + sum(abs(v) for u in units for v in u.values())
+    cost = np.full((len(units), len(cells)), float(missing))
+    for n, u in enumerate(units):
+        for cell, v in u.items():
+            cost[n, where[cell]] = v
+    rows, cols = linear_sum_assignment(cost)
+    if any(cost[r, c] >= missing for r, c in zip(rows, cols, strict=True)):
+        return {}
+    return {int(r): cells[c] for r, c in zip(rows, cols, strict=True)}
+
+
+def _distinct(groups: list[list]) -> list[list]:
+    """The groups of two literals or more, each set once (cells that run at several
+    of the times alike give one constraint, not one per time)."""
+    seen: set[frozenset[int]] = set()
+    out = []
+    for lits in groups:
+        key = frozenset(v.index for v in lits)
+        if len(key) > 1 and key not in seen:
+            seen.add(key)
+            out.append(lits)
+    return out
+
+
+def _cell_spans(problem: SessionProblem) -> dict[SessionKey, tuple[int, int]]:
+    """Each cell's time (absolute minutes): its room's first open slot to the end of its last."""
+    inst = problem.instance
+    out = {}
+    for c in problem.classes:
+        for day, label, room in c.cells:
+            open_ = [inst.slots[j] for j in inst.sessions[(day, label)] if room in inst.slots[j].rooms]
+            out[(day, label, room)] = (inst.absolute(day, min(s.start for s in open_)),
+                                       inst.absolute(day, max(s.end for s in open_)))
+    return out
+
+
+def order_in_cell(problem: SessionProblem, b: Build, places: dict[str, list[Placement]], families: list[Family],
+                  members: frozenset[int], cell: SessionKey) -> dict[str, Placement] | None:
+    """The column's talks at places in ``cell``, no two sharing a slot and a joint group's
+    parts back to back in order (backtracking: items with fewest places first, each talk's
+    cheapest places first)."""
+    inst = problem.instance
+    order = {j: n for n, j in enumerate(j for j in inst.sessions[(cell[0], cell[1])] if cell[2] in inst.slots[j].rooms)}
+    units: list[tuple[tuple[str, ...], list[list[Placement]], bool]] = []
+    for i in sorted(members):
+        item = problem.items[i]
+        options = []
+        for t in item.talks:
+            pricers = b.pricers(families, inst.talk_by_id[t])
+            here = [(b.placement_units(pricers, p), p.start, p) for p in places[t] if p.session_key == cell]
+            options.append([p for _, _, p in sorted(here, key=lambda e: (e[0], e[1]))])
+        units.append((item.talks, options, item.joint and len(item.talks) > 1))
+    units.sort(key=lambda u: sum(len(o) for o in u[1]))
+    chosen: dict[str, Placement] = {}
+    steps = [0]
+
+    def fill(n: int, used: frozenset[int]) -> bool:
+        if n == len(units):
+            return True
+        talks, options, joint = units[n]
+        return part(n, 0, talks, options, joint, used, None)
+
+    def part(n: int, j: int, talks, options, joint: bool, used: frozenset[int], last: int | None) -> bool:
+        if j == len(talks):
+            return fill(n + 1, used)
+        steps[0] += 1
+        if steps[0] > 20_000:
+            return False
+        for p in options[j]:
+            pos = [order[s] for s in p.slots]
+            if joint and last is not None and pos[0] != last + 1:
+                continue
+            if used.isdisjoint(p.slots):
+                chosen[talks[j]] = p
+                if part(n, j + 1, talks, options, joint, used | frozenset(p.slots), pos[-1]):
+                    return True
+                del chosen[talks[j]]
+        return False
+
+    return dict(chosen) if fill(0, frozenset()) else None
