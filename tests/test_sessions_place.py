@@ -10,7 +10,7 @@ from sessionplan.budget import Budget
 from sessionplan.model import Instance, Room, Slot, Speaker, Talk
 from sessionplan.solver import FAMILIES, Options, candidate_places, solve
 from sessionplan.solver.sessions import columns_of
-from sessionplan.solver.sessions.place import order_in_cell, place_sessions
+from sessionplan.solver.sessions.place import _apart, order_in_cell, place_sessions
 from sessionplan.solver.sessions.problem import session_problem
 
 from .test_property import SETTINGS, instances
@@ -40,9 +40,9 @@ def columns_for(problem, groups: list[str]) -> list[tuple[int, frozenset[int]]]:
     return out
 
 
-def check_whole(problem, places, columns, placed) -> None:
+def check_whole(problem, places, columns, placed, apart: bool = True) -> None:
     """Every talk at one of its places, each column in one cell, no slot of a room twice,
-    no speaker in two places at once."""
+    no speaker in two places at once (when ``apart``)."""
     assert set(placed) == {t.id for t in problem.instance.talks}
     for t, p in placed.items():
         assert p in places[t]
@@ -52,7 +52,7 @@ def check_whole(problem, places, columns, placed) -> None:
     used = [(p.room, j) for p in placed.values() for j in p.slots]
     assert len(used) == len(set(used))
     talks = {t.id: t for t in problem.instance.talks}
-    for a in placed:
+    for a in placed if apart else ():
         for b in placed:
             if a < b and set(talks[a].speakers) & set(talks[b].speakers):
                 assert not placed[a].overlaps(placed[b])
@@ -74,10 +74,10 @@ def placed_in_units(inst: Instance, groups: list[str]) -> dict:
     b, places = candidate_places(inst, FAMILIES)
     problem = session_problem(b, places, FAMILIES)
     columns = columns_for(problem, groups)
-    placed = place_sessions(problem, b, places, FAMILIES, columns, Budget.of(10))
-    assert placed is not None
-    check_whole(problem, places, columns, placed)
-    return placed
+    start = place_sessions(problem, b, places, FAMILIES, columns, Budget.of(10))
+    assert start is not None and start.apart
+    check_whole(problem, places, columns, start.placements)
+    return start.placements
 
 
 def test_a_speaker_s_two_sessions_never_run_at_once():
@@ -124,6 +124,27 @@ def test_a_schedule_s_sessions_placed_again_keep_every_talk_at_its_places(inst):
     columns = columns_of(problem, dict(r.placements))
     if sum(len(m) for _, m in columns) < len(problem.items):
         return   # a talk in a cell the session view does not know
-    placed = place_sessions(problem, b, places, FAMILIES, columns, Budget.of(5))
-    if placed is not None:
-        check_whole(problem, places, columns, placed)
+    start = place_sessions(problem, b, places, FAMILIES, columns, Budget.of(5))
+    if start is not None:
+        check_whole(problem, places, columns, start.placements, start.apart)
+
+
+def test_clashing_speakers_in_the_least_cost_assignment_are_moved_apart():
+    # cells: two rooms at 9:00 (A9, B9), two at 11:00 (A11, B11); columns 0 and 1 share a
+    # speaker and start side by side; either may exchange cells with the column behind it
+    spans = {"A9": (540, 660), "B9": (540, 660), "A11": (660, 780), "B11": (660, 780)}
+    cells_of = [["A9", "A11"], ["B9", "B11"], ["A9", "A11"], ["B9", "B11"]]
+    units = [{c: 0 for c in cells} for cells in cells_of]
+    units[1]["B11"] = 5     # the cheaper way apart moves column 0, not column 1
+    speakers = [frozenset({"s"}), frozenset({"s"}), frozenset({"t"}), frozenset({"u"})]
+    start = {0: "A9", 1: "B9", 2: "A11", 3: "B11"}
+    assert _apart(start, cells_of, units, spans, speakers, Budget.of(5)) == (
+        {0: "A11", 1: "B9", 2: "A9", 3: "B11"}, True)
+
+
+def test_no_exchange_means_the_clash_stays():
+    spans = {"A9": (540, 660), "B9": (540, 660)}
+    cells_of = [["A9"], ["B9"]]
+    start = {0: "A9", 1: "B9"}
+    assert _apart(start, cells_of, [{"A9": 0}, {"B9": 0}], spans, [frozenset({"s"})] * 2, Budget.of(5)) == (
+        start, False)

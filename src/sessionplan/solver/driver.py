@@ -175,6 +175,8 @@ def solve_model(b: Build, opts: Options, budget: Budget | None = None, known_bou
         else:
             objective = bound = 0.0
         terms = b.term_values(value)
+    elif status == "unknown" and known_bound is not None and b.penalties:
+        bound = known_bound / b.scale   # no schedule here, but a bound on every schedule
     proto = b.model.proto
     return Result(
         status=status, objective=objective, bound=bound, seconds=now() - t0,

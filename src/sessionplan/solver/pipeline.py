@@ -92,8 +92,8 @@ def with_fallback(instance: Instance, families: list[Family], opts: Options, bud
     ev = evaluate(instance, [to_assignment(p) for p in placed.values()])
     if ev.hard_violations:
         return result
-    return Result.evaluated("feasible", ev, placed, opts, result.seconds,
-                            found_by="swaps" if "swaps" in result.stages else "construction",
+    stage = result.found_by if result.found_by != "search" else "swaps" if "swaps" in result.stages else "construction"
+    return Result.evaluated("feasible", ev, placed, opts, result.seconds, found_by=stage, bound=result.bound,
                             model_size=result.model_size, stages={**result.stages, "construction": {"used": True}},
                             construction=placed, notes=result.notes,
                             first_solution_seconds=result.first_solution_seconds)
@@ -187,6 +187,8 @@ class Stages:
         if self.best is not None:  # the fallback should the search end with nothing
             # the first complete schedule came before the model existed
             extra = {"construction": self.best[0], "first_solution_seconds": self.first}
+            if not result.has_schedule:
+                extra["found_by"] = self.best[2]   # the stage whose schedule the fallback would be
         result = result.with_(model_size=self.size, stages=self.stages, seconds=now() - self.t0, **extra)
         if not result.has_schedule and result.status == "unknown":
             return result.with_(notes=("the search found no schedule in the time left",))

@@ -123,10 +123,9 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
     placed = assign(problem, chosen.columns, families, quiet, budget.share(ASSIGN_SHARE))
     record["assign_seconds"] = round(now() - t, 3)
     if placed is not None:
-        _, placements = placed
-        ev = evaluate(problem.instance, [to_assignment(p) for p in placements.values()])
+        ev = evaluate(problem.instance, [to_assignment(p) for p in placed.values()])
         if not ev.hard_violations:
-            out.placements, out.objective = placements, ev.total
+            out.placements, out.objective = placed, ev.total
             record["objective"] = ev.total
     record["seconds"] = round(now() - t0, 3)
     return out

@@ -13,7 +13,7 @@ from ...model import Placement, Talk
 from ..build import Build, OutOfTime, build_model, candidate_places
 from ..driver import solve_model
 from ..families import Base, Family
-from ..result import Options, Result
+from ..result import Options
 from .place import fitting_cells, place_sessions
 from .problem import SessionProblem
 
@@ -55,25 +55,26 @@ class KeepColumns(Base):
 
 
 def assign(problem: SessionProblem, columns: list[tuple[int, frozenset[int]]], families: list[Family],
-           opts: Options, budget: Budget) -> tuple[Result, dict[str, Placement]] | None:
-    """The best schedule keeping ``columns`` (its Result, priced exactly; when the search
-    finds none in its time, the session-level start with that empty Result), or None when
-    they cannot be placed (or nothing is found within ``budget``)."""
+           opts: Options, budget: Budget) -> dict[str, Placement] | None:
+    """The best schedule found keeping ``columns``: the talk-level search's, or the
+    session-level start (its speakers apart) when the search finds none in its time or
+    its model cannot be built in time; None when the columns cannot be placed or nothing
+    is found within ``budget``. The caller's evaluator judges it, as every schedule of
+    this stage (rows and people the start does not see)."""
     keep = KeepColumns(problem, columns)
     fams = list(families) + [keep]
+    prepared = candidate_places(problem.instance, fams)
+    if any(not places for places in prepared[1].values()):
+        return None
+    # the sessions placed as units first (before the talk-level model is built, so that
+    # a large programme has a start even when building that model takes the time left)
+    start = place_sessions(problem, prepared[0], prepared[1], fams, columns, budget.share(PLACE_SHARE),
+                           workers=opts.worker_count, seed=opts.seed)
+    hint = start.placements if start else None
+    kept = hint if start and start.apart else None
     try:
-        prepared = candidate_places(problem.instance, fams)
-        if any(not places for places in prepared[1].values()):
-            return None
         b = build_model(problem.instance, fams, prepared=prepared, deadline=budget.deadline)
     except OutOfTime:
-        return None
-    # the sessions placed as units first: the talk-level search starts from there
-    start = place_sessions(problem, b, prepared[1], fams, columns, budget.share(PLACE_SHARE),
-                           workers=opts.worker_count, seed=opts.seed)
-    result = solve_model(b, opts, budget, known_bound=keep.least, hint=start)
-    if not result.has_schedule:
-        # the search found nothing in its time: the start is a schedule (the evaluator
-        # judges it, as every schedule of this stage)
-        return None if start is None else (result, start)
-    return result, dict(result.placements)
+        return kept
+    result = solve_model(b, opts, budget, known_bound=keep.least, hint=hint)
+    return dict(result.placements) if result.has_schedule else kept

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 from ortools.sat.python import cp_model
 from scipy.optimize import linear_sum_assignment
 
-from ...budget import Budget
+from ...budget import Budget, now
 from ...model import Placement
 from ...similarity import clash_clusters, parallel_pairs
 from ..build import Build
@@ -31,9 +32,15 @@ from ..families import Family
 from .problem import SessionKey, SessionProblem
 
 SEARCH_SECONDS = 10.0   # at most, for the session-level model
+APART_SECONDS = 0.25    # at least, for moving a speaker's sessions apart in the fallback
 SHARES = 12             # a column's talks counted in twelfths (its share of a subject area)
 PLACE_LIMIT = 100_000       # (column, cell) pairs at most: beyond, the talk-level model starts alone
 PARALLEL_LIMIT = 200_000    # (column pair, time) tests of topic_parallel at most
+
+
+class Start(NamedTuple):
+    placements: dict[str, Placement]
+    apart: bool     # no speaker in two of its sessions at once (else a hint only)
 
 
 def fitting_cells(problem: SessionProblem, k: int, members: frozenset[int]) -> list[SessionKey]:
@@ -46,10 +53,12 @@ def fitting_cells(problem: SessionProblem, k: int, members: frozenset[int]) -> l
 
 def place_sessions(problem: SessionProblem, b: Build, places: dict[str, list[Placement]], families: list[Family],
                    columns: list[tuple[int, frozenset[int]]], budget: Budget, workers: int = 1,
-                   seed: int = 0) -> dict[str, Placement] | None:
-    """A schedule keeping ``columns`` whole (each talk at a place it may take), or None
-    when the session-level model finds none within ``budget`` or a column's talks cannot
-    be ordered into the cell it got."""
+                   seed: int = 0) -> Start | None:
+    """A schedule keeping ``columns`` whole (each talk at a place it may take): the
+    session-level model's best within ``budget`` (its speakers apart), else the
+    least-cost assignment of columns to cells, speakers apart where exchanges could do
+    it (``apart`` says whether they all are: if not, it is a hint only); None when
+    neither exists or a column's talks cannot be ordered into the cell it got."""
     inst = problem.instance
     cells_of = [fitting_cells(problem, k, members) for k, members in columns]
     if sum(len(c) for c in cells_of) > PLACE_LIMIT:
@@ -120,22 +129,29 @@ def place_sessions(problem: SessionProblem, b: Build, places: dict[str, list[Pla
     if len(inst.rooms) > 1 and inst.weights["topic_parallel"]:
         cost += _parallel(m, b, inst, columns, column_of, talks_of, running, times)
     m.minimize(sum(cost))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = max(1, workers)
-    solver.parameters.random_seed = seed
-    solver.parameters.catch_sigint_signal = False
-    solver.parameters.max_time_in_seconds = min(SEARCH_SECONDS, budget.seconds(0.1) or SEARCH_SECONDS)
-    st = solver.solve(m)
-    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    cell_of, apart = matched, False
+    if not budget.expired():   # building may take the time (a large programme on a loaded machine)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = max(1, workers)
+        solver.parameters.random_seed = seed
+        solver.parameters.catch_sigint_signal = False
+        solver.parameters.max_time_in_seconds = min(SEARCH_SECONDS, budget.seconds(0.1) or SEARCH_SECONDS)
+        if solver.solve(m) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            cell_of, apart = {n: cell for (n, cell), v in x.items() if solver.value(v)}, True
+    if not apart:
+        # else the least-cost assignment, its speakers' clashes repaired where cells can
+        # be exchanged (the callers' checks judge what is left)
+        cell_of, apart = _apart(cell_of, cells_of, units, spans, [
+            frozenset(s for t in talks for s in inst.talk_by_id[t].speakers) for talks in talks_of], budget)
+    if len(cell_of) < len(columns):
         return None
     out: dict[str, Placement] = {}
-    for (n, cell), v in sorted(x.items(), key=lambda kv: (kv[0][0], kv[0][1])):
-        if solver.value(v):
-            ordered = order_in_cell(problem, b, places, families, columns[n][1], cell)
-            if ordered is None:
-                return None
-            out.update(ordered)
-    return out
+    for n in range(len(columns)):
+        ordered = order_in_cell(problem, b, places, families, columns[n][1], cell_of[n])
+        if ordered is None:
+            return None
+        out.update(ordered)
+    return Start(out, apart)
 
 
 def _parallel(m: cp_model.CpModel, b: Build, inst, columns, column_of: dict[str, int], talks_of: list[list[str]],
@@ -178,6 +194,66 @@ def _parallel(m: cp_model.CpModel, b: Build, inst, columns, column_of: dict[str,
                 m.add(side >= run(n1, t) + run(n2, t) - 1)
         cost.append(share * side)
     return cost
+
+
+def _apart(cell_of: dict[int, SessionKey], cells_of: list[list[SessionKey]], units: list[dict[SessionKey, int]],
+           spans: dict[SessionKey, tuple[int, int]], speakers: list[frozenset[str]],
+           budget: Budget) -> tuple[dict[int, SessionKey], bool]:
+    """``cell_of`` with columns that share a speaker and run at once moved apart: each
+    step takes a clashing column to a free cell it fits, or exchanges cells with another
+    column (each fitting the other's cell), whichever leaves fewest clashes at least
+    cost; it stops when no step lowers the clashes (or the time is up). Also whether
+    none is left."""
+    if len(cell_of) < len(cells_of):
+        return cell_of, False
+    cell_of = dict(cell_of)
+    n_cols = len(cells_of)
+    by_speaker: dict[str, list[int]] = {}
+    for n in range(n_cols):
+        for s in sorted(speakers[n]):
+            by_speaker.setdefault(s, []).append(n)
+    partners = [sorted({o for s in speakers[n] for o in by_speaker[s] if o != n}) for n in range(n_cols)]
+
+    def clashes(n: int, cell: SessionKey) -> int:
+        begin, end = spans[cell]
+        return sum(1 for o in partners[n] if spans[cell_of[o]][0] < end and begin < spans[cell_of[o]][1])
+
+    # a quarter of a second at least (the steps are cheap): building may have spent the budget
+    until = max(now() + APART_SECONDS, budget.deadline or 0.0) if budget.deadline is not None else None
+    for _ in range(2 * n_cols):
+        if until is not None and now() > until:
+            break
+        bad = [n for n in range(n_cols) if clashes(n, cell_of[n])]
+        if not bad:
+            return cell_of, True
+        used = {cell: n for n, cell in cell_of.items()}
+        best: tuple[int, int, int, SessionKey, int] | None = None   # (clashes gained, cost, n, cell, other)
+        for n in bad:
+            now_n = clashes(n, cell_of[n])
+            for cell in cells_of[n]:
+                o = used.get(cell, -1)
+                if o == n or (o >= 0 and cell_of[n] not in units[o]):
+                    continue
+                before = now_n + (clashes(o, cell) if o >= 0 else 0)
+                mine, theirs = cell_of[n], cell
+                cell_of[n] = theirs
+                if o >= 0:
+                    cell_of[o] = mine
+                after = clashes(n, theirs) + (clashes(o, mine) if o >= 0 else 0)
+                cell_of[n] = mine
+                if o >= 0:
+                    cell_of[o] = theirs
+                cost = units[n][theirs] - units[n][mine] + (units[o][mine] - units[o][theirs] if o >= 0 else 0)
+                step = (after - before, cost, n, cell, o)
+                if after < before and (best is None or step[:2] < best[:2]):
+                    best = step
+        if best is None:
+            break
+        _, _, n, cell, o = best
+        if o >= 0:
+            cell_of[o] = cell_of[n]
+        cell_of[n] = cell
+    return cell_of, not any(clashes(n, cell_of[n]) for n in range(n_cols))
 
 
 def _matched(units: list[dict[SessionKey, int]]) -> dict[int, SessionKey]:
