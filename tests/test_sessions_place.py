@@ -134,17 +134,24 @@ def test_clashing_speakers_in_the_least_cost_assignment_are_moved_apart():
     # speaker and start side by side; either may exchange cells with the column behind it
     spans = {"A9": (540, 660), "B9": (540, 660), "A11": (660, 780), "B11": (660, 780)}
     cells_of = [["A9", "A11"], ["B9", "B11"], ["A9", "A11"], ["B9", "B11"]]
-    units = [{c: 0 for c in cells} for cells in cells_of]
-    units[1]["B11"] = 5     # the cheaper way apart moves column 0, not column 1
     speakers = [frozenset({"s"}), frozenset({"s"}), frozenset({"t"}), frozenset({"u"})]
     start = {0: "A9", 1: "B9", 2: "A11", 3: "B11"}
-    assert _apart(start, cells_of, units, spans, speakers, Budget.of(5)) == (
-        {0: "A11", 1: "B9", 2: "A9", 3: "B11"}, True)
+    for dearer, moved in ((0, 1), (1, 0)):   # the cheaper exchange is taken, whichever it is
+        units = [{c: 0 for c in cells} for cells in cells_of]
+        units[dearer]["A11" if dearer == 0 else "B11"] = 5
+        apart, ok = _apart(start, cells_of, units, spans, speakers, Budget.of(5))
+        assert ok and apart[dearer] == start[dearer] and apart[moved] != start[moved]
+        assert spans[apart[0]] != spans[apart[1]] and sorted(apart.values()) == sorted(start.values())
 
 
-def test_no_exchange_means_the_clash_stays():
-    spans = {"A9": (540, 660), "B9": (540, 660)}
-    cells_of = [["A9"], ["B9"]]
-    start = {0: "A9", 1: "B9"}
-    assert _apart(start, cells_of, [{"A9": 0}, {"B9": 0}], spans, [frozenset({"s"})] * 2, Budget.of(5)) == (
-        start, False)
+def test_an_exchange_needs_each_column_to_fit_the_other_s_cell():
+    # column 1 could go to A11, but column 2 there cannot take B9: the clash stays
+    spans = {"A9": (540, 660), "B9": (540, 660), "A11": (660, 780)}
+    cells_of = [["A9"], ["B9", "A11"], ["A11"]]
+    units = [{c: 0 for c in cells} for cells in cells_of]
+    speakers = [frozenset({"s"}), frozenset({"s"}), frozenset({"t"})]
+    start = {0: "A9", 1: "B9", 2: "A11"}
+    assert _apart(start, cells_of, units, spans, speakers, Budget.of(5)) == (start, False)
+    cells_of[2].append("B9")
+    units[2]["B9"] = 0
+    assert _apart(start, cells_of, units, spans, speakers, Budget.of(5)) == ({0: "A9", 1: "A11", 2: "B9"}, True)

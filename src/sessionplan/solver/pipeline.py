@@ -187,7 +187,7 @@ class Stages:
         if self.best is not None:  # the fallback should the search end with nothing
             # the first complete schedule came before the model existed
             extra = {"construction": self.best[0], "first_solution_seconds": self.first}
-            if not result.has_schedule:
+            if result.status == "unknown" and not result.has_schedule:
                 extra["found_by"] = self.best[2]   # the stage whose schedule the fallback would be
         result = result.with_(model_size=self.size, stages=self.stages, seconds=now() - self.t0, **extra)
         if not result.has_schedule and result.status == "unknown":
@@ -357,4 +357,5 @@ class Stages:
         return Result.without_search("unknown", self.opts, now() - self.t0, model_size=self.size,
                                      stages=self.stages, construction=self.best[0] if self.best else {},
                                      notes=(why,), first_solution_seconds=self.first,
+                                     found_by=self.best[2] if self.best else "search",
                                      bound=None if known is None else known / objective_scale(self.inst))

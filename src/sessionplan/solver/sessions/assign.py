@@ -77,4 +77,6 @@ def assign(problem: SessionProblem, columns: list[tuple[int, frozenset[int]]], f
     except OutOfTime:
         return kept
     result = solve_model(b, opts, budget, known_bound=keep.least, hint=hint)
-    return dict(result.placements) if result.has_schedule else kept
+    if result.has_schedule:
+        return dict(result.placements)
+    return kept if result.status == "unknown" else None   # infeasible: the start breaks a rule

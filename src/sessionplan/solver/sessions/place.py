@@ -71,8 +71,7 @@ def place_sessions(problem: SessionProblem, b: Build, places: dict[str, list[Pla
     cost = []
     # per column and time: the literals of the cells it may take that run then
     running: list[dict[int, list]] = []
-    units = [{cell: problem.column_cost(problem.class_of_cell[cell], members) for cell in cells_of[n]}
-             for n, (_, members) in enumerate(columns)]
+    units = [_costs(problem, members, cells) for (_, members), cells in zip(columns, cells_of, strict=True)]
     matched = _matched(units)
     for n, _ in enumerate(columns):
         at: dict[int, list] = {}
@@ -105,7 +104,7 @@ def place_sessions(problem: SessionProblem, b: Build, places: dict[str, list[Pla
     for s in sorted(of_speaker):
         cols = sorted(of_speaker[s])
         if len(cols) > 1:
-            for lits in _distinct([[v for n in cols for v in running[n].get(t, [])] for t in times]):
+            for lits, _ in _distinct([[v for n in cols for v in running[n].get(t, [])] for t in times]):
                 m.add_at_most_one(lits)
     clash = b.coefficient(inst.weights["topic_clash"]) if len(inst.rooms) > 1 else 0
     if clash:
@@ -120,12 +119,14 @@ def place_sessions(problem: SessionProblem, b: Build, places: dict[str, list[Pla
             if len(share) < 2:
                 continue
             weight = {v.index: share[n] for n in share for t in times for v in running[n].get(t, [])}
-            for lits in _distinct([[v for n in share for v in running[n].get(t, [])] for t in times]):
+            # charged at every time, as topic_clash charges the talks (a set of cells that
+            # runs at several times counts that many times)
+            for lits, repeats in _distinct([[v for n in share for v in running[n].get(t, [])] for t in times]):
                 most = sum(weight[v.index] for v in lits)
                 if most > SHARES:
                     excess = m.new_int_var(0, most - SHARES, "")
                     m.add(excess >= sum(weight[v.index] * v for v in lits) - SHARES)
-                    cost.append(clash * excess)
+                    cost.append(clash * repeats * excess)
     if len(inst.rooms) > 1 and inst.weights["topic_parallel"]:
         cost += _parallel(m, b, inst, columns, column_of, talks_of, running, times)
     m.minimize(sum(cost))
@@ -274,16 +275,28 @@ def _matched(units: list[dict[SessionKey, int]]) -> dict[int, SessionKey]:
     return {int(r): cells[c] for r, c in zip(rows, cols, strict=True)}
 
 
-def _distinct(groups: list[list]) -> list[list]:
-    """The groups of two literals or more, each set once (cells that run at several
-    of the times alike give one constraint, not one per time)."""
-    seen: set[frozenset[int]] = set()
-    out = []
+def _distinct(groups: list[list]) -> list[tuple[list, int]]:
+    """The groups of two literals or more, each set once with how many times it came
+    (cells that run at several of the times alike give one constraint, not one per time)."""
+    count: dict[frozenset[int], int] = {}
+    first: dict[frozenset[int], list] = {}
     for lits in groups:
         key = frozenset(v.index for v in lits)
-        if len(key) > 1 and key not in seen:
-            seen.add(key)
-            out.append(lits)
+        if len(key) > 1:
+            count[key] = count.get(key, 0) + 1
+            first.setdefault(key, lits)
+    return [(lits, count[key]) for key, lits in first.items()]
+
+
+def _costs(problem: SessionProblem, members: frozenset[int], cells: list[SessionKey]) -> dict[SessionKey, int]:
+    """The column's cost in each of ``cells`` (computed once per class)."""
+    per_class: dict[int, int] = {}
+    out = {}
+    for cell in cells:
+        k = problem.class_of_cell[cell]
+        if k not in per_class:
+            per_class[k] = problem.column_cost(k, members)
+        out[cell] = per_class[k]
     return out
 
 
