@@ -1,9 +1,10 @@
 """From sessions to a schedule: the talk-level model, with each chosen column kept whole.
 
 Every talk may only go to the cells its column fits, and the talks of one column share
-a cell; the sessions placed as units (place.py) are its hint; within that, the usual model (every family, every exact term) places the
-sessions in times and rooms and the talks in their slots. Speakers, availability, joint groups, rows, the
-time-indexed topic terms and room costs are decided here.
+a cell; the sessions placed as units (place.py) are its hint; within that, the usual
+model (every family, every exact term) places the sessions in times and rooms and the
+talks in their slots. Speakers, availability, joint groups, rows, the time-indexed topic
+terms and room costs are decided here.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from ..build import Build, OutOfTime, build_model, candidate_places
 from ..driver import solve_model
 from ..families import Base, Family
 from ..result import Options
-from .place import fitting_cells, place_sessions
+from .place import cell_costs, fitting_cells, place_sessions
 from .problem import SessionProblem
 
 PLACE_SHARE = 0.3       # of the placement's time, at most, for the session-level start
@@ -32,7 +33,7 @@ class KeepColumns(Base):
         self.least = problem.constant()
         for k, members in columns:
             cells = fitting_cells(problem, k, members)
-            self.least += min(problem.column_cost(problem.class_of_cell[cell], members) for cell in cells)
+            self.least += min(cell_costs(problem, members, cells).values())
             self.columns.append((cells, members))
             for i in members:
                 for t in problem.items[i].talks:

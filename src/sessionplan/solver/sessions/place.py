@@ -71,7 +71,7 @@ def place_sessions(problem: SessionProblem, b: Build, places: dict[str, list[Pla
     cost = []
     # per column and time: the literals of the cells it may take that run then
     running: list[dict[int, list]] = []
-    units = [_costs(problem, members, cells) for (_, members), cells in zip(columns, cells_of, strict=True)]
+    units = [cell_costs(problem, members, cells) for (_, members), cells in zip(columns, cells_of, strict=True)]
     matched = _matched(units)
     for n, _ in enumerate(columns):
         at: dict[int, list] = {}
@@ -118,7 +118,7 @@ def place_sessions(problem: SessionProblem, b: Build, places: dict[str, list[Pla
             share = {n: round(SHARES * c / len(talks_of[n])) for n, c in sorted(count.items())}
             if len(share) < 2:
                 continue
-            weight = {v.index: share[n] for n in share for t in times for v in running[n].get(t, [])}
+            weight = {x[(n, cell)].index: share[n] for n in share for cell in cells_of[n]}
             # charged at every time, as topic_clash charges the talks (a set of cells that
             # runs at several times counts that many times)
             for lits, repeats in _distinct([[v for n in share for v in running[n].get(t, [])] for t in times]):
@@ -177,14 +177,14 @@ def _parallel(m: cp_model.CpModel, b: Build, inst, columns, column_of: dict[str,
         return runs[(n, t)]
 
     cost = []
-    budget = PARALLEL_LIMIT
+    tests_left = PARALLEL_LIMIT
     for (n1, n2), w in sorted(units.items()):
         share = round(SHARES * w / max(len(talks_of[n1]), len(talks_of[n2])))
         both = [t for t in times if t in running[n1] and t in running[n2]]
-        budget -= len(both)
+        tests_left -= len(both)
         if not share or not both:
             continue
-        if budget < 0:
+        if tests_left < 0:
             break   # too many: the talk-level model prices the rest
         side = m.new_bool_var("")
         seen: set[tuple[frozenset[int], frozenset[int]]] = set()
@@ -288,7 +288,7 @@ def _distinct(groups: list[list]) -> list[tuple[list, int]]:
     return [(lits, count[key]) for key, lits in first.items()]
 
 
-def _costs(problem: SessionProblem, members: frozenset[int], cells: list[SessionKey]) -> dict[SessionKey, int]:
+def cell_costs(problem: SessionProblem, members: frozenset[int], cells: list[SessionKey]) -> dict[SessionKey, int]:
     """The column's cost in each of ``cells`` (computed once per class)."""
     per_class: dict[int, int] = {}
     out = {}
@@ -305,10 +305,10 @@ def _cell_spans(problem: SessionProblem) -> dict[SessionKey, tuple[int, int]]:
     inst = problem.instance
     out = {}
     for c in problem.classes:
-        for day, label, room in c.cells:
-            open_ = [inst.slots[j] for j in inst.sessions[(day, label)] if room in inst.slots[j].rooms]
-            out[(day, label, room)] = (inst.absolute(day, min(s.start for s in open_)),
-                                       inst.absolute(day, max(s.end for s in open_)))
+        for cell in c.cells:
+            open_ = [inst.slots[j] for j in problem.cell_slots[cell]]
+            out[cell] = (inst.absolute(cell[0], min(s.start for s in open_)),
+                         inst.absolute(cell[0], max(s.end for s in open_)))
     return out
 
 
@@ -318,7 +318,7 @@ def order_in_cell(problem: SessionProblem, b: Build, places: dict[str, list[Plac
     parts back to back in order (backtracking: items with fewest places first, each talk's
     cheapest places first)."""
     inst = problem.instance
-    order = {j: n for n, j in enumerate(j for j in inst.sessions[(cell[0], cell[1])] if cell[2] in inst.slots[j].rooms)}
+    order = {j: n for n, j in enumerate(problem.cell_slots[cell])}
     units: list[tuple[tuple[str, ...], list[list[Placement]], bool]] = []
     for i in sorted(members):
         item = problem.items[i]

@@ -171,6 +171,8 @@ class SessionProblem:
     inside_benefit: int     # the benefit of pairs inside one item (always together)
     neighbours: dict[int, dict[int, int]]
     class_of_cell: dict[SessionKey, int]
+    # cell -> the slots open in its room, in order (the positions ``spots`` count in)
+    cell_slots: dict[SessionKey, tuple[int, ...]] = field(default_factory=dict)
     _placeable: dict = field(default_factory=dict)
     _dense: Any = None      # the benefit matrix, built once (local.dense)
 
@@ -303,9 +305,11 @@ def session_problem(b: Build, places: dict[str, list[Placement]], families: list
     capacity: dict[SessionKey, tuple[int, int]] = {}
     position: dict[SessionKey, dict[int, int]] = {}
     lengths: dict[SessionKey, tuple[int, ...]] = {}
+    cell_slots: dict[SessionKey, tuple[int, ...]] = {}
     for (day, label), idxs in inst.sessions.items():
         for room in sorted(inst.session_rooms[(day, label)]):
             open_ = [j for j in idxs if room in inst.slots[j].rooms]
+            cell_slots[(day, label, room)] = tuple(open_)
             minutes = sum(inst.slots[j].end - inst.slots[j].start for j in open_)
             capacity[(day, label, room)] = (len(open_), minutes)
             position[(day, label, room)] = {j: n for n, j in enumerate(open_)}
@@ -350,4 +354,4 @@ def session_problem(b: Build, places: dict[str, list[Placement]], families: list
         neighbours[i][j] = w
         neighbours[j][i] = w
     return SessionProblem(inst, b.scale, items, item_of, classes, dict(benefit), total, inside, dict(neighbours),
-                          class_of_cell)
+                          class_of_cell, cell_slots)
