@@ -27,7 +27,6 @@ EPS = 1e-6
 QUANTUM = 1000      # duals are rounded up to thousandths of a unit for the exact pricer
 BRANCH_SHARE = 0.3  # of an exact pricing's time for the branch and bound (CP-SAT has the rest)
 CLOCK_EVERY = 2048  # branch-and-bound nodes between looks at the clock
-TABLE_LIMIT = 2_000_000   # bound terms kept per pricing tree, at most (items x items x room)
 
 
 @dataclass
@@ -87,8 +86,8 @@ class Tree:
     With ``chosen`` members and room for ``r`` more items, an item ``m`` that may follow
     adds at most ``gain[m] + half[m][r]``: its profit and its benefits with the chosen
     members (exact, kept up to date as members come and go), plus half its ``r - 1``
-    largest benefits with the items that may still follow (a pair among the followers is
-    counted at both ends; items passed over cannot join any more). A branch ends when its value and the ``r`` largest of those bounds cannot
+    largest benefits with anything else (a pair among the followers is counted at both
+    ends). A branch ends when its value and the ``r`` largest of those bounds cannot
     beat the floor."""
 
     def __init__(self, problem: SessionProblem, k: int, p: dict[int, float]):
@@ -103,24 +102,13 @@ class Tree:
         position = {i: m for m, i in enumerate(items)}
         self.need = [c.fits[i][1] for i in items]
         self.mins = [c.fits[i][2] for i in items]
-        self.links = [[(position[j], w) for j, w in sorted(nb.get(i, {}).items()) if j in position] for i in items]
-        self.profit = [p[i] for i in items]
-        # per room left, each item's half-benefit term, counting only the benefits with
-        # items that may still follow: from position n on, one list per node. Kept at
-        # every ``step``-th position (a table of n ... also bounds every later node)
-        size = len(items)
-        self.step = max(1, math.ceil(size * size * (most + 1) / TABLE_LIMIT))
-        self.by_room = [self._halves(n, most) for n in range(0, size, self.step)]
+        # per room left, each item's half-benefit term (the bound reads one list per node)
+        self.by_room = [[half[i][r] for i in items] for r in range(most + 1)]
         # the largest need and minutes from each position on: when they fit, every follower does
         self.need_after = [*itertools.accumulate(reversed(self.need), max)][::-1] + [0]
         self.mins_after = [*itertools.accumulate(reversed(self.mins), max)][::-1] + [0]
-
-    def _halves(self, n: int, most: int) -> list[list[float]]:
-        """Per room r, half of each item's r - 1 largest benefits with items at positions n
-        and after (its followers' share of a pair, the other half being theirs)."""
-        tops = [sorted((w for j, w in links if j >= n), reverse=True)[:max(0, most - 1)] for links in self.links]
-        sums = [[0.0, *itertools.accumulate(ws)] for ws in tops]
-        return [[0.5 * s[min(max(0, r - 1), len(s) - 1)] for s in sums] for r in range(most + 1)]
+        self.links = [[(position[j], w) for j, w in sorted(nb.get(i, {}).items()) if j in position] for i in items]
+        self.profit = [p[i] for i in items]
 
     def walk(self, floor: Callable[[], float], found: Callable[[float, frozenset[int]], bool], budget: Budget,
              skip_useless: bool) -> bool:
@@ -130,7 +118,7 @@ class Tree:
         the search finished."""
         c, items, need, mins, links = self.cls, self.items, self.need, self.mins, self.links
         by_room, need_after, mins_after = self.by_room, self.need_after, self.mins_after
-        least, most, size, step = self.least, self.most, len(self.items), self.step
+        least, most, size = self.least, self.most, len(self.items)
         gain = list(self.profit)
         chosen: list[int] = []
         count = [0]
@@ -145,7 +133,7 @@ class Tree:
             if room <= 0 or n >= size:
                 return True
             free, free_minutes = c.slots - slots, c.minutes - minutes
-            half = by_room[n // step][room]
+            half = by_room[room]
             if need_after[n] <= free and mins_after[n] <= free_minutes:
                 open_: list[int] | range = range(n, size)
                 bounds = [g + h for g, h in zip(gain[n:], half[n:], strict=True)]
