@@ -313,7 +313,7 @@ def test_export_refuses_a_cell_of_two_tracks():
         cosplib_schedule(conf, moved, cos)
 
 
-@pytest.mark.parametrize(("name", "limit"), [("N2OR", 20), ("OR60F", 90)])
+@pytest.mark.parametrize(("name", "limit"), [("N2OR", 20), ("OR60F", 40)])
 def test_solve_and_export_on_the_command_line(tmp_path, name, limit):
     """import, solve, export --format cosplib: a valid CoSPLib schedule whose CoSPLib score
     is the solver's objective and the evaluator's score."""

@@ -11,7 +11,7 @@ import pytest
 from sessionplan.budget import Budget
 from sessionplan.generate import partition
 from sessionplan.solver import FAMILIES, Options, candidate_places, solve
-from sessionplan.solver.sessions import local, pricing
+from sessionplan.solver.sessions import components, local, pricing
 from sessionplan.solver.sessions import Sessions, _enumerate
 from sessionplan.solver.sessions.generation import Chosen, enumerate_columns, generate
 from sessionplan.solver.sessions.problem import SessionProblem, session_problem
@@ -145,3 +145,19 @@ def test_placement_questions_that_backtracking_cannot_settle_go_to_cp_sat():
     pairs = [frozenset({j, j + 1}) for j in range(6)]
     assert not _disjoint_choice([pairs] * 4)
     assert _disjoint_choice([pairs] * 3)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_connected_sets_are_estimated_before_they_are_enumerated(seed, monkeypatch):
+    """Knuth's estimate of the enumeration's size is near the true count (one seed, one
+    answer), and an estimate far beyond the limit skips the enumeration altogether."""
+    problem = problem_of(24, seed, sizes=(4, 5))
+    sets = components.connected_sets(problem, 5, 10 ** 7, Budget.of(60))
+    assert sets is not None and sets.count > len(problem.items)
+    estimate = components.estimated_sets(problem, 5)
+    assert 0.5 * sets.count <= estimate <= 2.0 * sets.count
+    assert estimate == components.estimated_sets(problem, 5)
+    assert components.estimated_sets(problem, 1) == len(problem.items)   # single items only: exact
+    monkeypatch.setattr(components, "estimated_sets", lambda *a, **k: 3.0 * sets.count)
+    assert components.connected_sets(problem, 5, sets.count, Budget.of(60)) is None
+    assert components.connected_sets(problem, 5, 2 * sets.count, Budget.of(60)) is not None

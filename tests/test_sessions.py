@@ -136,3 +136,51 @@ def test_a_start_that_splits_no_pair_leaves_the_session_model_nothing_to_do():
     assert split.placements is not None
     ev = sp.evaluate(inst, [to_assignment(p) for p in split.placements.values()])
     assert ev.terms["topic_cohesion"].penalty == 0 and ev.hard_violations == 0
+
+
+@pytest.mark.parametrize("pricers", ["connected sets", "local and exact"])
+def test_column_generation_cut_short_resumes_where_it_stopped(pricers, monkeypatch):
+    """Resumed, a generation stopped after three rounds goes on with its master, bound and
+    smoothing centre, and reaches the LP optimum a whole run reaches (with either set of
+    pricers); a session model run cut short is resumable only when its schedule pays
+    nothing but its partition."""
+    from sessionplan.solver.sessions import Sessions, generation
+
+    if pricers == "local and exact":
+        monkeypatch.setattr(generation, "component_pricers", lambda *a: None)
+    inst = partition(30, seed=1)
+    problem = session_problem(*candidate_places(inst, FAMILIES), FAMILIES)
+    whole = generate(problem, [], Budget.of(60))
+    cut = generate(problem, [], Budget.of(60), max_rounds=3)
+    assert whole.solved and not cut.solved and cut.rounds == 3
+    columns = len(cut.master.columns)
+    resumed = generate(problem, [], Budget.of(60), resume=cut)
+    assert resumed is cut and resumed.solved and resumed.rounds > 3 and len(resumed.master.columns) > columns
+    assert resumed.lp == pytest.approx(whole.lp, abs=1e-6 * max(1.0, abs(whole.lp)))
+    assert Sessions(objective=12.0, generated=cut, record={"lp_solved": False, "partition": 12.0}).resumable
+    assert not Sessions(objective=12.5, generated=cut, record={"lp_solved": False, "partition": 12.0}).resumable
+    assert not Sessions(objective=12.0, generated=cut, record={"lp_solved": True, "partition": 12.0}).resumable
+    assert not Sessions(objective=12.0, record={"lp_solved": False, "partition": 12.0}).resumable
+
+
+def test_a_solve_resumes_column_generation_cut_short(monkeypatch):
+    """The first column generation stopped after twelve rounds (as a time limit would): the
+    solve resumes it, and the resumed run's bound proves the schedule."""
+    from sessionplan.solver import sessions as session_model
+
+    real = session_model.generate
+    calls: list = []
+
+    def first_cut_short(problem, initial, budget, max_rounds=2000, resume=None):
+        calls.append(resume)
+        return real(problem, initial, budget, max_rounds=12 if len(calls) == 1 else max_rounds, resume=resume)
+
+    monkeypatch.setattr(session_model, "generate", first_cut_short)
+    inst = partition(30, seed=1)
+    r = solve(inst, Options(time_limit=60, workers=1))
+    record = r.stages["sessions"]
+    assert record["lp_solved"] is False and record["resumed"]["lp_solved"] is True
+    assert len(calls) == 2 and calls[0] is None and calls[1] is not None
+    assert r.status == "optimal" and r.bound == pytest.approx(r.objective)
+    ev = sp.evaluate(inst, r.assignments)
+    assert ev.hard_violations == 0 and ev.total == pytest.approx(r.objective)

@@ -223,7 +223,7 @@ import json, sys
 from sessionplan.generate import synthetic
 from sessionplan.io.schedule_json import assignment_json
 from sessionplan.solver import Options, solve
-inst = synthetic(60, 4, seed=1)
+inst = synthetic(40, 4, seed=1)
 opts = Options(time_limit=120, workers=1, seed=3, max_candidates=int(sys.argv[1]),
                parameters={"max_deterministic_time": 2.0})
 r = solve(inst, opts)

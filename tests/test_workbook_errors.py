@@ -6,6 +6,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import sessionplan as sp
@@ -150,3 +152,45 @@ def test_unknown_column_is_a_warning_not_an_error(mini, book, tmp_path):
     inst = sp.load(path, warnings=warnings)
     assert inst.rooms[0].capacity == 100
     assert [(w.sheet, w.column) for w in warnings.warnings] == [("Rooms", "colour")]
+
+
+def _overlaps_pairwise(slots):
+    """The overlap report by its definition: each slot against every earlier-starting one
+    still running, the first of them (in start order) that shares its session or a room."""
+    out = []
+    for i, b in enumerate(slots):
+        for a in slots[:i]:
+            if a.day != b.day or a.end <= b.start:
+                continue
+            if a.session == b.session:
+                out.append((b.row, "start", f"overlaps row {a.row} of the same session {a.session!r}"))
+                break
+            shared = sorted(set(a.rooms) & set(b.rooms))
+            if shared:
+                out.append((b.row, "rooms",
+                            f"room {shared[0]!r} would be in two overlapping slots (rows {a.row} and {b.row})"))
+                break
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 1), st.integers(0, 8), st.integers(1, 4), st.sampled_from("AB"),
+                          st.sets(st.sampled_from(["R1", "R2", "R3"]), min_size=1)), max_size=14))
+def test_the_slot_overlap_sweep_reports_what_the_pairwise_definition_does(rows):
+    """The sweep (work linear in rows and rooms) names the same rows, columns and partners
+    as comparing every pair, expired slots in the middle of a lane included."""
+    from datetime import date
+
+    from sessionplan.errors import Problems
+    from sessionplan.io.workbook import _Reader
+    from sessionplan.model import Slot
+
+    raw = list((date(2026, 5, 4 + d), 600 + 15 * s, 600 + 15 * (s + n), sess, tuple(sorted(rooms)), 2 + i)
+                 for i, (d, s, n, sess, rooms) in enumerate(rows))
+    raw.sort(key=lambda r: (r[0], r[1], r[2], r[3], r[5]))
+    slots = [Slot(index=i, day=d, start=a, end=b, session=se, rooms=ro, row=rn)
+             for i, (d, a, b, se, ro, rn) in enumerate(raw)]
+    problems = Problems()
+    _Reader({}, problems)._check_slot_overlaps(slots)
+    got = [(p.row, p.column, p.message) for p in problems.items]
+    assert sorted(got) == sorted(_overlaps_pairwise(slots))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 import zipfile
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -286,6 +287,14 @@ def read_table(wb, name: str, problems: Problems, limits: Limits | None = None) 
     return table
 
 
+
+def _first_running(lane: deque[Slot] | None, start) -> Slot | None:
+    """The first slot of ``lane`` still running at ``start`` (the expired ones before it dropped)."""
+    while lane and lane[0].end <= start:
+        lane.popleft()
+    return lane[0] if lane else None
+
+
 class _Reader:
     """Turns the tables into domain objects, collecting problems as it goes."""
 
@@ -386,24 +395,31 @@ class _Reader:
 
     def _check_slot_overlaps(self, slots: list[Slot]) -> None:
         """Each slot row that overlaps an earlier one of its session, or shares a room with one,
-        is reported once (with the first such row), so that a sheet of copies stays readable."""
+        is reported once (with the first such row), so that a sheet of copies stays readable.
+
+        A sweep over the slots in start order: per session and per room, the slots still
+        running in the order they started (expired ones dropped from the front as met), so
+        that the work grows with the rows and their rooms, never with the pairs."""
         by_day: dict = {}
         for s in slots:
             by_day.setdefault(s.day, []).append(s)
         for day_slots in by_day.values():
-            running: list[Slot] = []
+            order = {id(s): i for i, s in enumerate(day_slots)}
+            lanes: dict[tuple[str, str], deque[Slot]] = {}
+
             for b in day_slots:
-                running = [a for a in running if a.end > b.start]
-                for a in running:
+                keys = [("session", b.session)] + [("room", r) for r in b.rooms]
+                found = [a for a in (_first_running(lanes.get(k), b.start) for k in keys) if a is not None]
+                if found:
+                    a = min(found, key=lambda x: order[id(x)])
                     if a.session == b.session:
                         self.p.add("Slots", b.row, "start", f"overlaps row {a.row} of the same session {a.session!r}")
-                        break
-                    shared = sorted(set(a.rooms) & set(b.rooms))
-                    if shared:
+                    else:
+                        shared = sorted(set(a.rooms) & set(b.rooms))
                         self.p.add("Slots", b.row, "rooms",
                                    f"room {shared[0]!r} would be in two overlapping slots (rows {a.row} and {b.row})")
-                        break
-                running.append(b)
+                for k in keys:
+                    lanes.setdefault(k, deque()).append(b)
 
     def speakers(self, labels: frozenset[str]) -> list[Speaker]:
         out = []

@@ -40,6 +40,10 @@ TRACK_CELLS_SHARE = 0.35  # of the time left, for giving tracks their cells firs
 TRACK_CELLS_SECONDS = 150.0
 TRACK_CELLS_POLISH = 0.35  # of what is left then, for the talk-level model within the chosen cells
 SESSION_SHARE = 0.6       # of the time left, for the session model
+# of the time left then, for resuming its column generation when that was cut short and
+# its schedule pays only what the session model counts (the talk-level search could only
+# regroup, which column generation does better)
+SESSION_RESUME = 0.8
 SESSION_SWAP_SHARE = 0.03  # the swap search's share and seconds when the session model follows
 SESSION_SWAP_SECONDS = 3.0
 # the swap search's moves are counted (one schedule per seed on any machine); its clock
@@ -294,15 +298,32 @@ class Stages:
         if not out.record.get("items"):
             return out
         self.stages["sessions"] = out.record
-        if out.placements is not None and out.objective is not None:
-            bound = None if out.bound is None else out.bound / prepared[0].scale
-            if self.best is None or out.objective < self.best[1] - 1e-9:
-                self.best = (out.placements, out.objective, "sessions")
-                if self.first is None:
-                    self.first = now() - self.t0
-                self.report("sessions", out.objective, bound)
-            self.polish(prepared, out, bound)
+        self.take(prepared, out)
+        if out.resumable and not self.budget.expired():
+            self.enter("sessions")
+            more = sessions.improve(prepared, self.families, opts, self.budget.share(SESSION_RESUME),
+                                    self.best[0] if self.best else None, resume=out.generated)
+            self.stages["sessions"] = {**out.record, "resumed": more.record}
+            if more.bound is not None and (out.bound is None or more.bound > out.bound):
+                out.bound = more.bound
+            if more.placements is not None and more.objective is not None and \
+                    (out.objective is None or more.objective < out.objective):
+                out.placements, out.objective = more.placements, more.objective
+            self.take(prepared, more, out.bound)
         return out
+
+    def take(self, prepared: tuple[Build, dict], out: sessions.Sessions, bound_units: int | None = None) -> None:
+        """The session model's schedule as the best when it is, then polished."""
+        if out.placements is None or out.objective is None:
+            return
+        units = out.bound if bound_units is None else bound_units
+        bound = None if units is None else units / prepared[0].scale
+        if self.best is None or out.objective < self.best[1] - 1e-9:
+            self.best = (out.placements, out.objective, "sessions")
+            if self.first is None:
+                self.first = now() - self.t0
+            self.report("sessions", out.objective, bound)
+        self.polish(prepared, out, bound)
 
     def polish(self, prepared: tuple[Build, dict], out: sessions.Sessions, bound: float | None) -> None:
         """The swap search from the session model's schedule: whole sessions trade places

@@ -12,6 +12,7 @@ check, and the evaluator judges the result: a valid schedule is the search's sta
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 from typing import Any
 
@@ -23,7 +24,7 @@ from ..structure import blocks, cell_matches, talks_of_track
 from .build import Build, OutOfTime, build_model, candidate_places, objective_scale
 from .driver import solve_model
 from .families.base import Base, Check
-from .result import Options
+from .result import Options, Progress
 
 MIN_SECONDS = 0.1
 
@@ -55,8 +56,21 @@ def polish(instance: Instance, families: list, keep: KeepCells, placed: dict[str
         b = build_model(instance, fams, prepared=prepared, deadline=budget.deadline)
     except OutOfTime:
         return None
-    result = solve_model(b, opts, budget, hint=placed)
+    result = solve_model(b, _without_bounds(opts), budget, hint=placed)
     return dict(result.placements) if result.has_schedule else None
+
+
+def _without_bounds(opts: Options) -> Options:
+    """``opts`` whose progress reports the schedules found but no bound: the kept cells
+    make the model a restriction, and its bound holds for it alone, not for every schedule."""
+    report = opts.progress
+    if report is None:
+        return opts
+
+    def forward(p: Progress) -> None:
+        report(dataclasses.replace(p, bound=None))
+
+    return Options(**{**opts.__dict__, "progress": forward})
 
 
 def applicable(instance: Instance) -> bool:

@@ -29,7 +29,7 @@ from ..build import Build
 from ..families import Family
 from ..result import Options, to_assignment
 from .assign import assign
-from .generation import Chosen, choose, enumerate_columns, generate
+from .generation import Chosen, Generated, choose, enumerate_columns, generate
 from .problem import SessionProblem, session_problem
 
 LP_SHARE = 0.6          # of the session model's time, for column generation
@@ -47,6 +47,17 @@ class Sessions:
     placements: dict[str, Placement] | None = None   # a complete schedule (the best found here)
     objective: float | None = None                   # its evaluator price
     record: dict = field(default_factory=dict)       # for the result's stages
+    generated: Generated | None = None               # its column generation, to resume
+
+    @property
+    def resumable(self) -> bool:
+        """The LP was cut short, and the schedule pays nothing but its partition cost (the
+        terms the session model leaves out are zero in it): more column generation is
+        then the only way to a better schedule or a proof."""
+        r = self.record
+        return self.generated is not None and r.get("lp_solved") is False and not r.get("partition_proven") and \
+            self.objective is not None and r.get("partition") is not None and \
+            self.objective <= r["partition"] + 1e-9
 
 
 def applicable(instance) -> bool:
@@ -76,12 +87,14 @@ def columns_of(problem: SessionProblem, placements: dict[str, Placement]) -> lis
 
 
 def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[Family], opts: Options,
-            budget: Budget, hint: dict[str, Placement] | None) -> Sessions:
+            budget: Budget, hint: dict[str, Placement] | None,
+            resume: Generated | None = None) -> Sessions:
     """The session model within ``budget``: its bound, and a schedule when it finds one
-    better than ``hint`` (the evaluator decides)."""
+    better than ``hint`` (the evaluator decides). ``resume``: an earlier run's column
+    generation (``Sessions.generated``, cut short), to go on with."""
     t0 = now()
     b, places = prepared
-    problem = session_problem(b, places, families)
+    problem = resume.master.problem if resume is not None else session_problem(b, places, families)
     out = Sessions(record={"items": len(problem.items), "classes": len(problem.classes)})
     if not worthwhile(problem):
         return out
@@ -94,7 +107,8 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
         if constant + best_cost <= 0 and all(problem.fits(k, m) for k, m in initial):
             record["hint_partition_optimal"] = True   # its sessions split no pair: nothing to gain here
             return out
-    gen = generate(problem, initial, budget.share(LP_SHARE))
+    gen = generate(problem, initial, budget.share(LP_SHARE), resume=resume)
+    out.generated = gen
     record.update(columns=len(gen.master.columns), rounds=gen.rounds, exact_rounds=gen.exact_rounds,
                   lp_solved=gen.solved, lp_seconds=round(gen.seconds, 3))
     step = problem.granularity()

@@ -12,6 +12,7 @@ worth less than a column the search also meets, or be infeasible).
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,10 @@ from .problem import SessionProblem
 EPS = 1e-6
 TOP = 4000          # sets searched first, by value (more when one left out could matter)
 NODES = 200_000     # search nodes per pricing, at most
+PROBES = 1000       # random descents of the enumeration's tree, to estimate its size first
+# the estimate this many times the limit: the enumeration is not started (the estimate
+# is unbiased but spread; below this it is tried and may still give up at the limit)
+PROBE_MARGIN = 2.0
 
 
 @dataclass
@@ -32,17 +37,19 @@ class ConnectedSets:
 
 
 def connected_sets(problem: SessionProblem, most: int, limit: int, budget: Budget) -> ConnectedSets | None:
-    """Every connected set of at most ``most`` items; None beyond ``limit`` sets or the budget."""
+    """Every connected set of at most ``most`` items; None beyond ``limit`` sets or the
+    budget, or when an estimate of their number (``estimated_sets``) is far beyond it."""
     nb = {i: sorted(v) for i, v in problem.neighbours.items()}
     nbset = {i: set(v) for i, v in nb.items()}
+    if estimated_sets(problem, most, nb, nbset) > PROBE_MARGIN * limit:
+        return None
     rows: list[tuple[int, ...]] = []
     internal: list[int] = []
     n = len(problem.items)
     for v in range(n):
         rows.append((v,))
         internal.append(0)
-        # extension sets grow only with items above v, and only with exclusive neighbours
-        stack: list[tuple[tuple[int, ...], int, list[int]]] = [((v,), 0, [u for u in nb.get(v, ()) if u > v])]
+        stack: list[tuple[tuple[int, ...], int, list[int]]] = [((v,), 0, _first_extension(nb, v))]
         while stack:
             sub, inside, ext = stack.pop()
             if len(sub) == most:
@@ -54,13 +61,52 @@ def connected_sets(problem: SessionProblem, most: int, limit: int, budget: Budge
                 internal.append(inside + gain)
                 if len(rows) > limit or (len(rows) % 4096 == 0 and budget.expired()):
                     return None
-                members_nb = set().union(*(nbset.get(x, set()) for x in sub)) | set(sub)
-                new = [u for u in nb.get(w, ()) if u > v and u not in members_nb]
-                stack.append((grown, inside + gain, ext[pos + 1:] + new))
+                stack.append((grown, inside + gain, _extension(nb, nbset, v, sub, w, ext, pos)))
     members = np.full((len(rows), most), -1, dtype=np.int64)
     for r, row in enumerate(rows):
         members[r, :len(row)] = row
     return ConnectedSets(members, np.asarray(internal, dtype=float), len(rows))
+
+
+def _first_extension(nb: dict[int, list[int]], v: int) -> list[int]:
+    """ESU: sets grown from ``v`` take only items above it."""
+    return [u for u in nb.get(v, ()) if u > v]
+
+
+def _extension(nb: dict[int, list[int]], nbset: dict[int, set[int]], v: int, sub: tuple[int, ...], w: int,
+               ext: list[int], pos: int) -> list[int]:
+    """The extension of ``sub`` grown by ``ext[pos] == w``: the rest of ``ext`` and the
+    neighbours of ``w`` above ``v`` that are neither in ``sub`` nor next to it (exclusive)."""
+    members_nb = set().union(*(nbset.get(x, set()) for x in sub)) | set(sub)
+    return ext[pos + 1:] + [u for u in nb.get(w, ()) if u > v and u not in members_nb]
+
+
+def estimated_sets(problem: SessionProblem, most: int, nb: dict[int, list[int]] | None = None,
+                   nbset: dict[int, set[int]] | None = None, probes: int = PROBES, seed: int = 0) -> float:
+    """Knuth's estimate of how many sets ``connected_sets`` would enumerate: random
+    descents of its tree, each node weighted by the product of the branchings above it
+    (unbiased; a fixed seed, so one problem always gets one answer)."""
+    nb = nb if nb is not None else {i: sorted(v) for i, v in problem.neighbours.items()}
+    nbset = nbset if nbset is not None else {i: set(v) for i, v in nb.items()}
+    n = len(problem.items)
+    if not n:
+        return 0.0
+    rng = random.Random(seed)
+    total = 0.0
+    for _ in range(probes):
+        v = rng.randrange(n)
+        sub: tuple[int, ...] = (v,)
+        ext = _first_extension(nb, v)
+        weight = count = 1.0
+        while len(sub) < most and ext:
+            weight *= len(ext)
+            count += weight
+            pos = rng.randrange(len(ext))
+            w = ext[pos]
+            ext = _extension(nb, nbset, v, sub, w, ext, pos)
+            sub = sub + (w,)
+        total += count
+    return n * total / probes
 
 
 class ClassPricer:

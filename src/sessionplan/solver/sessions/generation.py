@@ -65,6 +65,11 @@ class Generated:
     seconds: float = 0.0
     pi: list[float] = field(default_factory=list)
     mu: list[float] = field(default_factory=list)
+    # where a resumed generation goes on from: the duals of the best bound (the smoothing's
+    # centre) and the seconds spent by each pricer (their balance)
+    centre: list[float] | None = None
+    heuristic_seconds: float = 0.0
+    exact_seconds: float = 0.0
 
 
 def component_pricers(problem: SessionProblem, budget: Budget) -> dict[int, ClassPricer] | None:
@@ -80,19 +85,26 @@ def component_pricers(problem: SessionProblem, budget: Budget) -> dict[int, Clas
 
 
 def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]], budget: Budget,
-             max_rounds: int = 2000) -> Generated:
+             max_rounds: int = 2000, resume: Generated | None = None) -> Generated:
+    """Column generation from the ``initial`` columns, or where ``resume`` (an earlier
+    generation over the same problem, cut short) stopped: its master, best bound and
+    smoothing centre (its fields are updated in place)."""
     t0 = now()
-    master = Master(problem)
+    if resume is None:
+        out = Generated(Master(problem))
+    else:
+        out = resume
+        out.solved = out.priced_duals = False
+    master = out.master
     for k, members in initial:
         master.add(k, members)
-    out = Generated(master)
     pricers = component_pricers(problem, budget.share(0.3))
     if pricers is not None:
         _generate_exact(problem, master, pricers, out, budget, max_rounds)
-        out.seconds = now() - t0
+        out.seconds += now() - t0
         return out
-    centre: list[float] | None = None
-    heuristic_seconds = exact_seconds = 0.0
+    centre = out.centre
+    heuristic_seconds, exact_seconds = out.heuristic_seconds, out.exact_seconds
     while out.rounds < max_rounds and not budget.expired():
         out.rounds += 1
         lp = master.solve()
@@ -126,7 +138,8 @@ def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]],
             break
         if not added and not found:
             break   # neither pricer finds a column and the exact one could not finish: the bound stands
-    out.seconds = now() - t0
+    out.centre, out.heuristic_seconds, out.exact_seconds = centre, heuristic_seconds, exact_seconds
+    out.seconds += now() - t0
     return out
 
 
