@@ -138,29 +138,34 @@ def test_a_start_that_splits_no_pair_leaves_the_session_model_nothing_to_do():
     assert ev.terms["topic_cohesion"].penalty == 0 and ev.hard_violations == 0
 
 
-@pytest.mark.parametrize("pricers", ["connected sets", "local and exact"])
-def test_column_generation_cut_short_resumes_where_it_stopped(pricers, monkeypatch):
+@pytest.mark.parametrize("kind", ["connected sets", "local and exact"])
+def test_column_generation_cut_short_resumes_where_it_stopped(kind, monkeypatch):
     """Resumed, a generation stopped after three rounds goes on with its master, bound and
     smoothing centre, and reaches the LP optimum a whole run reaches (with either set of
     pricers); a session model run cut short is resumable only when its schedule pays
     nothing but its partition."""
     from sessionplan.solver.sessions import Sessions, generation
 
-    if pricers == "local and exact":
+    if kind == "local and exact":
         monkeypatch.setattr(generation, "component_pricers", lambda *a: None)
     inst = partition(30, seed=1)
     problem = session_problem(*candidate_places(inst, FAMILIES), FAMILIES)
     whole = generate(problem, [], Budget.of(60))
     cut = generate(problem, [], Budget.of(60), max_rounds=3)
     assert whole.solved and not cut.solved and cut.rounds == 3
-    columns = len(cut.master.columns)
+    columns, pricers = len(cut.master.columns), cut.pricers
+    assert cut.pricers_made and (pricers is None) == (kind == "local and exact")
     resumed = generate(problem, [], Budget.of(60), resume=cut)
+    assert resumed.pricers is pricers   # the connected sets are not enumerated again
     assert resumed is cut and resumed.solved and resumed.rounds > 3 and len(resumed.master.columns) > columns
     assert resumed.lp == pytest.approx(whole.lp, abs=1e-6 * max(1.0, abs(whole.lp)))
-    assert Sessions(objective=12.0, generated=cut, record={"lp_solved": False, "partition": 12.0}).resumable
-    assert not Sessions(objective=12.5, generated=cut, record={"lp_solved": False, "partition": 12.0}).resumable
-    assert not Sessions(objective=12.0, generated=cut, record={"lp_solved": True, "partition": 12.0}).resumable
-    assert not Sessions(objective=12.0, record={"lp_solved": False, "partition": 12.0}).resumable
+    short = generate(problem, [], Budget.of(60), max_rounds=3)
+    assert Sessions(objective=12.0, generated=short, record={"partition": 12.0}).resumable
+    assert not Sessions(objective=12.5, generated=short, record={"partition": 12.0}).resumable
+    assert not Sessions(objective=12.0, generated=whole, record={"partition": 12.0}).resumable   # LP solved
+    assert not Sessions(objective=12.0, generated=short, record={"partition": 12.0,
+                                                                 "partition_proven": True}).resumable
+    assert not Sessions(objective=12.0, record={"partition": 12.0}).resumable
 
 
 def test_a_solve_resumes_column_generation_cut_short(monkeypatch):

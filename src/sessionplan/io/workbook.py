@@ -287,7 +287,6 @@ def read_table(wb, name: str, problems: Problems, limits: Limits | None = None) 
     return table
 
 
-
 def _first_running(lane: deque[Slot] | None, start) -> Slot | None:
     """The first slot of ``lane`` still running at ``start`` (the expired ones before it dropped)."""
     while lane and lane[0].end <= start:
@@ -404,14 +403,12 @@ class _Reader:
         for s in slots:
             by_day.setdefault(s.day, []).append(s)
         for day_slots in by_day.values():
-            order = {id(s): i for i, s in enumerate(day_slots)}
             lanes: dict[tuple[str, str], deque[Slot]] = {}
-
             for b in day_slots:
                 keys = [("session", b.session)] + [("room", r) for r in b.rooms]
                 found = [a for a in (_first_running(lanes.get(k), b.start) for k in keys) if a is not None]
                 if found:
-                    a = min(found, key=lambda x: order[id(x)])
+                    a = min(found, key=lambda x: x.index)   # the first to start (indices follow the order)
                     if a.session == b.session:
                         self.p.add("Slots", b.row, "start", f"overlaps row {a.row} of the same session {a.session!r}")
                     else:

@@ -298,25 +298,22 @@ class Stages:
         if not out.record.get("items"):
             return out
         self.stages["sessions"] = out.record
-        self.take(prepared, out)
+        self.take(prepared, out, out.bound)
         if out.resumable and not self.budget.expired():
             self.enter("sessions")
             more = sessions.improve(prepared, self.families, opts, self.budget.share(SESSION_RESUME),
                                     self.best[0] if self.best else None, resume=out.generated)
             self.stages["sessions"] = {**out.record, "resumed": more.record}
             if more.bound is not None and (out.bound is None or more.bound > out.bound):
-                out.bound = more.bound
-            if more.placements is not None and more.objective is not None and \
-                    (out.objective is None or more.objective < out.objective):
-                out.placements, out.objective = more.placements, more.objective
+                out.bound = more.bound   # the caller reads the bound; the schedule is self.best
             self.take(prepared, more, out.bound)
         return out
 
-    def take(self, prepared: tuple[Build, dict], out: sessions.Sessions, bound_units: int | None = None) -> None:
-        """The session model's schedule as the best when it is, then polished."""
+    def take(self, prepared: tuple[Build, dict], out: sessions.Sessions, units: int | None) -> None:
+        """The session model's schedule as the best when it is (reported with the bound
+        ``units``), then polished."""
         if out.placements is None or out.objective is None:
             return
-        units = out.bound if bound_units is None else bound_units
         bound = None if units is None else units / prepared[0].scale
         if self.best is None or out.objective < self.best[1] - 1e-9:
             self.best = (out.placements, out.objective, "sessions")

@@ -66,10 +66,13 @@ class Generated:
     pi: list[float] = field(default_factory=list)
     mu: list[float] = field(default_factory=list)
     # where a resumed generation goes on from: the duals of the best bound (the smoothing's
-    # centre) and the seconds spent by each pricer (their balance)
+    # centre), the seconds spent by each pricer (their balance), and the connected-set
+    # pricers once made (None: there are none for this problem)
     centre: list[float] | None = None
     heuristic_seconds: float = 0.0
     exact_seconds: float = 0.0
+    pricers: dict[int, ClassPricer] | None = None
+    pricers_made: bool = False
 
 
 def component_pricers(problem: SessionProblem, budget: Budget) -> dict[int, ClassPricer] | None:
@@ -87,8 +90,8 @@ def component_pricers(problem: SessionProblem, budget: Budget) -> dict[int, Clas
 def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]], budget: Budget,
              max_rounds: int = 2000, resume: Generated | None = None) -> Generated:
     """Column generation from the ``initial`` columns, or where ``resume`` (an earlier
-    generation over the same problem, cut short) stopped: its master, best bound and
-    smoothing centre (its fields are updated in place)."""
+    generation over the same problem, cut short) stopped: its master, best bound,
+    smoothing centre and pricers (its fields are updated in place)."""
     t0 = now()
     if resume is None:
         out = Generated(Master(problem))
@@ -98,9 +101,10 @@ def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]],
     master = out.master
     for k, members in initial:
         master.add(k, members)
-    pricers = component_pricers(problem, budget.share(0.3))
-    if pricers is not None:
-        _generate_exact(problem, master, pricers, out, budget, max_rounds)
+    if not out.pricers_made:
+        out.pricers, out.pricers_made = component_pricers(problem, budget.share(0.3)), True
+    if out.pricers is not None:
+        _generate_exact(problem, master, out.pricers, out, budget, max_rounds)
         out.seconds += now() - t0
         return out
     centre = out.centre
