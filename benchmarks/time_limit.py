@@ -1,13 +1,15 @@
 """Is ``--time-limit`` honoured by the whole command? Wall time of `sessionplan solve` processes.
 
     python benchmarks/time_limit.py [--sizes 28 150 300] [--limits 5 10 30] [--runs 3] [--workers 2] [--load 4]
+                                    [--kind synthetic|partition]
 
 ``--load N`` runs N busy processes beside the command for the whole benchmark
 (``stress-ng --cpu N`` when installed, else N Python loops): the promise must hold on
 a loaded machine too.
 
 For each conference size (28: the bundled workshop; others: generate.synthetic with
-the rooms below) and each limit, runs the command as a user would (a new process:
+the rooms below, or with ``--kind partition`` generate.partition: fixed-size sessions
+grouped by soft same_session rows, authors kept apart) and each limit, runs the command as a user would (a new process:
 start-up, reading, model building, search, scoring, writing) and reports the median and
 maximum wall time against the limit, the status, and how the time was spent inside
 (the JSON's solve seconds and model building). The bar: wall <= limit + 2 s.
@@ -30,16 +32,17 @@ from pathlib import Path
 ROOMS = {150: 6, 300: 8, 1000: 20, 2000: 40}
 
 
-def workbook(size: int, folder: Path) -> Path:
-    if size == 28:
+def workbook(size: int, folder: Path, kind: str = "synthetic") -> Path:
+    if size == 28 and kind == "synthetic":
         import sessionplan as sp
 
         return sp.bundled_workshop()
-    from sessionplan.generate import synthetic
+    from sessionplan.generate import partition, synthetic
     from sessionplan.io.template import write_workbook
 
-    path = folder / f"synthetic-{size}.xlsx"
-    write_workbook(path, synthetic(size, ROOMS.get(size, max(2, size // 40)), seed=1))
+    path = folder / f"{kind}-{size}.xlsx"
+    inst = partition(size, seed=1) if kind == "partition" else synthetic(size, ROOMS.get(size, max(2, size // 40)), seed=1)
+    write_workbook(path, inst)
     return path
 
 
@@ -73,6 +76,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--load", type=int, default=0, help="busy processes beside the command")
+    ap.add_argument("--kind", choices=["synthetic", "partition"], default="synthetic")
     args = ap.parse_args()
     with busy(args.load) as what:
         print(f"load: {what} on {os.cpu_count()} cores")
@@ -85,7 +89,7 @@ def run(args) -> None:
     print(f"{'talks':>5} {'limit':>5}  {'median':>7} {'max':>6}  {'over':>5}  status (per run)   inside: search+build s, build ms")
     worst = 0.0
     for size in args.sizes:
-        book = workbook(size, folder)
+        book = workbook(size, folder, args.kind)
         for limit in args.limits:
             walls, statuses, inside = [], [], []
             for _ in range(args.runs):
@@ -100,7 +104,7 @@ def run(args) -> None:
                     inside.append("-")
                     continue
                 doc = json.loads((out / "schedule.json").read_text())
-                statuses.append(doc["status"])
+                statuses.append(f"{doc['status']}:{doc.get('objective')}")
                 model = doc["solve"].get("model") or {}
                 inside.append(f"{doc['solve']['seconds']:.1f}+{model.get('build_ms', 0) + model.get('construction_ms', 0)}ms")
             over = max(walls) - limit

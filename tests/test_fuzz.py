@@ -45,7 +45,7 @@ def cases(draw) -> Case:
     return Case(base, steps)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(cases())
 def test_fuzzed_workbooks_end_in_a_schedule_or_the_contract_error(case):
     data, notes = build(case)

@@ -82,8 +82,10 @@ def test_search_without_schedule_falls_back_on_the_construction(max_candidates):
     assert parts[0].end == parts[1].start and parts[0].room == parts[1].room
 
 
-def test_no_fallback_when_the_construction_breaks_a_hard_rule():
-    # "before" rows are not kept by the construction: one it breaks is caught by the evaluator
+def test_no_fallback_when_the_construction_breaks_a_hard_rule(monkeypatch):
+    # "before" rows are not kept by the construction as it goes; with its mending off, one
+    # it breaks is caught by the evaluator
+    monkeypatch.setattr(construction, "mend_rows", lambda made, budget=None: 1)
     inst = sp.load(sp.bundled_workshop())
     # the construction's first and last talks (the swap search keeps talks of a row in place)
     made = construct(inst, time_limit=20).placed
@@ -121,3 +123,66 @@ def test_tight_grids_are_constructed_complete_and_valid(seed):
     assert len(made.placed) == len(inst.talks)
     ev = evaluate(inst, [to_assignment(p) for p in made.placed.values()])
     assert ev.hard_violations == 0, [v.message for v in ev.violations][:5]
+
+
+def _hard_violations(inst, placed) -> int:
+    from sessionplan.evaluate import evaluate
+    from sessionplan.solver import to_assignment
+
+    return evaluate(inst, [to_assignment(p) for p in placed.values()]).hard_violations
+
+
+def test_broken_pair_rows_are_mended_whatever_the_seed(monkeypatch):
+    """Fixed-size partitions with authors kept apart (hard not_parallel_session rows,
+    which the construction does not keep as it goes): after the mending every seed's
+    construction keeps every hard rule; without it some seed's breaks one."""
+    from sessionplan.generate import partition
+
+    seeds = range(2, 6)
+    for seed in seeds:
+        inst = partition(90, seed=seed)
+        made = construct(inst)
+        assert len(made.placed) == 90 and _hard_violations(inst, made.placed) == 0, seed
+    monkeypatch.setattr(construction, "mend_rows", lambda made, budget=None: 0)
+    assert any(_hard_violations(inst, construct(inst).placed)
+               for inst in (partition(90, seed=seed) for seed in seeds))
+
+
+@pytest.mark.parametrize("kind", ["not_parallel_session", "same_session", "before", "different_day"])
+def test_a_broken_hard_row_is_mended_by_a_move_or_a_swap(kind):
+    from sessionplan.generate import partition
+    from sessionplan.solver import FAMILIES
+
+    inst = partition(60, seed=1, rooms=2, conflicts=0.0)   # two rooms, two days
+    placed = dict(construct(inst).placed)
+    by_time = sorted(placed.values(), key=lambda p: (p.day, p.start, p.room))
+    a = by_time[-1]
+    if kind == "not_parallel_session":     # two talks of one block in different rooms
+        a, b = next((p, q) for p in by_time for q in by_time
+                    if (p.day, p.session) == (q.day, q.session) and p.room != q.room)
+    elif kind == "same_session":
+        b = next(p for p in by_time if p.session_key != a.session_key)
+    elif kind == "before":                 # the last talk before the first
+        b = by_time[0]
+    else:                                  # two talks of one day on different days
+        b = next(p for p in by_time if p.day == a.day and p.talk != a.talk)
+    row = constraint_row(kind, a.talk, target=b.talk, row=len(inst.constraints) + 2)
+    strict = inst.model_copy(update={"constraints": [*inst.constraints, row]})
+    assert row.breaks(a, b, strict) and _hard_violations(strict, placed) == 1
+    made = construction.construction_of(strict, FAMILIES, placed)
+    assert construction.mend_rows(made) == 0
+    assert len(made.placed) == 60 and _hard_violations(strict, made.placed) == 0
+    moved = {t for t in placed if made.placed[t] != placed[t]}
+    assert moved & {a.talk, b.talk} and len(moved) <= 2
+
+
+def test_a_partition_workbook_gets_a_schedule_within_a_short_limit():
+    """Soft same_session rows only (no topic term, so no swap search): the construction
+    runs first, so the session model's integer choice always has a partition that keeps
+    every hard rule, and the solve a schedule, however little time the columns get."""
+    from sessionplan.generate import partition
+
+    inst = partition(90, seed=5)
+    sol = sp.solve(inst, workers=1, time_limit=2)
+    assert sol.result.has_schedule and sol.evaluation.hard_violations == 0
+    assert sol.result.model_size["constructed"] == 90

@@ -61,3 +61,30 @@ def test_no_module_imports_upwards():
     upward = sorted((src, dst) for src, dsts in imports_by_module().items() for dst in dsts
                     if dst in RANK and RANK[dst] > RANK[src])
     assert upward == []
+
+
+def test_a_solve_without_topic_terms_loads_neither_clustering_nor_scipy_optimize(tmp_path):
+    """What a command imports is paid on every run, three times over on a loaded machine:
+    the solver needs neither scikit-learn (text clustering, for the topic terms only) nor
+    scipy.optimize (about a second to import) for a programme grouped by its rows."""
+    import subprocess
+    import sys
+
+    from sessionplan.generate import partition
+    from sessionplan.io.template import write_workbook
+
+    book = tmp_path / "partition.xlsx"
+    write_workbook(book, partition(30, seed=1))
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from sessionplan import cli\n"
+        f"inst = cli._load(Path({str(book)!r}))\n"
+        "cli._preload(inst)\n"
+        "import sessionplan as sp\n"
+        "sol = sp.solve(inst, time_limit=5, workers=1)\n"
+        "assert sol.result.has_schedule\n"
+        "print(sorted(m for m in ('sklearn', 'scipy.optimize') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"

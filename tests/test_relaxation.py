@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sessionplan as sp
 from sessionplan.model import Instance, Room, Slot, Speaker, Talk, constraint_row
@@ -121,3 +122,28 @@ def test_with_topic_terms_only_the_bound_is_computed():
     r = relax(inst)
     assert r.bound == 1000 and r.rounds == 0 and not r.proven
     assert solve(inst, Options(workers=1, time_limit=30)).bound >= 10.0
+
+
+@given(st.integers(0, 5), st.integers(0, 5), st.randoms(use_true_random=False))
+@settings(max_examples=200, deadline=None)
+def test_the_least_cost_assignment_is_that_of_every_assignment(rows, cols, rnd):
+    """Rectangular matrices too: min(rows, cols) pairs, one per row and column, of the
+    least total cost, as brute force over every assignment finds it."""
+    import itertools
+
+    import numpy as np
+
+    from sessionplan.solver.matching import least_cost_assignment
+
+    cost = np.array([[rnd.randint(-40, 40) for _ in range(cols)] for _ in range(rows)], dtype=float).reshape(rows, cols)
+    pairs = least_cost_assignment(cost)
+    k = min(rows, cols)
+    assert len(pairs) == k
+    assert len({r for r, _ in pairs}) == k and len({c for _, c in pairs}) == k
+    if rows <= cols:
+        best = min((sum(cost[r, c] for r, c in zip(range(rows), perm, strict=True))
+                    for perm in itertools.permutations(range(cols), rows)), default=0.0)
+    else:
+        best = min((sum(cost[r, c] for r, c in zip(perm, range(cols), strict=True))
+                    for perm in itertools.permutations(range(rows), cols)), default=0.0)
+    assert sum(cost[r, c] for r, c in pairs) == best

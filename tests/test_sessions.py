@@ -189,3 +189,34 @@ def test_a_solve_resumes_column_generation_cut_short(monkeypatch):
     assert r.status == "optimal" and r.bound == pytest.approx(r.objective)
     ev = sp.evaluate(inst, r.assignments)
     assert ev.hard_violations == 0 and ev.total == pytest.approx(r.objective)
+
+
+@pytest.mark.parametrize("kind", ["connected sets", "local and exact"])
+def test_a_master_lp_that_fails_ends_the_generation_not_the_solve(kind, monkeypatch):
+    """GLOP in numerical trouble (from the fourth solve on, even from scratch): the
+    generation ends with the columns and bound it has, and the solve still gives a
+    schedule that keeps every hard rule, scored by the evaluator."""
+    from ortools.linear_solver import pywraplp
+
+    from sessionplan.solver.sessions import generation, master
+
+    if kind == "local and exact":
+        monkeypatch.setattr(generation, "component_pricers", lambda *a: None)
+    calls = []
+    real = pywraplp.Solver.Solve
+
+    def troubled(self, *args):
+        calls.append(len(args))
+        return pywraplp.Solver.ABNORMAL if len(calls) > 3 else real(self, *args)
+
+    monkeypatch.setattr(master.pywraplp.Solver, "Solve", troubled)
+    inst = partition(30, seed=1)
+    problem = session_problem(*candidate_places(inst, FAMILIES), FAMILIES)
+    gen = generate(problem, [], Budget.of(60))
+    assert gen.rounds == 4 and not gen.solved and gen.lp is not None
+    assert calls[3:] == [0, 1, 1]   # incremental, from scratch, from scratch with presolve off
+    calls.clear()
+    r = solve(inst, Options(time_limit=6, workers=1))
+    assert r.has_schedule
+    ev = sp.evaluate(inst, r.assignments)
+    assert ev.hard_violations == 0 and ev.total == pytest.approx(r.objective)

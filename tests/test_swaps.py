@@ -12,6 +12,7 @@ import sessionplan as sp
 from sessionplan.model import Instance, Room, Slot, Speaker, Talk, constraint_row
 from sessionplan.periods import parse_period
 from sessionplan.solver import FAMILIES, candidate_places, construct, swaps, to_assignment
+from sessionplan.terms import TOPIC_TERMS
 
 from .test_property import SETTINGS, instances
 
@@ -127,7 +128,7 @@ def test_cp_sat_starts_from_the_swapped_schedule(rows):
 
 
 def test_no_swap_search_without_topic_terms():
-    inst = topic_instance().with_weights({t: 0.0 for t in swaps.TOPIC_TERMS})
+    inst = topic_instance().with_weights({t: 0.0 for t in TOPIC_TERMS})
     assert not swaps.worthwhile(inst)
     # one room: nothing runs in parallel, so those terms alone give it nothing to do
     assert not swaps.worthwhile(inst.with_weights({"topic_parallel": 5.0, "topic_clash": 5.0}))

@@ -111,14 +111,17 @@ def process_started() -> float:
     return t - age if 0 <= age < t - _IMPORTED + 120 else _IMPORTED
 
 
-# Reading and writing workbooks, measured on this project's 2-core machine with other
-# work beside it (benchmarks/time_limit.py): openpyxl reads a cell in about 15 us and
-# writes one (styled, in a grid) in about 35 us.
+# Reading and writing workbooks, measured on this project's 2-core machine when quiet
+# (benchmarks/time_limit.py; imports aside): openpyxl reads an input cell, checked,
+# in about 50 us and writes an output cell (styled, in a grid) in about 60 us.
 READ_FIXED = 0.04           # opening the archive, the sheets' headers
-READ_PER_CELL = 15e-6
-WRITE_PER_CELL = 35e-6
+READ_PER_CELL = 50e-6
+WRITE_PER_CELL = 60e-6
 WRITE_FIXED = 0.25          # opening, saving, the JSON, the evaluation
-SAFETY = 2.0
+SAFETY = 1.5
+# a read far slower than this is a stall (swapping, a paused process), not a rate
+# that writing will see: beyond it the reserve would eat the whole search
+MAX_SLOWDOWN = 10.0
 
 
 def input_cells(instance: Instance) -> int:
@@ -137,10 +140,12 @@ def output_cells(instance: Instance) -> int:
 
 
 def slowdown(instance: Instance, read_seconds: float | None) -> float:
-    """How much slower than the quiet machine the workbook was read (at least 1)."""
+    """How much slower than the quiet machine the workbook was read (at least 1, at
+    most ``MAX_SLOWDOWN``); ``read_seconds`` should time the reading only, not the
+    imports it needs (those say nothing of the machine's speed)."""
     if not read_seconds:
         return 1.0
-    return max(1.0, read_seconds / (READ_FIXED + READ_PER_CELL * input_cells(instance)))
+    return min(MAX_SLOWDOWN, max(1.0, read_seconds / (READ_FIXED + READ_PER_CELL * input_cells(instance))))
 
 
 def write_reserve(instance: Instance, slow: float = 1.0) -> float:

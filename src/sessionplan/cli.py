@@ -139,6 +139,17 @@ def _load(path: Path, strict: bool = False, max_rows: int | None = None):
     return inst
 
 
+def _timed_load(path: Path, max_rows: int | None):
+    """``_load`` and the seconds the reading took, the reader's imports done before the
+    clock starts (they take a second and say nothing of how fast this machine reads)."""
+    from .budget import now
+    from .io import workbook  # noqa: F401
+
+    t = now()
+    inst = _load(path, max_rows=max_rows)
+    return inst, now() - t
+
+
 def _fmt(x: float | None, pct: bool = False) -> str:
     if x is None:
         return "-"
@@ -170,7 +181,7 @@ def solve(
     An existing schedule.json that is better than (or as good as) this run's is kept, and
     this run's schedule is written beside it as schedule.new.*; see --replace.
     """
-    from .budget import Budget, command_started, now, slowdown, write_reserve
+    from .budget import Budget, command_started, slowdown, write_reserve
     from .signals import deferred_signals, stop_on_signals, time_limit_alarm
 
     started = command_started()
@@ -184,7 +195,7 @@ def solve(
         with time_limit_alarm(started + time_limit + ALARM_GRACE - time.monotonic()) as alarm:
             try:
                 inst = _with_hand_edits(path, _load(path, max_rows=max_rows), keep_edits, baseline)
-                _preload()
+                _preload(inst)
                 _check_outputs(out_dir, [f"schedule-{n}{x}" for n in range(1, alternatives + 1) for x in (".json", ".xlsx")]
                                + ["alternatives.json"])
                 return _solve_alternatives(inst, source, out_dir, alternatives, share, min_diff, time_limit, workers,
@@ -201,11 +212,10 @@ def solve(
     # Ctrl-C, ends it with nothing written
     with time_limit_alarm(started + time_limit + ALARM_GRACE - time.monotonic()) as alarm, stop_on_signals():
         try:
-            reading = now()
-            inst = _load(path, max_rows=max_rows)
+            inst, read_seconds = _timed_load(path, max_rows)
             # the whole command within the limit: what is written is sized at the rate it was read
-            slow = slowdown(inst, now() - reading)
-            _preload()
+            slow = slowdown(inst, read_seconds)
+            _preload(inst)
             budget = Budget.of(time_limit, started, slow).reserve(write_reserve(inst, slow))
             inst = _with_hand_edits(path, inst, keep_edits, baseline)
             base = None
@@ -248,19 +258,23 @@ def solve(
 
 
 # what a solve imports on its way (the solver, OR-Tools, the clustering of topic_clash)
-SOLVE_MODULES = ("sessionplan.solver", "sessionplan.explanation", "sklearn.cluster")
+SOLVE_MODULES = ("sessionplan.solver", "sessionplan.explanation")
+CLUSTERING_MODULES = ("sklearn.cluster",)   # about a second more: only for a topic term
 
 
-def _preload() -> None:
-    """Import what the solve will need, once the workbook has been read (a bad one fails
-    without them), with signals and the time limit's alarm held until each import is
-    done: an import cut short leaves a half-initialised package behind (its submodules
-    stay loaded) and the next import of it fails."""
+def _preload(inst) -> None:
+    """Import what the solve of ``inst`` will need, once the workbook has been read (a bad
+    one fails without them), with signals and the time limit's alarm held until each
+    import is done: an import cut short leaves a half-initialised package behind (its
+    submodules stay loaded) and the next import of it fails. The clustering library
+    only when a topic term is weighted (nothing else clusters talks by their text)."""
     import importlib
 
     from .signals import held
+    from .terms import TOPIC_TERMS
 
-    for name in SOLVE_MODULES:
+    topics = any(inst.weights[t] for t in TOPIC_TERMS)
+    for name in SOLVE_MODULES + (CLUSTERING_MODULES if topics else ()):
         with held(), contextlib.suppress(ImportError):
             importlib.import_module(name)
 

@@ -100,6 +100,9 @@ TERMS: dict[str, Term] = {
     ]
 }
 
+# the terms that price related talks (by topics or text) apart: what grouping is about
+TOPIC_TERMS = tuple(name for name in TERMS if name.startswith("topic_"))
+
 
 def resolve_weights(given: dict[str, float]) -> dict[str, float]:
     """The weight of every term: the given ones, the defaults for the rest."""

@@ -24,6 +24,7 @@ import numpy as np
 from ..budget import Budget
 from ..model import Instance, Placement, Talk
 from ..similarity import related_pairs, topic_clusters
+from ..terms import TOPIC_TERMS
 
 if TYPE_CHECKING:
     from .families import Family
@@ -38,10 +39,15 @@ def clusters(instance: Instance, time_limit: float | None = None) -> dict[str, s
     language-neutral clusters ``sessionplan topics`` shows). When a solve of
     ``time_limit`` seconds could not pay for that clustering, the related pairs grouped
     greedily stand in (a start for the swap search and the search, which price the
-    exact terms either way). The choice depends on the limit, not on the clock, so the
+    exact terms either way); when no topic term is weighted, the soft ``same_session``
+    rows group the talks instead (``row_groups``). The choice depends on the limit, not on the clock, so the
     same limit gives the same construction."""
     out = {t.id: f"track:{t.track}" for t in instance.talks if t.track}
     out.update({t.id: f"topic:{t.topics[0].casefold()}" for t in instance.talks if t.topics and not t.track})
+    if len(out) < len(instance.talks) and not any(instance.weights[t] for t in TOPIC_TERMS):
+        # no topic term prices related talks: the soft same_session rows say what belongs together
+        for tid, key in row_groups(instance).items():
+            out.setdefault(tid, key)
     if len(out) < len(instance.talks):
         groups = topic_clusters(instance) if clustering_affordable(instance, time_limit) else pair_groups(instance)
         for k, members in enumerate(groups):
@@ -67,6 +73,24 @@ def clustering_affordable(instance: Instance, time_limit: float | None) -> bool:
 def pair_groups(instance: Instance) -> list[list[str]]:
     """Related talks joined strongest pair first, each group no larger than the longest
     session (in slots): a cheap stand-in for the clusters, largest group first."""
+    pairs = sorted(related_pairs(instance), key=lambda p: (-p.strength, p.a, p.b))
+    return _joined(instance, [(p.a, p.b) for p in pairs])
+
+
+def row_groups(instance: Instance) -> dict[str, str]:
+    """Talk id -> group key for a programme grouped by soft ``same_session`` rows: their
+    talks joined heaviest row first, as ``pair_groups`` joins related talks."""
+    from ..model import PairRow
+
+    rows = sorted((r for r in instance.constraints if isinstance(r, PairRow) and r.kind == "same_session"
+                   and not r.hard), key=lambda r: (-(1.0 if r.weight is None else r.weight), r.row or 0, r.talk, r.other))
+    groups = _joined(instance, [(r.talk, r.other) for r in rows])
+    return {tid: f"rows:{k}" for k, members in enumerate(groups) for tid in members}
+
+
+def _joined(instance: Instance, pairs: list[tuple[str, str]]) -> list[list[str]]:
+    """Talks joined pair by pair in the given order, no group larger than the longest
+    session (in slots); largest group first."""
     cap = max((len(idxs) for idxs in instance.sessions.values()), default=1)
     parent = {t.id: t.id for t in instance.talks}
     size = dict.fromkeys(parent, 1)
@@ -77,8 +101,10 @@ def pair_groups(instance: Instance) -> list[list[str]]:
             t = parent[t]
         return t
 
-    for pair in sorted(related_pairs(instance), key=lambda p: (-p.strength, p.a, p.b)):
-        a, b = root(pair.a), root(pair.b)
+    for x, y in pairs:
+        if x not in parent or y not in parent:
+            continue
+        a, b = root(x), root(y)
         if a != b and size[a] + size[b] <= cap:
             parent[b] = a
             size[a] += size[b]
@@ -241,15 +267,109 @@ def construct(instance: Instance, families: list[Family] | None = None, group_of
               budget: Budget | None = None, time_limit: float | None = None) -> Construction:
     """The greedy construction under the families' rules: every placement it makes keeps
     the rules on rooms, speakers, availability, pins, forbids, required rooms, joint
-    groups and hard overlap-only rows (other hard pair rows are left to the search or a
-    check). The repair of talks it could not place stops when ``budget`` runs out."""
+    groups and hard overlap-only rows; the other hard pair rows it breaks are mended
+    afterwards by moves and swaps (``mend_rows``). The repair of talks it could not
+    place, and the mending, stop when ``budget`` runs out."""
     from .build import placement_filter
     from .families import FAMILIES
     from .families.rows import overlap_cliques
 
     build = matched if tight(instance) else greedy
-    return build(instance, placement_filter(instance, families or FAMILIES), overlap_cliques(instance),
+    made = build(instance, placement_filter(instance, families or FAMILIES), overlap_cliques(instance),
                  group_of or clusters(instance, time_limit), budget)
+    mend_rows(made, budget)
+    return made
+
+
+def mend_rows(c: Construction, budget: Budget | None = None) -> int:
+    """Mend the hard pair rows the placements break that are not overlap-only (those
+    the construction keeps as it goes: same or parallel sessions, days, order): a talk
+    of a broken row moves to a free place, or trades places with another talk of its
+    duration, when that breaks fewer hard pair rows of the two talks and keeps every
+    other hard rule (``Construction.fits``). Talks in joint groups stay. Returns how many
+    rows are still broken."""
+    from ..model import PairRow
+
+    inst = c.inst
+    rows = [r for r in inst.constraints if r.hard and isinstance(r, PairRow) and not r.spec.overlap_only
+            and r.talk in c.placed and r.other in c.placed]
+    if not rows:
+        return 0
+    rows_of: dict[str, list[PairRow]] = defaultdict(list)
+    for r in rows:
+        rows_of[r.talk].append(r)
+        rows_of[r.other].append(r)
+
+    def broken(talks: tuple[str, ...]) -> int:
+        seen = {id(r): r for t in talks for r in rows_of[t]}
+        return sum(r.breaks(c.placed[r.talk], c.placed[r.other], inst) for r in seen.values())
+
+    by_id = inst.talk_by_id
+    order = sorted(c.placed, key=lambda t: (by_id[t].duration or 0, t))
+    rooms_all = [r.name for r in inst.rooms]
+    for _ in range(MEND_ROUNDS):
+        bad = [r for r in rows if r.breaks(c.placed[r.talk], c.placed[r.other], inst)]
+        if not bad:
+            return 0
+        mended = False
+        for r in bad:
+            if budget is not None and budget.expired():
+                return len(bad)
+            if not r.breaks(c.placed[r.talk], c.placed[r.other], inst):
+                continue
+            for tid in (r.talk, r.other):
+                if not by_id[tid].joint and (_mend_move(c, by_id[tid], rooms_all, broken)
+                                             or _mend_swap(c, by_id[tid], order, broken)):
+                    mended = True
+                    break
+        if not mended:
+            break
+    return sum(r.breaks(c.placed[r.talk], c.placed[r.other], inst) for r in rows)
+
+
+MEND_ROUNDS = 20   # passes over the broken rows while a pass mends one
+
+
+def _mend_move(c: Construction, talk: Talk, rooms: list[str], broken: Callable[[tuple[str, ...]], int]) -> bool:
+    """``talk`` to a free place where its rows break less."""
+    before = broken((talk.id,))
+    here = c.placed[talk.id]
+    c.undo(talk)
+    for room in [talk.room] if talk.room else rooms:
+        for p in c.sorted_places(talk, room):
+            if (p.day, p.start, p.room) != (here.day, here.start, here.room) and c.fits(talk, p):
+                c.take(talk, p)
+                if broken((talk.id,)) < before:
+                    return True
+                c.undo(talk)
+    c.take(talk, here)
+    return False
+
+
+def _mend_swap(c: Construction, talk: Talk, order: list[str], broken: Callable[[tuple[str, ...]], int]) -> bool:
+    """``talk`` trades places with a talk of its duration where their rows break less."""
+    by_id = c.inst.talk_by_id
+    for uid in order:
+        other = by_id[uid]
+        if uid == talk.id or other.joint or other.duration != talk.duration:
+            continue
+        a, b = c.placed[talk.id], c.placed[uid]
+        if a.session_key == b.session_key:
+            continue
+        before = broken((talk.id, uid))
+        c.undo(talk)
+        c.undo(other)
+        if c.fits(talk, b):
+            c.take(talk, b)
+            if c.fits(other, a):
+                c.take(other, a)
+                if broken((talk.id, uid)) < before:
+                    return True
+                c.undo(other)
+            c.undo(talk)
+        c.take(talk, a)
+        c.take(other, b)
+    return False
 
 
 def tight(instance: Instance) -> bool:
@@ -526,7 +646,7 @@ def matched(instance: Instance, allowed: Callable[[Talk, Placement], bool], cliq
 def _targets(members: dict[str, list[Talk]], cells: dict[tuple, list[int]]) -> dict[str, set[tuple]]:
     """Target sessions of each group (see ``matched``); ``cells`` (free slot lengths,
     ascending, per session) is used up."""
-    from scipy.optimize import linear_sum_assignment
+    from .matching import least_cost_assignment
 
     todo = {g: sorted((t.duration or 0 for t in ts), reverse=True) for g, ts in members.items()}
     rooms = {g: {t.room for t in ts} for g, ts in members.items()}
@@ -542,9 +662,9 @@ def _targets(members: dict[str, list[Talk]], cells: dict[tuple, list[int]]) -> d
             break
         # most talks seated; among equals, the sessions they fill best
         waste = np.array([[len(cells[k]) for k in keys]] * len(groups), dtype=float)
-        rows, cols = linear_sum_assignment(-(seats * 1000 - np.minimum(waste - seats, 999) * (seats > 0)))
+        pairs = least_cost_assignment(-(seats * 1000 - np.minimum(waste - seats, 999) * (seats > 0)))
         progress = False
-        for r, k in zip(rows.tolist(), cols.tolist(), strict=True):
+        for r, k in pairs:
             if seats[r, k] > 0:
                 g, key = groups[r], keys[k]
                 target[g].add(key)

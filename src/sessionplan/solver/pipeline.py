@@ -150,7 +150,7 @@ class Stages:
                 self.best = (dict(swapped.placements), found.total, "swaps")
             if swapped.interrupted:
                 return self.from_best(interrupted=True)
-        elif self.plain and opts.hint is None and any(t.track for t in inst.talks):
+        elif self.plain and opts.hint is None and (self.sessions_apply or any(t.track for t in inst.talks)):
             self.construction_hint(prepared)
         try:
             sess = self.session_stage(prepared)
@@ -202,11 +202,15 @@ class Stages:
 
     def construction_hint(self, prepared: tuple[Build, dict]) -> None:
         """The construction as the search's start when the swap search did not run: with
-        tracks, a first schedule that keeps one track per cell is hard for CP-SAT to find.
+        tracks, a first schedule that keeps one track per cell is hard for CP-SAT to find;
+        for the session model, its sessions are columns of a partition that keeps every
+        hard rule, so that the integer choice always has one (without them it can find
+        none in its time: a tight partition with authors kept apart).
         When every talk has a track, tracks are first given cells (``track_cells``)."""
         self.enter("construction")
-        made = construct(self.inst, self.families, budget=self.budget.share(SWAP_SHARE, SWAP_SECONDS),
-                         time_limit=self.opts.time_limit)
+        # all the time left if need be: without it there may be no schedule at all (its
+        # repair and mending stop at the budget; a complete one takes a fraction of a second)
+        made = construct(self.inst, self.families, budget=self.budget, time_limit=self.opts.time_limit)
         self.size["constructed"] = len(made.placed)
         candidates = [("construction", dict(made.placed))] if len(made.placed) == len(self.inst.talks) else []
         if track_cells.applicable(self.inst):
@@ -289,8 +293,9 @@ class Stages:
 
     def session_stage(self, prepared: tuple[Build, dict]) -> sessions.Sessions | None:
         """The session model (column generation): a bound, and a better schedule when it finds one."""
-        if not self.sessions_apply:
-            return None
+        left = self.budget.left()
+        if not self.sessions_apply or (left is not None and left < MIN_SEARCH * self.budget.slowdown):
+            return None   # (building its problem alone takes longer than what is left)
         opts = self.opts
         self.enter("sessions")
         part = self.budget.share(SESSION_SHARE)

@@ -26,6 +26,7 @@ from ortools.graph.python import min_cost_flow
 from ..budget import now
 from ..evaluate import Evaluation, evaluate
 from ..model import Placement
+from ..terms import TOPIC_TERMS
 from .build import Build
 from .result import to_assignment
 
@@ -121,7 +122,7 @@ class Matching:
 
 
 # pairwise terms: a matching cannot see them, so it can hardly be proven where they count
-PAIRWISE = ("topic_cohesion", "topic_parallel", "topic_clash", "topic_day")
+PAIRWISE = TOPIC_TERMS
 
 
 def relax(b: Build, places: dict[str, list[Placement]], families: list, seconds: float,

@@ -44,7 +44,6 @@ from ..structure import conflict_pairs, conflict_rules, presenters_default
 from .build import Build
 from .construction import Construction
 
-TOPIC_TERMS = ("topic_cohesion", "topic_parallel", "topic_clash", "topic_day")
 MOVES_PER_TALK = 1500   # annealing length: moves tried per movable talk,
 MOVES_PER_SECOND = 20_000  # and at most this many per second of the budget (about half
                            # the rate measured on 31C3), so the length does not depend on

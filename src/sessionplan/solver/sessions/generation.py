@@ -32,7 +32,7 @@ from ..driver import configure
 from ..result import Options
 from . import local, pricing
 from .components import ClassPricer, connected_sets
-from .master import Master
+from .master import LpSolution, Master, MasterFailed
 from .problem import SessionProblem
 
 EPS = 1e-6
@@ -111,7 +111,9 @@ def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]],
     heuristic_seconds, exact_seconds = out.heuristic_seconds, out.exact_seconds
     while out.rounds < max_rounds and not budget.expired():
         out.rounds += 1
-        lp = master.solve()
+        lp = _solved(master)
+        if lp is None:
+            break   # the LP could not be solved again: the bound and columns so far stand
         out.lp, out.pi, out.mu = lp.value, lp.pi, lp.mu
         added = 0
         t = now()
@@ -179,6 +181,14 @@ def _exact_round(problem: SessionProblem, master: Master, lp, centre: list[float
         alpha = 0.0
 
 
+def _solved(master: Master) -> LpSolution | None:
+    """The master's LP optimum, or None when GLOP fails on it (see ``Master.solve``)."""
+    try:
+        return master.solve()
+    except MasterFailed:
+        return None
+
+
 def _prices_out(problem: SessionProblem, k: int, members: frozenset[int], pi: list[float], mu: float) -> bool:
     """Whether the column has a negative reduced cost at the duals ``pi``, ``mu``."""
     return bool(members) and sum(pi[i] for i in members) - problem.column_cost(k, members) > -mu + EPS
@@ -190,7 +200,9 @@ def _generate_exact(problem: SessionProblem, master: Master, pricers: dict[int, 
     while out.rounds < max_rounds and not budget.expired():
         out.rounds += 1
         out.exact_rounds += 1
-        lp = master.solve()
+        lp = _solved(master)
+        if lp is None:
+            return
         out.lp, out.pi, out.mu = lp.value, lp.pi, lp.mu
         added, lowest = 0, []
         for c in problem.classes:

@@ -34,6 +34,10 @@ class LpSolution:
     uncovered: float    # how much of the items the artificial columns hold
 
 
+class MasterFailed(RuntimeError):
+    """GLOP could not solve the master LP (numerical trouble)."""
+
+
 class Master:
     def __init__(self, problem: SessionProblem):
         self.problem = problem
@@ -88,9 +92,20 @@ class Master:
         return True
 
     def solve(self) -> LpSolution:
+        """The LP's optimum. GLOP re-solves incrementally from the last basis; when that
+        ends in numerical trouble (status ABNORMAL, seen once in hundreds of solves), the
+        LP is solved again from scratch, then with presolve off; MasterFailed if none
+        reaches an optimum (the master is always feasible and bounded: it is numerical)."""
         status = self.solver.Solve()
+        params = pywraplp.MPSolverParameters()
+        params.SetIntegerParam(params.INCREMENTALITY, params.INCREMENTALITY_OFF)
         if status != pywraplp.Solver.OPTIMAL:
-            raise RuntimeError(f"the session master LP ended with status {status}")
+            status = self.solver.Solve(params)
+        if status != pywraplp.Solver.OPTIMAL:
+            params.SetIntegerParam(params.PRESOLVE, params.PRESOLVE_OFF)
+            status = self.solver.Solve(params)
+        if status != pywraplp.Solver.OPTIMAL:
+            raise MasterFailed(f"the session master LP ended with status {status}")
         return LpSolution(self.solver.Objective().Value(), [r.dual_value() for r in self.cover],
                           [r.dual_value() for r in self.cells], self.solver.iterations(),
                           sum(a.solution_value() for a in self.artificial))

@@ -22,13 +22,13 @@ from typing import NamedTuple
 
 import numpy as np
 from ortools.sat.python import cp_model
-from scipy.optimize import linear_sum_assignment
 
 from ...budget import Budget, now
 from ...model import Placement
 from ...similarity import clash_clusters, parallel_pairs
 from ..build import Build
 from ..families import Family
+from ..matching import least_cost_assignment
 from .problem import SessionKey, SessionProblem
 
 SEARCH_SECONDS = 10.0   # at most, for the session-level model
@@ -269,10 +269,10 @@ def _matched(units: list[dict[SessionKey, int]]) -> dict[int, SessionKey]:
     for n, u in enumerate(units):
         for cell, v in u.items():
             cost[n, where[cell]] = v
-    rows, cols = linear_sum_assignment(cost)
-    if any(cost[r, c] >= missing for r, c in zip(rows, cols, strict=True)):
+    pairs = least_cost_assignment(cost)
+    if len(pairs) < len(units) or any(cost[r, c] >= missing for r, c in pairs):
         return {}
-    return {int(r): cells[c] for r, c in zip(rows, cols, strict=True)}
+    return {r: cells[c] for r, c in pairs}
 
 
 def _distinct(groups: list[list]) -> list[tuple[list, int]]:
