@@ -186,3 +186,66 @@ def test_a_partition_workbook_gets_a_schedule_within_a_short_limit():
     sol = sp.solve(inst, workers=1, time_limit=2)
     assert sol.result.has_schedule and sol.evaluation.hard_violations == 0
     assert sol.result.model_size["constructed"] == 90
+
+
+def _row_across_rooms(inst):
+    """A construction of ``inst`` and a hard same_session row it breaks between talks of
+    two rooms."""
+    from sessionplan.solver import FAMILIES
+
+    placed = dict(construct(inst).placed)
+    a, b = next((p, q) for p in sorted(placed.values(), key=lambda p: p.talk)
+                for q in sorted(placed.values(), key=lambda p: p.talk) if p.room != q.room)
+    row = constraint_row("same_session", a.talk, target=b.talk, row=len(inst.constraints) + 2)
+    return placed, a, b, row, FAMILIES
+
+
+@pytest.mark.parametrize("rule", ["required rooms", "tracks"])
+def test_mending_never_takes_a_talk_out_of_rules_it_cannot_see(rule):
+    """A broken row between two rooms is mended by taking one talk into the other's
+    session; not when every talk must stay in its room (a required room), nor when the
+    two are of a track (its rules are about cells, which the mending does not check)."""
+    from sessionplan.generate import partition
+
+    inst = partition(60, seed=1, rooms=2, conflicts=0.0)
+    placed, a, b, row, families = _row_across_rooms(inst)
+    free = inst.model_copy(update={"constraints": [*inst.constraints, row]})
+    made = construction.construction_of(free, families, placed)
+    assert construction.mend_rows(made) == 0 and _hard_violations(free, made.placed) == 0
+    if rule == "required rooms":
+        talks = [t.model_copy(update={"room": placed[t.id].room}) for t in inst.talks]
+    else:
+        talks = [t.model_copy(update={"track": "T"}) if t.id in (a.talk, b.talk) else t for t in inst.talks]
+    from sessionplan.structure import Track
+
+    fields = {name: getattr(free, name) for name in type(free).model_fields}
+    strict = type(free)(**{**fields, "talks": talks, "tracks": [Track(name="T")] if rule == "tracks" else []})
+    made = construction.construction_of(strict, families, placed)
+    assert construction.mend_rows(made) == 1
+    if rule == "required rooms":
+        assert all(made.placed[t.id].room == t.room for t in talks)
+    else:
+        assert made.placed[a.talk] == placed[a.talk] and made.placed[b.talk] == placed[b.talk]
+
+
+def test_a_construction_cut_short_is_finished_not_built_again(monkeypatch):
+    """The swap search's construction, cut short (a talk without a place), is what the
+    session model starts from: its repair goes on, and nothing builds it a second time."""
+    from sessionplan.generate import partition
+    from sessionplan.solver import pipeline
+
+    inst = partition(40, seed=3)
+    inst = inst.with_weights({"topic_cohesion": 1.0})
+    real, built = pipeline.construct, []
+
+    def cut_short(*args, **kwargs):
+        made = real(*args, **kwargs)
+        made.undo(inst.talk_by_id[sorted(made.placed)[0]])
+        built.append(len(made.placed))
+        return made
+
+    monkeypatch.setattr(pipeline, "construct", cut_short)
+    sol = sp.solve(inst, workers=1, time_limit=6)
+    assert built == [39]
+    assert sol.result.model_size["constructed"] == 40
+    assert sol.result.has_schedule and sol.evaluation.hard_violations == 0

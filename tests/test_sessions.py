@@ -215,6 +215,11 @@ def test_a_master_lp_that_fails_ends_the_generation_not_the_solve(kind, monkeypa
     gen = generate(problem, [], Budget.of(60))
     assert gen.rounds == 4 and not gen.solved and gen.lp is not None
     assert calls[3:] == [0, 1, 1]   # incremental, from scratch, from scratch with presolve off
+    assert gen.failed   # a session stage with this generation does not resume it
+    n = len(calls)
+    with pytest.raises(master.MasterFailed):
+        gen.master.solve(0.0)   # no time left: no retry
+    assert calls[n:] == [0]
     calls.clear()
     r = solve(inst, Options(time_limit=6, workers=1))
     assert r.has_schedule

@@ -24,6 +24,7 @@ import numpy as np
 from ..budget import Budget
 from ..model import Instance, Placement, Talk
 from ..similarity import related_pairs, topic_clusters
+from ..structure import conflict_pairs, conflict_rules, presenters_default
 from ..terms import TOPIC_TERMS
 
 if TYPE_CHECKING:
@@ -168,6 +169,8 @@ class Construction:
 
     def fits(self, talk: Talk, p: Placement) -> bool:
         d = p.day
+        if talk.room and p.room != talk.room:
+            return False
         if not self.rooms.free((p.room, d), p.start, p.span_end):
             return False
         if any(not self.people.free((s, d), p.start, p.end) for s in talk.speakers):
@@ -187,7 +190,8 @@ class Construction:
         """Whether ``talk`` could be at ``p`` if the room were free (its own place aside)."""
         mine = self.placed.get(talk.id)
         own = None if mine is None or mine.day != p.day else (mine.start, mine.end)
-        return (all(self.people.free((s, p.day), p.start, p.end, own) for s in talk.speakers)
+        return ((not talk.room or p.room == talk.room)
+                and all(self.people.free((s, p.day), p.start, p.end, own) for s in talk.speakers)
                 and all(self.groups.free((k, p.day), p.start, p.end, own) for k in self.clique_of.get(talk.id, ()))
                 and self.one_track(talk, p) and self.allowed(talk, p))
 
@@ -281,13 +285,22 @@ def construct(instance: Instance, families: list[Family] | None = None, group_of
     return made
 
 
+def finish(c: Construction, budget: Budget | None = None) -> None:
+    """Go on with a construction that its budget cut short: the repair of the talks
+    still without a place, then the mending (each within ``budget``)."""
+    _repair(c, c.inst, sorted((t for t in c.inst.talks if t.id not in c.placed and not t.joint),
+                              key=lambda t: (not t.room, -(t.duration or 0), t.id)), budget)
+    mend_rows(c, budget)
+
+
 def mend_rows(c: Construction, budget: Budget | None = None) -> int:
     """Mend the hard pair rows the placements break that are not overlap-only (those
     the construction keeps as it goes: same or parallel sessions, days, order): a talk
     of a broken row moves to a free place, or trades places with another talk of its
     duration, when that breaks fewer hard pair rows of the two talks and keeps every
-    other hard rule (``Construction.fits``). Talks in joint groups stay. Returns how many
-    rows are still broken."""
+    other hard rule (``Construction.fits``). Talks whose rules ``fits`` does not see stay
+    (``rule_bound_talks``: joint groups, tracks, People-sheet conflicts). Returns how
+    many rows are still broken."""
     from ..model import PairRow
 
     inst = c.inst
@@ -305,7 +318,8 @@ def mend_rows(c: Construction, budget: Budget | None = None) -> int:
         return sum(r.breaks(c.placed[r.talk], c.placed[r.other], inst) for r in seen.values())
 
     by_id = inst.talk_by_id
-    order = sorted(c.placed, key=lambda t: (by_id[t].duration or 0, t))
+    stay = rule_bound_talks(inst)
+    order = sorted((t for t in c.placed if t not in stay), key=lambda t: (by_id[t].duration or 0, t))
     rooms_all = [r.name for r in inst.rooms]
     for _ in range(MEND_ROUNDS):
         bad = [r for r in rows if r.breaks(c.placed[r.talk], c.placed[r.other], inst)]
@@ -318,7 +332,7 @@ def mend_rows(c: Construction, budget: Budget | None = None) -> int:
             if not r.breaks(c.placed[r.talk], c.placed[r.other], inst):
                 continue
             for tid in (r.talk, r.other):
-                if not by_id[tid].joint and (_mend_move(c, by_id[tid], rooms_all, broken)
+                if tid not in stay and (_mend_move(c, by_id[tid], rooms_all, broken)
                                              or _mend_swap(c, by_id[tid], order, broken)):
                     mended = True
                     break
@@ -328,6 +342,21 @@ def mend_rows(c: Construction, budget: Budget | None = None) -> int:
 
 
 MEND_ROUNDS = 20   # passes over the broken rows while a pass mends one
+
+
+def rule_bound_talks(instance: Instance) -> set[str]:
+    """Talks a move of the construction's bookkeeping could take out of their rules:
+    joint groups (their parts move together), tracks (their rules are about cells) and
+    talks in a conflict for people beyond the speakers' own rule."""
+    fixed = {t.id for t in instance.talks if t.joint or t.track}
+    for who in ("presenters", "attendees"):
+        if conflict_rules(instance, who):
+            speakers = {t.id: set(t.speakers) for t in instance.talks}
+            default = who == "presenters" and presenters_default(instance)
+            for a, c in conflict_pairs(instance, who):
+                if not (default and speakers[a] & speakers[c]):
+                    fixed.update((a, c))
+    return fixed
 
 
 def _mend_move(c: Construction, talk: Talk, rooms: list[str], broken: Callable[[tuple[str, ...]], int]) -> bool:
@@ -351,7 +380,7 @@ def _mend_swap(c: Construction, talk: Talk, order: list[str], broken: Callable[[
     by_id = c.inst.talk_by_id
     for uid in order:
         other = by_id[uid]
-        if uid == talk.id or other.joint or other.duration != talk.duration:
+        if uid == talk.id or other.duration != talk.duration:
             continue
         a, b = c.placed[talk.id], c.placed[uid]
         if a.session_key == b.session_key:

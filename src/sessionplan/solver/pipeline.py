@@ -22,7 +22,7 @@ from ..evaluate import Evaluation, evaluate
 from ..model import Instance, Placement
 from . import relaxation, sessions, swaps, track_cells
 from .build import Build, OutOfTime, build_model, candidate_places, objective_scale
-from .construction import construct, construction_of
+from .construction import Construction, construct, construction_of, finish
 from .driver import PRICING_SECONDS, parameters_of, solve_model
 from .families import FAMILIES, Changes, Family
 from .families.changes import TERMS as CHANGE_TERMS
@@ -117,6 +117,7 @@ class Stages:
         # the best complete schedule before the search: (placements, evaluator price, stage)
         self.best: tuple[dict[str, Placement], float, str] | None = None
         self.first: float | None = None   # when the first complete schedule existed
+        self.made: Construction | None = None   # the construction, once built (it is built once)
         self.sessions_apply = (opts.model != "talks" and self.plain and opts.hint is None
                                and sessions.applicable(instance))
 
@@ -208,9 +209,16 @@ class Stages:
         none in its time: a tight partition with authors kept apart).
         When every talk has a track, tracks are first given cells (``track_cells``)."""
         self.enter("construction")
-        # all the time left if need be: without it there may be no schedule at all (its
-        # repair and mending stop at the budget; a complete one takes a fraction of a second)
-        made = construct(self.inst, self.families, budget=self.budget, time_limit=self.opts.time_limit)
+        # for the session model all the time left if need be: without it there may be no
+        # schedule at all (the repair and mending stop at the budget; a complete
+        # construction takes a fraction of a second); with CP-SAT next, a share
+        part = self.budget if self.sessions_apply else self.budget.share(CONSTRUCTION_SHARE)
+        made = self.made
+        if made is None:
+            made = construct(self.inst, self.families, budget=part, time_limit=self.opts.time_limit)
+        elif len(made.placed) < len(self.inst.talks):
+            finish(made, part)   # the swap search's, cut short: its repair goes on, not again
+        self.made = made
         self.size["constructed"] = len(made.placed)
         candidates = [("construction", dict(made.placed))] if len(made.placed) == len(self.inst.talks) else []
         if track_cells.applicable(self.inst):
@@ -265,7 +273,8 @@ class Stages:
         self.enter("construction")
         made = construct(self.inst, self.families, budget=self.budget.share(CONSTRUCTION_SHARE),
                          time_limit=opts.time_limit)
-        self.size["constructed"] = len(made.placed)   # built once: the fallback does not build it again
+        self.made = made   # built once: neither the hint nor the fallback builds it again
+        self.size["constructed"] = len(made.placed)
         if len(made.placed) < len(self.inst.talks):
             return None
         first = now() - self.t0

@@ -40,9 +40,8 @@ from fractions import Fraction
 from ..budget import Budget, now
 from ..model import Instance, PairRow, Placement
 from ..similarity import clash_clusters, parallel_pairs, related_pairs
-from ..structure import conflict_pairs, conflict_rules, presenters_default
 from .build import Build
-from .construction import Construction
+from .construction import Construction, rule_bound_talks
 
 MOVES_PER_TALK = 1500   # annealing length: moves tried per movable talk,
 MOVES_PER_SECOND = 20_000  # and at most this many per second of the budget (about half
@@ -71,14 +70,7 @@ def movable_talks(instance: Instance) -> list[str]:
     speakers' own rule; none when a cost is charged per cell in use."""
     if any(c.talk is None and c.track is None for c in instance.cell_costs):
         return []
-    fixed = {t.id for t in instance.talks if t.joint or t.track}
-    for who in ("presenters", "attendees"):
-        if conflict_rules(instance, who):
-            speakers = {t.id: set(t.speakers) for t in instance.talks}
-            default = who == "presenters" and presenters_default(instance)
-            for a, c in conflict_pairs(instance, who):
-                if not (default and speakers[a] & speakers[c]):
-                    fixed.update((a, c))
+    fixed = rule_bound_talks(instance)
     for row in instance.constraints:
         pair = row if isinstance(row, PairRow) else None
         if not row.hard or (pair is not None and not pair.spec.overlap_only):

@@ -55,7 +55,8 @@ class Sessions:
         terms the session model leaves out are zero in it): more column generation is
         then the only way to a better schedule or a proof."""
         r = self.record
-        return self.generated is not None and not self.generated.solved and not r.get("partition_proven") and \
+        return self.generated is not None and not self.generated.solved and not self.generated.failed and \
+            not r.get("partition_proven") and \
             self.objective is not None and r.get("partition") is not None and \
             self.objective <= r["partition"] + 1e-9
 

@@ -73,6 +73,7 @@ class Generated:
     exact_seconds: float = 0.0
     pricers: dict[int, ClassPricer] | None = None
     pricers_made: bool = False
+    failed: bool = False   # GLOP could not solve the master (see Master.solve): not resumed
 
 
 def component_pricers(problem: SessionProblem, budget: Budget) -> dict[int, ClassPricer] | None:
@@ -111,7 +112,7 @@ def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]],
     heuristic_seconds, exact_seconds = out.heuristic_seconds, out.exact_seconds
     while out.rounds < max_rounds and not budget.expired():
         out.rounds += 1
-        lp = _solved(master)
+        lp = _solved(master, out, budget)
         if lp is None:
             break   # the LP could not be solved again: the bound and columns so far stand
         out.lp, out.pi, out.mu = lp.value, lp.pi, lp.mu
@@ -181,11 +182,13 @@ def _exact_round(problem: SessionProblem, master: Master, lp, centre: list[float
         alpha = 0.0
 
 
-def _solved(master: Master) -> LpSolution | None:
-    """The master's LP optimum, or None when GLOP fails on it (see ``Master.solve``)."""
+def _solved(master: Master, out: Generated, budget: Budget) -> LpSolution | None:
+    """The master's LP optimum, or None when GLOP fails on it (see ``Master.solve``; its
+    retries within the budget), which marks the generation failed."""
     try:
-        return master.solve()
+        return master.solve(budget.left())
     except MasterFailed:
+        out.failed = True
         return None
 
 
@@ -200,7 +203,7 @@ def _generate_exact(problem: SessionProblem, master: Master, pricers: dict[int, 
     while out.rounds < max_rounds and not budget.expired():
         out.rounds += 1
         out.exact_rounds += 1
-        lp = _solved(master)
+        lp = _solved(master, out, budget)
         if lp is None:
             return
         out.lp, out.pi, out.mu = lp.value, lp.pi, lp.mu

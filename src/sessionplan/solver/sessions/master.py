@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
+from ...budget import now
 from .problem import SessionProblem
 
 
@@ -91,19 +92,27 @@ class Master:
         self.vars.append(x)
         return True
 
-    def solve(self) -> LpSolution:
+    def solve(self, seconds: float | None = None) -> LpSolution:
         """The LP's optimum. GLOP re-solves incrementally from the last basis; when that
         ends in numerical trouble (status ABNORMAL, seen once in hundreds of solves), the
-        LP is solved again from scratch, then with presolve off; MasterFailed if none
-        reaches an optimum (the master is always feasible and bounded: it is numerical)."""
+        LP is solved again from scratch, then with presolve off, each retry within what is
+        left of ``seconds``; MasterFailed if none reaches an optimum (the master is always
+        feasible and bounded: it is numerical) or no time is left for a retry."""
+        end = None if seconds is None else now() + seconds
         status = self.solver.Solve()
         params = pywraplp.MPSolverParameters()
-        params.SetIntegerParam(params.INCREMENTALITY, params.INCREMENTALITY_OFF)
-        if status != pywraplp.Solver.OPTIMAL:
+        for retry in (params.INCREMENTALITY, params.PRESOLVE):
+            if status == pywraplp.Solver.OPTIMAL:
+                break
+            if end is not None:
+                left = end - now()
+                if left <= 0:
+                    break
+                self.solver.SetTimeLimit(max(1, int(left * 1000)))
+            params.SetIntegerParam(retry, params.INCREMENTALITY_OFF if retry == params.INCREMENTALITY
+                                   else params.PRESOLVE_OFF)
             status = self.solver.Solve(params)
-        if status != pywraplp.Solver.OPTIMAL:
-            params.SetIntegerParam(params.PRESOLVE, params.PRESOLVE_OFF)
-            status = self.solver.Solve(params)
+        self.solver.SetTimeLimit(0)   # (no limit: the next solve is an incremental one again)
         if status != pywraplp.Solver.OPTIMAL:
             raise MasterFailed(f"the session master LP ended with status {status}")
         return LpSolution(self.solver.Objective().Value(), [r.dual_value() for r in self.cover],
