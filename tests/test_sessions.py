@@ -36,6 +36,26 @@ def test_the_session_bound_never_exceeds_the_optimum(inst):
         assert ev.hard_violations == 0 and ev.total == pytest.approx(out.objective)
 
 
+@pytest.mark.parametrize("seed", [0, 2, 4])
+def test_star_duals_price_out_no_column_and_bound_from_the_start(seed):
+    """At the star duals no column of any class has a negative reduced cost (exact
+    pricing finds none of positive value), so their sum is a Lagrangian bound before
+    any pricing: at most the LP's value, and the generation's bound is at least it."""
+    from sessionplan.solver.sessions import pricing
+
+    inst = partition(45, seed=seed)
+    problem = session_problem(*candidate_places(inst, FAMILIES), FAMILIES)
+    star = pricing.star_duals(problem)
+    assert star is not None
+    for k in range(len(problem.classes)):
+        priced = pricing.exact(problem, k, star, Budget.of(10))
+        assert priced.upper <= 1e-6
+    first = generate(problem, [], Budget.of(0.0))   # no time: the bound is the star's
+    assert first.bound == pytest.approx(sum(star)) and problem.constant() + sum(star) > 0
+    gen = generate(problem, [], Budget.of(60))
+    assert gen.solved and sum(star) <= gen.lp + 1e-6 and gen.bound >= sum(star) - 1e-6
+
+
 def test_the_workshop_is_proven_optimal_by_its_sessions():
     inst = sp.load(sp.bundled_workshop())
     r = solve(inst, Options(time_limit=30, workers=2))

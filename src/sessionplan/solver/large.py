@@ -83,8 +83,12 @@ def solve_large(instance: Instance, families: list[Family], opts: Options, budge
                                      notes=("the model could not be built in the time left",))
     size["build_ms"] = int((now() - t) * 1000)
     result = solve_model(b, opts, budget, hint=made.placed)
-    # a bound of the restricted model only: not one of the problem
-    return result.with_(bound=None, construction=construction, seconds=now() - t0, model_size=size, stages=stages)
+    # a bound of the restricted model only, not one of the problem: optimal only when
+    # the objective is 0 (every term is non-negative), else the schedule is feasible
+    proven = result.status == "optimal" and result.objective is not None and result.objective <= 1e-9
+    status = "feasible" if result.status == "optimal" and not proven else result.status
+    return result.with_(status=status, bound=0.0 if proven else None, construction=construction,
+                        seconds=now() - t0, model_size=size, stages=stages)
 
 
 SWAP_SHARE = 0.25       # of the time left, at most SWAP_SECONDS, for the swap search

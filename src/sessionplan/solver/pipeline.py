@@ -22,6 +22,7 @@ from ..evaluate import Evaluation, evaluate
 from ..model import Instance, Placement
 from . import relaxation, sessions, swaps, track_cells
 from .build import Build, OutOfTime, build_model, candidate_places, objective_scale
+from .clash_floor import clash_floor
 from .construction import Construction, construct, construction_of, finish
 from .driver import PRICING_SECONDS, parameters_of, solve_model
 from .families import FAMILIES, Changes, Family
@@ -142,6 +143,9 @@ class Stages:
         if isinstance(relaxed, Result):
             return relaxed
         known = relaxed.bound if isinstance(relaxed, relaxation.Relaxed) else None
+        floor = self.clash_floor(prepared)   # a term neither the relaxation nor the session model counts
+        if floor:
+            known = floor + (known or 0)
         swapped = self.swap_search(prepared)
         if swapped is not None:
             self.size.update(swap_ms=int(swapped.seconds * 1000), swap_moves=swapped.moves)
@@ -160,7 +164,7 @@ class Stages:
                 raise
             return self.from_best(interrupted=True)
         if sess is not None and sess.bound is not None:
-            known = sess.bound if known is None else max(known, sess.bound)
+            known = sess.bound + floor if known is None else max(known, sess.bound + floor)
             if self.best is not None and round(self.best[1] * prepared[0].scale) <= known:
                 # the best schedule so far reaches a lower bound of every schedule
                 return self.from_best(interrupted=False, status="optimal", bound=known / prepared[0].scale)
@@ -242,6 +246,17 @@ class Stages:
                 self.first = now() - self.t0
                 self.report("construction", found.total)
         self.stages.update(record)
+
+    def clash_floor(self, prepared: tuple[Build, dict]) -> int:
+        """The lower bound on ``topic_clash`` (clash_floor.py), when the evaluator knows every rule."""
+        if not self.plain:
+            return 0
+        t = now()
+        floor = clash_floor(*prepared)
+        self.size["clash_floor_ms"] = int((now() - t) * 1000)
+        if floor:
+            self.stages["clash_floor"] = floor / prepared[0].scale
+        return floor
 
     def relaxation(self, prepared: tuple[Build, dict], booleans: int) -> Result | relaxation.Relaxed | None:
         """The relaxation's bound; a Result when its matching is proven optimal."""

@@ -96,6 +96,10 @@ def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]],
     t0 = now()
     if resume is None:
         out = Generated(Master(problem))
+        star = pricing.star_duals(problem)
+        if star is not None:
+            # a bound before any pricing, and the smoothing's first centre
+            out.bound, out.centre = out.master.lagrangian(star, [0.0] * len(problem.classes)), star
     else:
         out = resume
         out.solved = out.priced_duals = False

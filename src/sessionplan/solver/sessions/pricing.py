@@ -48,6 +48,31 @@ def profits(problem: SessionProblem, k: int, pi: list[float]) -> dict[int, float
     return out
 
 
+def star_duals(problem: SessionProblem) -> list[float] | None:
+    """Duals at which no column prices out, from each item alone: ``pi_i`` is the least,
+    over the classes it fits, of its placement cost less half its benefits with the
+    items it could share a cell with at best (as many of its largest as the cell seats
+    besides it). A column's items then gain at most their pairs' benefit inside it (each
+    pair counted from both ends), so every reduced cost is non-negative and ``sum pi``
+    (with no cell dual) is a Lagrangian bound, known before any pricing: the bound of
+    the star relaxation, which keeps each item's best partners for itself. None when
+    some item fits no cell."""
+    pi: list[float | None] = [None] * len(problem.items)
+    nb = problem.neighbours
+    for c in problem.classes:
+        least = min(f[1] for f in c.fits.values())
+        for i, (cost, need, _) in c.fits.items():
+            partners = max(0, (c.slots - need) // least)
+            ws = sorted((w for j, w in nb.get(i, {}).items() if j in c.fits), reverse=True)[:partners]
+            value = cost - 0.5 * sum(ws)
+            old = pi[i]
+            if old is None or value < old:
+                pi[i] = value
+    if any(v is None for v in pi):
+        return None
+    return [float(v) for v in pi if v is not None]
+
+
 def exact(problem: SessionProblem, k: int, pi: list[float], budget: Budget) -> Priced:
     """The best column of class ``k`` and a proven upper bound on the value of every
     column: branch and bound within a share of ``budget`` (exact when it finishes), else
