@@ -71,5 +71,15 @@ def test_slots_out_of_order_and_every_problem_at_once():
     assert problems(slots=swapped, talks=talks) == [("Slots", 2, "start"), ("Talks", 4, "id"), ("Talks", 4, "speakers")]
 
 
+def test_a_slot_past_midnight_is_located():
+    """A slot lies within its day: one running to 24:10 would be written as a time of
+    day no reader accepts, so the instance names its row instead."""
+    first, second = parts()["slots"]
+    late = second.model_copy(update={"start": 23 * 60 + 50, "end": 24 * 60 + 10})
+    assert problems(slots=[first, late]) == [("Slots", late.row, "end")]
+    midnight = second.model_copy(update={"start": 23 * 60 + 30, "end": 24 * 60})
+    assert Instance(**parts(slots=[first, midnight])).slots[1].end == 24 * 60
+
+
 def test_unknown_weight_term():
     assert problems(weights_given={"no_such_term": 1.0}) == [("Weights", None, "term")]

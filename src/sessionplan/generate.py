@@ -205,11 +205,14 @@ def tight_grid(
         day = first_day + timedelta(days=d)
         label = f"{WEEKDAYS[day.weekday()].title()}-{room[-2:]}"
         t = 9 * 60 + rng.choice([0, 0, 30, 60])
-        length = room_len[room]
+        # the room-day's talks end by midnight: a room too slow for them gets shorter slots
+        length = min(room_len[room], 5 * ((24 * 60 - t) // (5 * counts[k])))
+        if length < 10:
+            raise ValueError(f"{counts[k]} talks do not fit in one room-day: more rooms or days")
         for j in range(counts[k]):
             long = rng.random() < 0.04
             minutes = 2 * length if long else length
-            if t + minutes > 23 * 60:
+            if t + minutes > 23 * 60 or t + minutes + (counts[k] - j - 1) * length > 24 * 60:
                 minutes = length
             slots_rows.append((day, t, t + minutes, label, (room,)))
             track = owner[k][0] if len(owner[k]) == 1 or j < counts[k] // 2 else owner[k][1]

@@ -56,6 +56,9 @@ class Room(_Frozen):
     row: int | None = None
 
 
+DAY_MINUTES = 24 * 60
+
+
 class Slot(_Frozen):
     index: int
     day: date
@@ -263,6 +266,10 @@ class Instance(BaseModel):
                 problems.add("Slots", slot.row, None, f"slot {slot.index} is at position {k}: slots are numbered in order from 0")
             if slot.end <= slot.start:
                 problems.add("Slots", slot.row, "end", f"ends at {format_time(slot.end)}, not after its start")
+            if slot.start < 0 or slot.end > DAY_MINUTES:
+                problems.add("Slots", slot.row, "end" if slot.end > DAY_MINUTES else "start",
+                             f"runs from minute {slot.start} to minute {slot.end} of its day: a slot lies "
+                             "within one day, 00:00 to 24:00 (a night session is a slot of the next day)")
             if previous is not None and (slot.day, slot.start) < (previous.day, previous.start):
                 problems.add("Slots", slot.row, "start", "slots must be in time order (by day, then start)")
             for room in slot.rooms:

@@ -654,8 +654,7 @@ def matched(instance: Instance, allowed: Callable[[Talk, Placement], bool], cliq
                        for p in mine]
     if budget is not None and budget.expired():
         return c
-    found = Matching(places, costs).solve()
-    chosen = found[1] if found is not None else {}
+    chosen = _matched_apart(c, talks, Matching(places, costs), budget)
     rooms_all = [r.name for r in instance.rooms]
     clashing = []
     for t in sorted(talks, key=lambda t: (-(t.duration or 0), t.id)):
@@ -670,6 +669,68 @@ def matched(instance: Instance, allowed: Callable[[Talk, Placement], bool], cliq
             c.take(t, p)
     _repair(c, instance, [t for t in clashing if t.id not in c.placed], budget)
     return c
+
+
+MATCH_ROUNDS = 8   # matchings solved again with the places of clashing talks taken away
+
+
+def _matched_apart(c: Construction, talks: list[Talk], matching: Any, budget: Budget | None) -> dict[str, Placement]:
+    """The matching's places, solved again while two talks of a speaker (or of a hard
+    not_parallel clique) overlap in them: the later talk of each such pair loses its
+    places at the other's time, and the new matching moves as few talks as its cost
+    allows. On a tight grid a chain of moves then seldom has to seat a talk, and where
+    the slot lengths match the durations exactly that chain may not exist at all."""
+    found = matching.solve()
+    if found is None:
+        return {}
+    chosen = found[1]
+    for _ in range(MATCH_ROUNDS):
+        if budget is not None and budget.expired():
+            break
+        clashes = _clashes(c, talks, chosen)
+        if not clashes:
+            break
+        taken = 0
+        for talk, other in clashes:
+            taken += sum(matching.forbid(talk.id, p) for p in matching_places(matching, talk.id) if p.overlaps(other))
+        again = matching.solve(keep=chosen) if taken else None
+        if again is None:
+            break
+        chosen = again[1]
+    return chosen
+
+
+def matching_places(matching: Any, talk: str) -> list[Placement]:
+    i = matching.position[talk]
+    return [matching.arc_place[k][1] for k in range(matching.first[i], matching.first[i + 1]) if matching.open[k]]
+
+
+def _clashes(c: Construction, talks: list[Talk], chosen: dict[str, Placement]) -> list[tuple[Talk, Placement]]:
+    """(talk, the other's place) for each pair of talks that share a speaker or a clique
+    and overlap at their chosen places (and at the places already taken), the later talk first."""
+    by_key: dict[tuple, list[tuple[str, Placement]]] = defaultdict(list)
+    for t in talks:
+        p = chosen.get(t.id)
+        if p is None:
+            continue
+        for s in t.speakers:
+            by_key[("speaker", s)].append((t.id, p))
+        for k in c.clique_of.get(t.id, ()):
+            by_key[("clique", k)].append((t.id, p))
+    for tid, p in c.placed.items():   # joint groups, placed first
+        for s in c.inst.talk_by_id[tid].speakers:
+            by_key[("speaker", s)].append((tid, p))
+    by_id = c.inst.talk_by_id
+    out: dict[str, Placement] = {}
+    for key in sorted(by_key):
+        entries = sorted(by_key[key], key=lambda e: e[0])
+        for n, (a, pa) in enumerate(entries):
+            for b, pb in entries[n + 1:]:
+                if pa.overlaps(pb):
+                    later, other = (b, pa) if b not in c.placed else (a, pb)
+                    if later not in c.placed and later not in out:
+                        out[later] = other
+    return [(by_id[t], p) for t, p in sorted(out.items())]
 
 
 def _targets(members: dict[str, list[Talk]], cells: dict[tuple, list[int]]) -> dict[str, set[tuple]]:

@@ -85,8 +85,8 @@ def solve_large(instance: Instance, families: list[Family], opts: Options, budge
     result = solve_model(b, opts, budget, hint=made.placed)
     # a bound of the restricted model only, not one of the problem: optimal only when
     # the objective is 0 (every term is non-negative), else the schedule is feasible
-    proven = result.status == "optimal" and result.objective is not None and result.objective <= 1e-9
-    status = "feasible" if result.status == "optimal" and not proven else result.status
+    proven = result.has_schedule and result.objective is not None and result.objective <= 1e-9
+    status = "optimal" if proven else "feasible" if result.status == "optimal" else result.status
     return result.with_(status=status, bound=0.0 if proven else None, construction=construction,
                         seconds=now() - t0, model_size=size, stages=stages)
 
