@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from ortools.graph.python import max_flow
 
-from ..model import Placement
+from ..model import DAY_MINUTES, Placement
 from ..similarity import clash_clusters
 from .build import Build
 
@@ -39,7 +39,7 @@ def clash_floor(b: Build, places: dict[str, list[Placement]]) -> int:
         return 0
     from .relaxation import Matching
 
-    stride = 24 * 60 * 2   # minutes of a day, with room to spare: (day, minute) as one number
+    stride = 2 * DAY_MINUTES   # (day, minute) as one number: slots lie within their day
     starts = np.array(sorted({s.day.toordinal() * stride + s.start for s in inst.slots}), dtype=np.int64)
 
     def spans(ps: list[Placement]) -> tuple[np.ndarray, np.ndarray]:

@@ -29,6 +29,7 @@ from ..terms import TOPIC_TERMS
 
 if TYPE_CHECKING:
     from .families import Family
+    from .relaxation import Matching
 
 SESSIONS_TRIED = 100   # sessions tried for each topic group
 TIGHT = 0.97           # the share of room-slots the talks need, from which the grid is tight
@@ -674,7 +675,8 @@ def matched(instance: Instance, allowed: Callable[[Talk, Placement], bool], cliq
 MATCH_ROUNDS = 8   # matchings solved again with the places of clashing talks taken away
 
 
-def _matched_apart(c: Construction, talks: list[Talk], matching: Any, budget: Budget | None) -> dict[str, Placement]:
+def _matched_apart(c: Construction, talks: list[Talk], matching: Matching,
+                   budget: Budget | None) -> dict[str, Placement]:
     """The matching's places, solved again while two talks of a speaker (or of a hard
     not_parallel clique) overlap in them: the later talk of each such pair loses its
     places at the other's time, and the new matching moves as few talks as its cost
@@ -692,17 +694,12 @@ def _matched_apart(c: Construction, talks: list[Talk], matching: Any, budget: Bu
             break
         taken = 0
         for talk, other in clashes:
-            taken += sum(matching.forbid(talk.id, p) for p in matching_places(matching, talk.id) if p.overlaps(other))
+            taken += sum(matching.forbid(talk.id, p) for p in matching.open_places(talk.id) if p.overlaps(other))
         again = matching.solve(keep=chosen) if taken else None
         if again is None:
             break
         chosen = again[1]
     return chosen
-
-
-def matching_places(matching: Any, talk: str) -> list[Placement]:
-    i = matching.position[talk]
-    return [matching.arc_place[k][1] for k in range(matching.first[i], matching.first[i + 1]) if matching.open[k]]
 
 
 def _clashes(c: Construction, talks: list[Talk], chosen: dict[str, Placement]) -> list[tuple[Talk, Placement]]:

@@ -112,6 +112,11 @@ class Matching:
                 return k
         return None
 
+    def open_places(self, talk: str) -> list[Placement]:
+        """The talk's placements not forbidden."""
+        i = self.position[talk]
+        return [self.arc_place[k][1] for k in range(self.first[i], self.first[i + 1]) if self.open[k]]
+
     def forbid(self, talk: str, p: Placement) -> bool:
         """Take ``p`` away from ``talk``; False if it was not open."""
         k = self.arc_of((talk, p))

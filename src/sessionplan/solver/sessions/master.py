@@ -101,7 +101,7 @@ class Master:
         end = None if seconds is None else now() + seconds
         status = self.solver.Solve()
         params = pywraplp.MPSolverParameters()
-        for retry in (params.INCREMENTALITY, params.PRESOLVE):
+        for param, off in ((params.INCREMENTALITY, params.INCREMENTALITY_OFF), (params.PRESOLVE, params.PRESOLVE_OFF)):
             if status == pywraplp.Solver.OPTIMAL:
                 break
             if end is not None:
@@ -109,8 +109,7 @@ class Master:
                 if left <= 0:
                     break
                 self.solver.SetTimeLimit(max(1, int(left * 1000)))
-            params.SetIntegerParam(retry, params.INCREMENTALITY_OFF if retry == params.INCREMENTALITY
-                                   else params.PRESOLVE_OFF)
+            params.SetIntegerParam(param, off)
             status = self.solver.Solve(params)
         self.solver.SetTimeLimit(0)   # (no limit: the next solve is an incremental one again)
         if status != pywraplp.Solver.OPTIMAL:
