@@ -11,8 +11,7 @@ import pytest
 from sessionplan.budget import Budget
 from sessionplan.generate import partition
 from sessionplan.solver import FAMILIES, Options, candidate_places, solve
-from sessionplan.solver.sessions import components, local, pricing
-from sessionplan.solver.sessions import Sessions, _enumerate
+from sessionplan.solver.sessions import Sessions, _enumerate, components, local, pricing
 from sessionplan.solver.sessions.generation import Chosen, enumerate_columns, generate
 from sessionplan.solver.sessions.problem import SessionProblem, session_problem
 
@@ -161,3 +160,27 @@ def test_the_connected_sets_are_estimated_before_they_are_enumerated(seed, monke
     monkeypatch.setattr(components, "estimated_sets", lambda *a, **k: 3.0 * sets.count)
     assert components.connected_sets(problem, 5, sets.count, Budget.of(60)) is None
     assert components.connected_sets(problem, 5, 2 * sets.count, Budget.of(60)) is not None
+
+
+@pytest.mark.parametrize("seed,suffix", [(0, True), (1, True), (3, False)])
+def test_exact_pricing_of_large_sessions_with_a_floor(seed, suffix, monkeypatch):
+    """Sessions of up to six talks (the followers' benefits bound the branches), in both
+    of the bound's modes; a floor above the best column is proven, one below finds it."""
+    if not suffix:
+        monkeypatch.setattr(pricing.Tree, "SUFFIX_LIMIT", 0)
+    problem = problem_of(16, seed, sizes=(5, 6))
+    pi = duals(problem, seed + 11)
+    assert max(c.slots for c in problem.classes) >= 6
+    for c in problem.classes:
+        p = pricing.profits(problem, c.index, pi)
+        if not p:
+            continue
+        assert (pricing.Tree(problem, c.index, p).by_start is not None) == suffix
+        best = max(0.0, max(value(problem, c.index, pi, m) for m in every_column(problem, c.index)))
+        bb = pricing.branch_and_bound(problem, c.index, p, Budget.of(10))
+        assert bb.value == pytest.approx(best) and bb.upper == pytest.approx(best)
+        above = pricing.exact(problem, c.index, pi, Budget.of(10), floor=best + 5.0)
+        assert above.upper == pytest.approx(best + 5.0) and not above.members
+        if best > 1.0:
+            below = pricing.exact(problem, c.index, pi, Budget.of(10), floor=best - 1.0)
+            assert below.value == pytest.approx(best) and below.upper == pytest.approx(best)

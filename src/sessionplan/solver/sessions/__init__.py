@@ -28,14 +28,18 @@ from ...model import Placement
 from ..build import Build
 from ..families import Family
 from ..result import Options, to_assignment
+from . import branching
 from .assign import assign
 from .generation import Chosen, Generated, choose, enumerate_columns, generate
 from .problem import SessionProblem, session_problem
 
 LP_SHARE = 0.6          # of the session model's time, for column generation
 CHOOSE_SHARE = 0.3      # of what is left then, for the integer choice
+BRANCH_SHARE = 0.7      # of what is left after the enumeration, for branch and price
+BRANCH_ROOTS = 4.0      # when that is at least this many times the root's column generation
 ASSIGN_SHARE = 0.5      # and for placing the chosen sessions
-ENUMERATE_LIMIT = 20_000    # columns added by reduced-cost enumeration, at most
+ENUMERATE_SHARE = 0.8       # of what is left after the first choice, for reduced-cost enumeration
+ENUMERATE_LIMIT = 80_000    # columns added by reduced-cost enumeration, at most
 ENUMERATE_FIRST = 4         # the first enumeration's threshold, in steps of the objective (then doubled)
 
 
@@ -126,6 +130,11 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
         record["partition_proven"] = True
     elif chosen is not None and gen.priced_duals and gen.lp is not None and out.bound is not None:
         chosen = _enumerate(problem, gen, chosen, columns, step, budget, opts, out)
+        part = budget.share(BRANCH_SHARE)
+        # a branch's column generation takes about as long as the root's: branch only
+        # when several fit in the time
+        if not record.get("partition_proven") and part.left_or(math.inf) >= BRANCH_ROOTS * gen.seconds:
+            chosen = _branch(problem, gen, chosen, step, part, opts, out)
     if chosen is None:
         record["seconds"] = round(now() - t0, 3)
         return out
@@ -146,6 +155,26 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
     return out
 
 
+def _branch(problem: SessionProblem, gen: Generated, chosen: Chosen, step: int, budget: Budget, opts: Options,
+            out: Sessions) -> Chosen:
+    """Branch and price on pairs (branching.py) when the enumeration could not prove the
+    choice: a better partition, or a bound raised towards it."""
+    found = branching.branch(problem, gen.master, chosen, step, budget, workers=opts.worker_count,
+                             seed=opts.seed, parameters=opts.parameters)
+    if found is None:
+        return chosen
+    record = out.record
+    record["branch"] = {"nodes": found.nodes, "closed": found.closed, "columns": found.columns,
+                        "seconds": round(found.seconds, 3)}
+    assert out.bound is not None
+    constant = problem.constant()
+    out.bound = max(out.bound, step * math.ceil((constant + found.bound - 1e-6) / step))
+    record["bound"] = round(out.bound / problem.scale, 6)
+    if constant + found.chosen.cost <= out.bound:
+        record["partition_proven"] = True
+    return found.chosen
+
+
 def _enumerate(problem: SessionProblem, gen, chosen: Chosen, columns: list, step: int, budget: Budget, opts: Options,
                out: Sessions) -> Chosen:
     """Reduced-cost enumeration at the LP optimum: a partition cheaper than ``chosen``
@@ -160,7 +189,7 @@ def _enumerate(problem: SessionProblem, gen, chosen: Chosen, columns: list, step
     stage that runs out of time, or finds more than ENUMERATE_LIMIT columns, ends it."""
     record = out.record
     t = now()
-    part = budget.share(CHOOSE_SHARE)
+    part = budget.share(ENUMERATE_SHARE)
     constant = problem.constant()
     seen = {(k, m) for k, m, _ in columns}
     threshold = ENUMERATE_FIRST * step + 0.5

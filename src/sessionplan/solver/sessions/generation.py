@@ -47,7 +47,8 @@ GAP_TOLERANCE = 1e-6        # the LP value this close above the best bound: the 
 EXACT_SECONDS = 2.0         # per class and round, at most
 STALLED_FACTOR = 4.0        # and this many times that when the heuristic finds nothing (a proof is near)
 MOST_ITEMS = 6              # connected sets are enumerated for columns of at most this many items
-CONNECTED_LIMIT = 400_000   # and at most this many sets
+CONNECTED_LIMIT = 100_000   # and at most this many sets of up to 4 items (fewer of more)
+CONNECTED_MOST = 400_000    # and at most this many of any size
 COMPONENT_COLUMNS = 15      # columns added per class and round by the exact pricer
 
 
@@ -82,17 +83,25 @@ def component_pricers(problem: SessionProblem, budget: Budget) -> dict[int, Clas
     most = max(c.slots // max(1, min((f[1] for f in c.fits.values()), default=1)) for c in problem.classes)
     if most > MOST_ITEMS:
         return None
-    sets = connected_sets(problem, most, CONNECTED_LIMIT, budget)
+    # a pricing round costs the sets' count times their size, and the branch and bound
+    # gains on them as columns grow: it was as fast at 110,000 sets of up to 4 items and
+    # at 35,000 of up to 6 (generated partitions of 40-250 talks)
+    limit = min(CONNECTED_MOST, int(CONNECTED_LIMIT * (4 / most) ** 3))
+    sets = connected_sets(problem, most, limit, budget)
     if sets is None:
         return None
     return {c.index: ClassPricer(problem, c.index, sets) for c in problem.classes}
 
 
 def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]], budget: Budget,
-             max_rounds: int = 2000, resume: Generated | None = None) -> Generated:
+             max_rounds: int = 2000, resume: Generated | None = None, connected: bool = True,
+             target: float | None = None) -> Generated:
     """Column generation from the ``initial`` columns, or where ``resume`` (an earlier
     generation over the same problem, cut short) stopped: its master, best bound,
-    smoothing centre and pricers (its fields are updated in place)."""
+    smoothing centre and pricers (its fields are updated in place). ``connected``: the
+    connected-set pricers may be used (not in a branch: a pair priced together there
+    joins sets the enumeration keeps apart, so their values would not be exact).
+    ``target``: it stops once the bound reaches it (a branch that holds nothing better)."""
     t0 = now()
     if resume is None:
         out = Generated(Master(problem))
@@ -107,7 +116,8 @@ def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]],
     for k, members in initial:
         master.add(k, members)
     if not out.pricers_made:
-        out.pricers, out.pricers_made = component_pricers(problem, budget.share(0.3)), True
+        out.pricers = component_pricers(problem, budget.share(0.3)) if connected else None
+        out.pricers_made = True
     if out.pricers is not None:
         _generate_exact(problem, master, out.pricers, out, budget, max_rounds)
         out.seconds += now() - t0
@@ -144,6 +154,8 @@ def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]],
         exact_seconds += now() - t
         if bound is not None and (out.bound is None or bound > out.bound):
             out.bound, centre = bound, duals
+        if target is not None and out.bound is not None and out.bound >= target:
+            break   # nothing below the target here: the caller needs no more
         if proven:
             out.solved = out.priced_duals = True   # no column prices out at the LP's duals: the LP is optimal
             break
@@ -171,7 +183,9 @@ def _exact_round(problem: SessionProblem, master: Master, lp, centre: list[float
                 complete = proven = False
                 break
             part = budget.share(1.0, EXACT_SECONDS * (STALLED_FACTOR if stalled else 1.0))
-            priced = pricing.exact(problem, c.index, duals, part)
+            # at the LP's own duals only columns beating the cell's dual matter
+            floor = max(0.0, -lp.mu[c.index]) if alpha == 0.0 else 0.0
+            priced = pricing.exact(problem, c.index, duals, part, floor)
             if math.isinf(priced.upper):
                 complete = False
             if priced.upper > -lp.mu[c.index] + EPS:

@@ -22,16 +22,19 @@ from .problem import SessionProblem
 EPS = 1e-6
 SEEDS = 400         # columns grown per class and round, from the items of greatest potential
 MOVES = 40          # improving moves per column at most
+APART = -1e12       # the benefit matrix's entry for a pair kept apart
 
 
 def dense(problem: SessionProblem) -> np.ndarray:
-    """The benefit matrix of the items (units), built once per problem."""
+    """The benefit matrix of the items (units; a pair kept apart, ``APART``), built once per problem."""
     cached = problem._dense
     if cached is None:
         n = len(problem.items)
         cached = np.zeros((n, n))
         for (i, j), w in problem.benefit.items():
             cached[i, j] = cached[j, i] = w
+        for i, j in problem.apart:
+            cached[i, j] = cached[j, i] = APART   # never worth adding to the other
         problem._dense = cached
     return cached
 
@@ -50,7 +53,7 @@ def columns(problem: SessionProblem, k: int, pi: list[float], budget: Budget | N
     mins = np.fromiter((c.fits[i][2] for i in idx), dtype=np.int64, count=len(idx))
     w = dense(problem)[np.ix_(idx, idx)]
     # an item can help only if its profit and all its positive benefits are worth something
-    potential = p + w.sum(axis=1)
+    potential = p + np.maximum(w, 0.0).sum(axis=1)
     useful = potential > EPS
     if not useful.any():
         return []

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -73,26 +73,30 @@ def star_duals(problem: SessionProblem) -> list[float] | None:
     return [float(v) for v in pi if v is not None]
 
 
-def exact(problem: SessionProblem, k: int, pi: list[float], budget: Budget) -> Priced:
+def exact(problem: SessionProblem, k: int, pi: list[float], budget: Budget, floor: float = 0.0) -> Priced:
     """The best column of class ``k`` and a proven upper bound on the value of every
     column: branch and bound within a share of ``budget`` (exact when it finishes), else
-    CP-SAT within the rest (its proven bound). The best column either met is returned."""
+    CP-SAT within the rest (its proven bound). The best column either met is returned.
+    ``floor`` (at least 0): only columns worth more matter; the bound is then at least
+    it (proving no column beats the cell's dual needs no more, and prunes far more)."""
     p = profits(problem, k, pi)
     if not p:
-        return Priced(0.0, frozenset(), 0.0)
-    found = branch_and_bound(problem, k, p, budget.share(BRANCH_SHARE))
+        return Priced(0.0, frozenset(), floor)
+    found = branch_and_bound(problem, k, p, budget.share(BRANCH_SHARE), floor)
     if not math.isinf(found.upper):
         return found
     sat = _cp_sat(problem, k, pi, p, budget)
     better = sat if sat.value > found.value else found
-    return Priced(better.value, better.members, sat.upper, found.found)
+    return Priced(better.value, better.members, max(floor, sat.upper), found.found)
 
 
-def branch_and_bound(problem: SessionProblem, k: int, p: dict[int, float], budget: Budget) -> Priced:
+def branch_and_bound(problem: SessionProblem, k: int, p: dict[int, float], budget: Budget,
+                     floor: float = 0.0) -> Priced:
     """The column of greatest value by a search over the items of ``p`` (see ``Tree``):
-    a branch ends when it cannot beat the best column so far. When ``budget`` runs out,
-    the best column so far is returned with an unknown bound (infinite)."""
-    best = [0.0]
+    a branch ends when it cannot beat the best column so far, or ``floor``. When
+    ``budget`` runs out, the best column so far is returned with an unknown bound
+    (infinite); a search that finds nothing above ``floor`` returns it as the bound."""
+    best = [floor]
     best_members: list[frozenset[int]] = [frozenset()]
     met: list[tuple[float, frozenset[int]]] = []
 
@@ -102,7 +106,8 @@ def branch_and_bound(problem: SessionProblem, k: int, p: dict[int, float], budge
         return True
 
     finished = Tree(problem, k, p).walk(lambda: best[0], better, budget, skip_useless=True)
-    return Priced(best[0], best_members[0], best[0] if finished else math.inf, tuple(met))
+    value = best[0] if best_members[0] else 0.0
+    return Priced(value, best_members[0], best[0] if finished else math.inf, tuple(met))
 
 
 class Tree:
@@ -111,9 +116,11 @@ class Tree:
     With ``chosen`` members and room for ``r`` more items, an item ``m`` that may follow
     adds at most ``gain[m] + half[m][r]``: its profit and its benefits with the chosen
     members (exact, kept up to date as members come and go), plus half its ``r - 1``
-    largest benefits with anything else (a pair among the followers is counted at both
-    ends). A branch ends when its value and the ``r`` largest of those bounds cannot
-    beat the floor."""
+    largest benefits with the items that may still follow (those from the branch's
+    position on: a pair among the followers is counted at both ends). A branch ends when
+    its value and the ``r`` largest of those bounds cannot beat the floor."""
+
+    SUFFIX_LIMIT = 500_000   # half terms kept per start position, at most (else one list for all)
 
     def __init__(self, problem: SessionProblem, k: int, p: dict[int, float]):
         c = self.cls = problem.classes[k]
@@ -122,18 +129,44 @@ class Tree:
         self.most = most = max(1, c.slots // self.least)
         top = {i: sorted((w for j, w in nb.get(i, {}).items() if j in p), reverse=True)[:max(0, most - 1)]
                for i in p}
-        half = {i: [0.0] + [0.5 * sum(ws[:n - 1]) for n in range(1, most + 1)] for i, ws in top.items()}
+        half = {i: _halves(ws, most) for i, ws in top.items()}
         self.items = items = sorted(p, key=lambda i: (-(p[i] + half[i][most]), i))
         position = {i: m for m, i in enumerate(items)}
         self.need = [c.fits[i][1] for i in items]
         self.mins = [c.fits[i][2] for i in items]
-        # per room left, each item's half-benefit term (the bound reads one list per node)
+        self.links = [[(position[j], w) for j, w in sorted(nb.get(i, {}).items()) if j in position] for i in items]
+        # per start position and room left, the half-benefit terms of the items from
+        # there on (the bound reads one list per node)
+        size = len(items)
         self.by_room = [[half[i][r] for i in items] for r in range(most + 1)]
+        self.by_start = self._suffix_halves(most) if size * size * (most + 1) // 2 <= self.SUFFIX_LIMIT else None
         # the largest need and minutes from each position on: when they fit, every follower does
         self.need_after = [*itertools.accumulate(reversed(self.need), max)][::-1] + [0]
         self.mins_after = [*itertools.accumulate(reversed(self.mins), max)][::-1] + [0]
-        self.links = [[(position[j], w) for j, w in sorted(nb.get(i, {}).items()) if j in position] for i in items]
         self.profit = [p[i] for i in items]
+        # per position, the positions it may not share a column with (``apart``), as a bit mask
+        apart = problem.conflicts() if problem.apart else {}
+        self.conflict = [sum(1 << position[j] for j in apart.get(i, ()) if j in position) for i in items]
+
+    def _suffix_halves(self, most: int) -> list[list[list[float]]]:
+        """``out[n][r][m - n]``: half the ``r - 1`` largest benefits of the item at position
+        ``m >= n`` with the others from position ``n`` on (built from the last position back)."""
+        size = len(self.items)
+        tops: list[list[float]] = [[] for _ in range(size)]
+        halves = [_halves([], most) for _ in range(size)]
+        out: list[list[list[float]]] = [[] for _ in range(size)]
+        for n in range(size - 1, -1, -1):
+            for j, w in self.links[n]:
+                if j > n:
+                    for a in (n, j):
+                        ws = tops[a]
+                        if len(ws) < most - 1 or (ws and w > ws[-1]):
+                            ws.append(w)
+                            ws.sort(reverse=True)
+                            del ws[most - 1:]
+                            halves[a] = _halves(ws, most)
+            out[n] = [[halves[m][r] for m in range(n, size)] for r in range(most + 1)]
+        return out
 
     def walk(self, floor: Callable[[], float], found: Callable[[float, frozenset[int]], bool], budget: Budget,
              skip_useless: bool) -> bool:
@@ -142,11 +175,12 @@ class Tree:
         nothing to any column below (right when only the best column matters). True when
         the search finished."""
         c, items, need, mins, links = self.cls, self.items, self.need, self.mins, self.links
-        by_room, need_after, mins_after = self.by_room, self.need_after, self.mins_after
+        by_start, by_room, need_after, mins_after = self.by_start, self.by_room, self.need_after, self.mins_after
         least, most, size = self.least, self.most, len(self.items)
         gain = list(self.profit)
         chosen: list[int] = []
         count = [0]
+        conflict, mask = self.conflict, [0]
 
         def search(n: int, value: float, slots: int, minutes: int) -> bool:
             count[0] += 1
@@ -158,31 +192,46 @@ class Tree:
             if room <= 0 or n >= size:
                 return True
             free, free_minutes = c.slots - slots, c.minutes - minutes
-            half = by_room[room]
+            # half[m - off]: the half-benefit term of the item at position m
+            half, off = (by_start[n][room], n) if by_start is not None else (by_room[room], 0)
             if need_after[n] <= free and mins_after[n] <= free_minutes:
                 open_: list[int] | range = range(n, size)
-                bounds = [g + h for g, h in zip(gain[n:], half[n:], strict=True)]
+                bounds = [g + h for g, h in zip(gain[n:], half if off == n else half[n:], strict=True)]
             else:
                 open_ = [m for m in range(n, size) if need[m] <= free and mins[m] <= free_minutes]
-                bounds = [gain[m] + half[m] for m in open_]
+                bounds = [gain[m] + half[m - off] for m in open_]
             bounds.sort(reverse=True)
             if value + sum(b for b in bounds[:room] if b > 0) <= floor() + EPS:
                 return True
             for m in open_:
-                if skip_useless and gain[m] + 2 * half[m] <= EPS:
+                if skip_useless and gain[m] + 2 * half[m - off] <= EPS:
                     continue   # m adds nothing to any column below: the same column without it is as good
+                if conflict[m] & mask[0]:
+                    continue   # kept apart from a member
                 chosen.append(m)
+                mask[0] |= 1 << m
                 for j, w in links[m]:
                     gain[j] += w
                 ok = search(m + 1, value + gain[m], slots + need[m], minutes + mins[m])
                 for j, w in links[m]:
                     gain[j] -= w
+                mask[0] &= ~(1 << m)
                 chosen.pop()
                 if not ok:
                     return False
             return True
 
         return search(0, 0.0, 0, 0)
+
+
+def _halves(ws: Sequence[float], most: int) -> list[float]:
+    """``[0, 0, w1/2, (w1 + w2)/2, ...]``: for ``r`` items in all, half the ``r - 1``
+    largest of the benefits ``ws`` (sorted, largest first)."""
+    out = [0.0, 0.0]
+    for w in ws[:max(0, most - 1)]:
+        out.append(out[-1] + 0.5 * w)
+    out += [out[-1]] * (most + 1 - len(out))
+    return out[:most + 1]
 
 
 def _cp_sat(problem: SessionProblem, k: int, pi: list[float], p: dict[int, float], budget: Budget) -> Priced:
@@ -212,6 +261,9 @@ def _cp_sat(problem: SessionProblem, k: int, pi: list[float], p: dict[int, float
     for i, ys in pairs.items():
         if len(ys) > most - 1:
             m.add(sum(ys) <= (most - 1) * s[i])
+    for i, j in sorted(problem.apart):
+        if i in s and j in s:
+            m.add_bool_or([~s[i], ~s[j]])
     m.add(sum(s.values()) <= most)
     m.add(sum(c.fits[i][1] * x for i, x in s.items()) <= c.slots)
     m.add(sum(c.fits[i][2] * x for i, x in s.items()) <= c.minutes)

@@ -26,7 +26,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 from ortools.sat.python import cp_model
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from ...model import Instance, PairRow, Placement
 from ...similarity import related_pairs
@@ -173,6 +176,12 @@ class SessionProblem:
     class_of_cell: dict[SessionKey, int]
     # cell -> the slots open in its room, in order (the positions ``spots`` count in)
     cell_slots: dict[SessionKey, tuple[int, ...]] = field(default_factory=dict)
+    # a branch of the search (branching.py): pairs of items no column may hold together,
+    # the problem it branched from and, per item, the items there it stands for
+    apart: frozenset[tuple[int, int]] = frozenset()
+    origin: tuple[tuple[int, ...], ...] | None = None
+    parent: SessionProblem | None = None
+    _group_of: dict[int, int] | None = None
     _placeable: dict = field(default_factory=dict)
     _dense: Any = None      # the benefit matrix, built once (local.dense)
 
@@ -194,12 +203,16 @@ class SessionProblem:
         c = self.classes[k]
         if any(i not in c.fits for i in members):
             return False
+        if not self.fits_apart(members):
+            return False
         return (sum(c.fits[i][1] for i in members) <= c.slots
                 and sum(c.fits[i][2] for i in members) <= c.minutes)
 
     def placeable(self, k: int, members: frozenset[int]) -> bool:
         """Whether the items really fit a cell of class ``k``: each talk at one of its
         places, none sharing a slot, a joint group's parts back to back in order."""
+        if self.parent is not None:
+            return self.parent.placeable(k, self.expand(members))
         key = (k, members)
         known = self._placeable.get(key)
         if known is not None:
@@ -215,6 +228,78 @@ class SessionProblem:
         options.sort(key=len)
         self._placeable[key] = out = _disjoint_choice(options)
         return out
+
+    def conflicts(self) -> dict[int, set[int]]:
+        """The ``apart`` pairs as each item's set of items it may not share a column with."""
+        out: dict[int, set[int]] = defaultdict(set)
+        for i, j in sorted(self.apart):
+            out[i].add(j)
+            out[j].add(i)
+        return out
+
+    def branched(self, together: tuple[tuple[int, int], ...],
+                 apart: tuple[tuple[int, int], ...]) -> SessionProblem | None:
+        """The problem of a branch (Ryan-Foster): the pairs ``together`` in one column,
+        the pairs ``apart`` never in one. Items kept together become one item (its cost
+        their costs less the benefit among them, its slots and minutes theirs); ``apart``
+        is a rule of the columns (``fits``). A column of the branch is one of this
+        problem at the same cost (``expand`` gives its items here), so every bound of
+        this problem bounds the branch. None when a pair kept apart is also together."""
+        n_items = len(self.items)
+        # the items kept together, transitively: the components of the graph of those pairs
+        # (numbered by their least item, each item's own component when it has no pair)
+        edges = np.array(together, dtype=np.int64).reshape(-1, 2)
+        graph = coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n_items, n_items))
+        _, label = connected_components(graph, directed=False)
+        groups: dict[int, list[int]] = {}
+        for i in range(n_items):
+            groups.setdefault(int(label[i]), []).append(i)
+        origin = [tuple(g) for _, g in sorted(groups.items())]
+        group_of = {i: n for n, g in enumerate(origin) for i in g}
+        pairs = {(min(group_of[i], group_of[j]), max(group_of[i], group_of[j])) for i, j in (*self.apart, *apart)}
+        if any(a == b for a, b in pairs):
+            return None
+        inside = [self.pair_benefit(set(g)) for g in origin]
+        classes = []
+        for c in self.classes:
+            fits = {}
+            for n, g in enumerate(origin):
+                if all(i in c.fits for i in g):
+                    fits[n] = (sum(c.fits[i][0] for i in g) - inside[n], sum(c.fits[i][1] for i in g),
+                               sum(c.fits[i][2] for i in g))
+            classes.append(CellClass(c.index, c.cells, c.slots, c.minutes, fits, {}, c.block_of))
+        benefit: dict[tuple[int, int], int] = defaultdict(int)
+        for (i, j), w in self.benefit.items():
+            a, b = group_of[i], group_of[j]
+            if a != b:
+                benefit[(min(a, b), max(a, b))] += w
+        neighbours: dict[int, dict[int, int]] = defaultdict(dict)
+        for (a, b), w in benefit.items():
+            neighbours[a][b] = w
+            neighbours[b][a] = w
+        items = [Item(n, tuple(t for i in g for t in self.items[i].talks)) for n, g in enumerate(origin)]
+        item_of = {t: n for n, it in enumerate(items) for t in it.talks}
+        return SessionProblem(self.instance, self.scale, items, item_of, classes, dict(benefit), self.total_benefit,
+                              self.inside_benefit, dict(neighbours), self.class_of_cell, self.cell_slots,
+                              apart=frozenset(pairs), origin=tuple(origin), parent=self, _group_of=group_of)
+
+    def expand(self, members: frozenset[int]) -> frozenset[int]:
+        """A column's items in the problem this one branched from (the same when it is a root)."""
+        if self.origin is None:
+            return members
+        return frozenset(i for g in members for i in self.origin[g])
+
+    def contract(self, members: frozenset[int]) -> frozenset[int] | None:
+        """A column of the problem this one branched from in its items, or None when it
+        splits items kept together (or holds a pair kept apart)."""
+        if self.origin is None:
+            return members
+        assert self._group_of is not None
+        kept = frozenset(self._group_of[i] for i in members)
+        return kept if self.expand(kept) == members and self.fits_apart(kept) else None
+
+    def fits_apart(self, members) -> bool:
+        return not self.apart or not any((i, j) in self.apart for i in members for j in members if i < j)
 
     def granularity(self) -> int:
         """What every partition's cost is a multiple of (units): the gcd of the constant,
