@@ -26,7 +26,7 @@ NODES = 200_000     # search nodes per pricing, at most
 PROBES = 1000       # random descents of the enumeration's tree, to estimate its size first
 # the estimate this many times the limit: the enumeration is not started (the estimate
 # is unbiased but spread; below this it is tried and may still give up at the limit)
-PROBE_MARGIN = 1.5
+PROBE_MARGIN = 2.0
 
 
 @dataclass

@@ -47,8 +47,7 @@ GAP_TOLERANCE = 1e-6        # the LP value this close above the best bound: the 
 EXACT_SECONDS = 2.0         # per class and round, at most
 STALLED_FACTOR = 4.0        # and this many times that when the heuristic finds nothing (a proof is near)
 MOST_ITEMS = 6              # connected sets are enumerated for columns of at most this many items
-CONNECTED_LIMIT = 100_000   # and at most this many sets of up to 4 items (fewer of more)
-CONNECTED_MOST = 400_000    # and at most this many of any size
+CONNECTED_LIMIT = 400_000   # and at most this many sets
 COMPONENT_COLUMNS = 15      # columns added per class and round by the exact pricer
 
 
@@ -83,11 +82,7 @@ def component_pricers(problem: SessionProblem, budget: Budget) -> dict[int, Clas
     most = max(c.slots // max(1, min((f[1] for f in c.fits.values()), default=1)) for c in problem.classes)
     if most > MOST_ITEMS:
         return None
-    # a pricing round costs the sets' count times their size, and the branch and bound
-    # gains on them as columns grow: it was as fast at 110,000 sets of up to 4 items and
-    # at 35,000 of up to 6 (generated partitions of 40-250 talks)
-    limit = min(CONNECTED_MOST, int(CONNECTED_LIMIT * (4 / most) ** 3))
-    sets = connected_sets(problem, most, limit, budget)
+    sets = connected_sets(problem, most, CONNECTED_LIMIT, budget)
     if sets is None:
         return None
     return {c.index: ClassPricer(problem, c.index, sets) for c in problem.classes}
