@@ -163,7 +163,7 @@ def test_column_generation_cut_short_resumes_where_it_stopped(kind, monkeypatch)
     """Resumed, a generation stopped after three rounds goes on with its master, bound and
     smoothing centre, and reaches the LP optimum a whole run reaches (with either set of
     pricers); a session model run cut short is resumable only when its schedule pays
-    nothing but its partition."""
+    nothing but its partition, or when its choice gave no schedule."""
     from sessionplan.solver.sessions import Sessions, generation
 
     if kind == "local and exact":
@@ -186,6 +186,9 @@ def test_column_generation_cut_short_resumes_where_it_stopped(kind, monkeypatch)
     assert not Sessions(objective=12.0, generated=short, record={"partition": 12.0,
                                                                  "partition_proven": True}).resumable
     assert not Sessions(objective=12.0, record={"partition": 12.0}).resumable
+    # a choice that placed nothing better than the start: more columns may
+    assert Sessions(generated=short, record={"partition": 30.0}).resumable
+    assert not Sessions(generated=short, record={}).resumable   # no choice made at all
 
 
 def test_a_solve_resumes_column_generation_cut_short(monkeypatch):
