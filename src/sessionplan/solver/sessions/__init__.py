@@ -56,6 +56,13 @@ class Sessions:
     record: dict = field(default_factory=dict)       # for the result's stages
     generated: Generated | None = None               # its column generation, to resume
 
+    def lift(self, value: float, step: int, scale: int) -> None:
+        """Raise the bound to ``value`` (units, with the constant) rounded up to a multiple
+        of ``step``: every partition costs one."""
+        units = max(0, step * math.ceil((value - 1e-6) / step))
+        self.bound = units if self.bound is None else max(self.bound, units)
+        self.record["bound"] = round(self.bound / scale, 6)
+
     @property
     def resumable(self) -> bool:
         """The LP was cut short, and the schedule pays nothing but its partition cost (the
@@ -124,9 +131,7 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
                   lp_solved=gen.solved, lp_seconds=round(gen.seconds, 3))
     step = problem.granularity()
     if gen.bound is not None:
-        # every partition costs a multiple of ``step`` units: the bound rounds up to one
-        out.bound = max(0, step * math.ceil((constant + gen.bound - 1e-6) / step))
-        record["bound"] = round(out.bound / problem.scale, 6)
+        out.lift(constant + gen.bound, step, problem.scale)
     columns = list(gen.master.columns)
     t = now()
     chosen = choose(problem, columns, budget.share(CHOOSE_SHARE), hint=initial, workers=opts.worker_count,
@@ -172,10 +177,9 @@ def _branch(problem: SessionProblem, gen: Generated, chosen: Chosen, step: int, 
     record = out.record
     record["branch"] = {"nodes": found.nodes, "closed": found.closed, "columns": found.columns,
                         "seconds": round(found.seconds, 3)}
-    assert out.bound is not None
     constant = problem.constant()
-    out.bound = max(out.bound, step * math.ceil((constant + found.bound - 1e-6) / step))
-    record["bound"] = round(out.bound / problem.scale, 6)
+    out.lift(constant + found.bound, step, problem.scale)
+    assert out.bound is not None
     if constant + found.chosen.cost <= out.bound:
         record["partition_proven"] = True
     return found.chosen
@@ -224,9 +228,7 @@ def _enumerate(problem: SessionProblem, gen, chosen: Chosen, columns: list, step
             chosen = better
         assert out.bound is not None
         if better.status == "optimal":
-            least = min(constant + better.cost, constant + gen.lp + theta)
-            out.bound = max(out.bound, step * math.ceil((least - 1e-6) / step))
-            record["bound"] = round(out.bound / problem.scale, 6)
+            out.lift(min(constant + better.cost, constant + gen.lp + theta), step, problem.scale)
         if constant + chosen.cost <= out.bound or theta < threshold - 1e-9 or threshold >= gap:
             break   # proven, or the list was cut short, or the whole gap is enumerated
         threshold *= 2

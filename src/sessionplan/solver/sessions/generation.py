@@ -114,7 +114,7 @@ def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]],
         out.pricers = component_pricers(problem, budget.share(0.3)) if connected else None
         out.pricers_made = True
     if out.pricers is not None:
-        _generate_exact(problem, master, out.pricers, out, budget, max_rounds)
+        _generate_exact(problem, master, out.pricers, out, budget, max_rounds, target)
         out.seconds += now() - t0
         return out
     centre = out.centre
@@ -211,7 +211,7 @@ def _prices_out(problem: SessionProblem, k: int, members: frozenset[int], pi: li
 
 
 def _generate_exact(problem: SessionProblem, master: Master, pricers: dict[int, ClassPricer], out: Generated,
-                    budget: Budget, max_rounds: int) -> None:
+                    budget: Budget, max_rounds: int, target: float | None = None) -> None:
     """Every round prices every class exactly: columns, and the Lagrangian bound."""
     while out.rounds < max_rounds and not budget.expired():
         out.rounds += 1
@@ -230,6 +230,8 @@ def _generate_exact(problem: SessionProblem, master: Master, pricers: dict[int, 
                 added += master.add(c.index, members)
         bound = master.lagrangian(lp.pi, lowest)
         out.bound = bound if out.bound is None else max(out.bound, bound)
+        if target is not None and out.bound >= target:
+            return   # nothing below the target here: the caller needs no more
         if not added:
             out.solved = True
             # a pricing search cut short may bound a column it did not find

@@ -138,8 +138,12 @@ class Tree:
         # per start position and room left, the half-benefit terms of the items from
         # there on (the bound reads one list per node)
         size = len(items)
-        self.by_room = [[half[i][r] for i in items] for r in range(most + 1)]
-        self.by_start = self._suffix_halves(most) if size * size * (most + 1) // 2 <= self.SUFFIX_LIMIT else None
+        self.by_start: list[list[list[float]]] | None = None
+        self.by_room: list[list[float]] = []   # past the limit: one list for all start positions
+        if size * size * (most + 1) // 2 <= self.SUFFIX_LIMIT:
+            self.by_start = self._suffix_halves(most)
+        else:
+            self.by_room = [[half[i][r] for i in items] for r in range(most + 1)]
         # the largest need and minutes from each position on: when they fit, every follower does
         self.need_after = [*itertools.accumulate(reversed(self.need), max)][::-1] + [0]
         self.mins_after = [*itertools.accumulate(reversed(self.mins), max)][::-1] + [0]
