@@ -1,6 +1,6 @@
 """Grouping related talks on real programmes: objective, bound and gap, against the organizers.
 
-    python benchmarks/grouping.py [--only cccamp 31c3 fosdem workshop] [--limit 120] [--fosdem-limit 60]
+    python benchmarks/grouping.py [--only cccamp 31c3 fosdem workshop pyconfr democon] [--limit 120] [--fosdem-limit 60]
                                   [--seeds 0] [--workers 2] [--hidden]
 
 * ``cccamp`` (cccamp 2019) and ``31c3``: imported from their frab schedules, their tracks
@@ -10,6 +10,8 @@
   same evaluator.
 * ``fosdem`` (FOSDEM 2020, 872 talks, 35 rooms, the large mode): ``topic_cohesion`` of the
   schedule against the published programme's, seconds, peak memory of the process.
+* ``pyconfr`` (PyCon FR 2024, pretalx widget data, no tracks: topics from the text) and
+  ``democon`` (a pretalx demo conference): as ``cccamp``, not run unless named.
 * ``workshop``: the whole ``sessionplan solve`` command on the bundled workshop, its
   status and wall seconds.
 
@@ -32,7 +34,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parents[1] / "shared" / "data"
 FRAB = {"cccamp": "frab/cccamp2019_schedule.json", "31c3": "frab/31c3_schedule.xml",
-        "fosdem": "frab/fosdem-2020_schedule.xml"}
+        "fosdem": "frab/fosdem-2020_schedule.xml", "pyconfr": "frab/pyconfr-2024_pretalx-widget.json",
+        "democon": "frab/pretalx-democon_SYNTHETIC_schedule.json"}
 
 
 def one(name: str, limit: float, seed: int, workers: int, hidden: bool) -> dict:

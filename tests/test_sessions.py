@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from datetime import date
 
 import pytest
@@ -189,6 +190,10 @@ def test_column_generation_cut_short_resumes_where_it_stopped(kind, monkeypatch)
     # a choice that placed nothing better than the start: more columns may
     assert Sessions(generated=short, record={"partition": 30.0}).resumable
     assert not Sessions(generated=short, record={}).resumable   # no choice made at all
+    # the LP solved, its reduced-cost enumeration cut short: the proof may go on
+    whole.proof = generation.Proof(generation.Chosen([], 12, "feasible", 0.0), 4.5)
+    assert Sessions(objective=12.0, generated=whole, record={"partition": 12.0}).resumable
+    assert not Sessions(objective=12.5, generated=whole, record={"partition": 12.0}).resumable
 
 
 def test_a_solve_resumes_column_generation_cut_short(monkeypatch):
@@ -209,6 +214,39 @@ def test_a_solve_resumes_column_generation_cut_short(monkeypatch):
     record = r.stages["sessions"]
     assert record["lp_solved"] is False and record["resumed"]["lp_solved"] is True
     assert len(calls) == 2 and calls[0] is None and calls[1] is not None
+    assert r.status == "optimal" and r.bound == pytest.approx(r.objective)
+    ev = sp.evaluate(inst, r.assignments)
+    assert ev.hard_violations == 0 and ev.total == pytest.approx(r.objective)
+
+
+PROOF_TALKS, PROOF_SEED = 36, 1   # a partition whose first enumeration stage proves it
+
+
+def test_a_solve_resumes_a_proof_cut_short(monkeypatch):
+    """The first reduced-cost enumeration runs out of time (as a time limit would make it):
+    the session model keeps the partition it had and the threshold of that stage, the
+    solve resumes the proof there (no column generation again, no first choice again)
+    and proves the schedule optimal, where the first run had left a gap."""
+    from sessionplan.solver import sessions as session_model
+
+    real = session_model.enumerate_columns
+    thresholds: list = []
+
+    def first_out_of_time(problem, pi, mu, gap, budget, limit=20_000):
+        thresholds.append(gap)
+        return None if len(thresholds) == 1 else real(problem, pi, mu, gap, budget, limit)
+
+    monkeypatch.setattr(session_model, "enumerate_columns", first_out_of_time)
+    monkeypatch.setattr(session_model, "BRANCH_ROOTS", math.inf)   # no time to branch, as then
+    inst = partition(PROOF_TALKS, seed=PROOF_SEED)
+    r = solve(inst, Options(time_limit=60, workers=1))
+    record = r.stages["sessions"]
+    assert record["lp_solved"] and record["enumerate_stages"] == 0 and not record.get("partition_proven")
+    assert record["bound"] < record["partition"]
+    resumed = record["resumed"]
+    assert resumed["proof_resumed"] and resumed["enumerate_stages"] >= 1 and resumed["partition_proven"]
+    assert resumed["rounds"] == record["rounds"]   # the LP was not priced again
+    assert thresholds[1] == thresholds[0]   # the stage that ran out of time, again
     assert r.status == "optimal" and r.bound == pytest.approx(r.objective)
     ev = sp.evaluate(inst, r.assignments)
     assert ev.hard_violations == 0 and ev.total == pytest.approx(r.objective)

@@ -30,7 +30,7 @@ from ..families import Family
 from ..result import Options, to_assignment
 from . import branching
 from .assign import assign
-from .generation import Chosen, Generated, choose, enumerate_columns, generate
+from .generation import Chosen, Generated, Proof, choose, enumerate_columns, generate
 from .problem import SessionProblem, session_problem
 
 LP_SHARE = 0.6          # of the session model's time, for column generation
@@ -70,11 +70,15 @@ class Sessions:
         nothing better than the start's sessions in its time (no schedule: once in four
         20 s runs of ``partition(90, seed=12)`` weighted by ``topic_cohesion``, which then
         ended at 441 where the others reached 367-382): more column generation is then
-        the only way to a better schedule or a proof."""
-        r = self.record
-        if self.generated is None or self.generated.solved or self.generated.failed or \
-                r.get("partition_proven") or r.get("partition") is None:
+        the only way to a better schedule or a proof. Likewise when the LP is solved but
+        its proof was cut short (``Generated.proof``: the enumeration's last stage ran out
+        of time, or branch and price did, or had no time): the talk-level search cannot
+        raise the bound of such a schedule, the proof can."""
+        r, g = self.record, self.generated
+        if g is None or g.failed or r.get("partition_proven") or r.get("partition") is None:
             return False
+        if g.solved and g.proof is None:
+            return False   # the LP is solved and its proof did not run out of time
         return self.objective is None or self.objective <= r["partition"] + 1e-9
 
 
@@ -125,7 +129,13 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
         if constant + best_cost <= 0 and all(problem.fits(k, m) for k, m in initial):
             record["hint_partition_optimal"] = True   # its sessions split no pair: nothing to gain here
             return out
-    gen = generate(problem, initial, budget.share(LP_SHARE), resume=resume)
+    proof = None
+    if resume is not None and resume.solved and resume.proof is not None:
+        gen, proof = resume, resume.proof   # the LP is solved: its proof goes on
+        record["proof_resumed"] = True
+    else:
+        gen = generate(problem, initial, budget.share(LP_SHARE), resume=resume)
+    gen.proof = None
     out.generated = gen
     record.update(columns=len(gen.master.columns), rounds=gen.rounds, exact_rounds=gen.exact_rounds,
                   lp_solved=gen.solved, lp_seconds=round(gen.seconds, 3))
@@ -134,18 +144,32 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
         out.lift(constant + gen.bound, step, problem.scale)
     columns = list(gen.master.columns)
     t = now()
-    chosen = choose(problem, columns, budget.share(CHOOSE_SHARE), hint=initial, workers=opts.worker_count,
-                    seed=opts.seed, parameters=opts.parameters)
+    threshold: float | None
+    search = None
+    if proof is None:
+        chosen = choose(problem, columns, budget.share(CHOOSE_SHARE), hint=initial, workers=opts.worker_count,
+                        seed=opts.seed, parameters=opts.parameters)
+        threshold = ENUMERATE_FIRST * step + 0.5
+    else:
+        chosen, threshold, search = proof.chosen, proof.threshold, proof.search
     record["choose_seconds"] = round(now() - t, 3)
     if chosen is not None and out.bound is not None and constant + chosen.cost <= out.bound:
         record["partition_proven"] = True
     elif chosen is not None and gen.priced_duals and gen.lp is not None and out.bound is not None:
-        chosen = _enumerate(problem, gen, chosen, columns, step, budget, opts, out)
+        timed_out = False
+        if threshold is not None:
+            chosen, timed_out = _enumerate(problem, gen, chosen, columns, step, budget, opts, out, threshold)
         part = budget.share(BRANCH_SHARE)
         # a branch's column generation takes about as long as the root's: branch only
         # when several fit in the time
-        if not record.get("partition_proven") and part.left_or(math.inf) >= BRANCH_ROOTS * gen.seconds:
-            chosen = _branch(problem, gen, chosen, step, part, opts, out)
+        if not record.get("partition_proven"):
+            if part.left_or(math.inf) >= BRANCH_ROOTS * gen.seconds:
+                chosen = _branch(problem, gen, chosen, step, part, opts, out, search)
+            elif not timed_out:
+                # the enumeration went as far as it can (its column limit): a resumed
+                # proof branches (partition(40, seed=5): bound 216 after the enumeration,
+                # 223 after 54 s of branching, where the talk-level search raises nothing)
+                gen.proof = Proof(chosen, None, search)
     if chosen is None:
         record["seconds"] = round(now() - t0, 3)
         return out
@@ -167,13 +191,16 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
 
 
 def _branch(problem: SessionProblem, gen: Generated, chosen: Chosen, step: int, budget: Budget, opts: Options,
-            out: Sessions) -> Chosen:
+            out: Sessions, search: branching.Search | None) -> Chosen:
     """Branch and price on pairs (branching.py) when the enumeration could not prove the
-    choice: a better partition, or a bound raised towards it."""
+    choice: a better partition, or a bound raised towards it. ``search``: the branches
+    an earlier run left open. Cut short, it leaves them in ``gen.proof``."""
     found = branching.branch(problem, gen.master, chosen, step, budget, workers=opts.worker_count,
-                             seed=opts.seed, parameters=opts.parameters)
+                             seed=opts.seed, parameters=opts.parameters, resume=search)
     if found is None:
         return chosen
+    if found.search is not None:
+        gen.proof = Proof(found.chosen, None, found.search)
     record = out.record
     record["branch"] = {"nodes": found.nodes, "closed": found.closed, "columns": found.columns,
                         "seconds": round(found.seconds, 3)}
@@ -185,8 +212,8 @@ def _branch(problem: SessionProblem, gen: Generated, chosen: Chosen, step: int, 
     return found.chosen
 
 
-def _enumerate(problem: SessionProblem, gen, chosen: Chosen, columns: list, step: int, budget: Budget, opts: Options,
-               out: Sessions) -> Chosen:
+def _enumerate(problem: SessionProblem, gen: Generated, chosen: Chosen, columns: list, step: int, budget: Budget,
+               opts: Options, out: Sessions, threshold: float) -> tuple[Chosen, bool]:
     """Reduced-cost enumeration at the LP optimum: a partition cheaper than ``chosen``
     costs at most ``chosen - step``, so each of its columns has a reduced cost of at most
     that less the LP value; with all of them among the columns, an optimal integer choice
@@ -196,21 +223,34 @@ def _enumerate(problem: SessionProblem, gen, chosen: Chosen, columns: list, step
     below ``theta`` added, a partition of the columns costs at least the integer choice
     and one using any other column at least the LP value plus ``theta``, so each stage
     proves the least of the two; a better choice lowers the threshold still needed. A
-    stage that runs out of time, or finds more than ENUMERATE_LIMIT columns, ends it."""
-    record = out.record
+    stage that runs out of time, or finds more than ENUMERATE_LIMIT columns, ends it; one
+    that runs out of time is where a resumed proof starts (``Generated.proof``). Returns
+    the best choice and whether a stage ran out of time."""
+    assert gen.lp is not None
+    lp, record = gen.lp, out.record
     t = now()
     part = budget.share(ENUMERATE_SHARE)
     constant = problem.constant()
     seen = {(k, m) for k, m, _ in columns}
-    threshold = ENUMERATE_FIRST * step + 0.5
     stages = 0
-    while not part.expired():
+    timed_out = False
+    while True:
         # half a unit more: a partition with a column of reduced cost ``theta`` or more then
         # costs more than ``chosen - step``, so at least ``chosen`` (costs are whole units)
-        gap = chosen.cost - step - gen.lp + 0.5
+        gap = chosen.cost - step - lp + 0.5
         threshold = min(threshold, gap)
+        # a stage cut short by the time is resumed only when it is the last one (its
+        # threshold the whole gap): the earlier stages, doubling, take longer each, and a
+        # resumed one that does not end takes the talk-level search's time for nothing
+        # (partition(90, seed=37): a stage below the gap cut short twice, 444 where the
+        # search reaches 436 with that time)
+        last = Proof(chosen, threshold) if threshold >= gap - 1e-9 else None
+        if part.expired():
+            gen.proof, timed_out = last, True
+            break
         found = enumerate_columns(problem, gen.pi, gen.mu, threshold, part, ENUMERATE_LIMIT)
         if found is None:
+            gen.proof, timed_out = last, True
             break
         stages += 1
         extra, theta = found
@@ -222,13 +262,14 @@ def _enumerate(problem: SessionProblem, gen, chosen: Chosen, columns: list, step
         better = choose(problem, columns, part, hint=chosen.columns, workers=opts.worker_count,
                         seed=opts.seed, parameters=opts.parameters)
         if better is None:
+            gen.proof, timed_out = last, True
             break
         if better.cost <= chosen.cost or better.status == "optimal":
             # an optimal choice costing more: some earlier column did not really fit its cell
             chosen = better
         assert out.bound is not None
         if better.status == "optimal":
-            out.lift(min(constant + better.cost, constant + gen.lp + theta), step, problem.scale)
+            out.lift(min(constant + better.cost, constant + lp + theta), step, problem.scale)
         if constant + chosen.cost <= out.bound or theta < threshold - 1e-9 or threshold >= gap:
             break   # proven, or the list was cut short, or the whole gap is enumerated
         threshold *= 2
@@ -236,4 +277,4 @@ def _enumerate(problem: SessionProblem, gen, chosen: Chosen, columns: list, step
     record["enumerate_seconds"] = round(now() - t, 3)
     if out.bound is not None and constant + chosen.cost <= out.bound:
         record["partition_proven"] = True
-    return chosen
+    return chosen, timed_out

@@ -24,6 +24,7 @@ import heapq
 import itertools
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -74,6 +75,7 @@ class Generated:
     pricers: dict[int, ClassPricer] | None = None
     pricers_made: bool = False
     failed: bool = False   # GLOP could not solve the master (see Master.solve): not resumed
+    proof: Proof | None = None   # a proof left unfinished for lack of time
 
 
 def component_pricers(problem: SessionProblem, budget: Budget) -> dict[int, ClassPricer] | None:
@@ -238,6 +240,17 @@ def _generate_exact(problem: SessionProblem, master: Master, pricers: dict[int, 
             out.priced_duals = all(-low <= -lp.mu[c.index] + EPS for low, c in zip(lowest, problem.classes,
                                                                                     strict=True))
             return
+
+
+@dataclass
+class Proof:
+    """Where a resumed session model goes on with a proof its time cut short."""
+
+    chosen: Chosen                  # the best partition then
+    # the reduced-cost enumeration's last stage, cut short (its threshold), or None when
+    # the enumeration is done: the proof goes on with branch and price
+    threshold: float | None = None
+    search: Any = None              # branching.Search: the branches left open, if any
 
 
 @dataclass
