@@ -113,25 +113,3 @@ def test_branching_closes_gaps_the_root_leaves(seed):
     assert out.chosen.cost <= chosen.cost and out.bound >= gen.lp - 1e-6
     assert all(problem.placeable(k, m) for k, m in out.chosen.columns)
     assert sorted(i for _, m in out.chosen.columns for i in m) == list(range(len(problem.items)))
-
-
-@pytest.mark.parametrize("seed", [1, 4])
-def test_branching_cut_short_goes_on_with_its_open_branches(seed):
-    """Run in slices of a fraction of a second, each going on with the branches the last
-    one left open (``Branched.search``): every slice's bound stays at most the optimum,
-    none falls below the last, and the slices end closed at the brute-force optimum."""
-    problem = problem_of(24, seed)
-    gen = generate(problem, [], Budget.of(20))
-    chosen = choose(problem, list(gen.master.columns), Budget.of(10))
-    assert gen.solved and chosen is not None and gen.lp is not None and chosen.cost > gen.lp + 1e-6
-    best = best_partition(problem)
-    step = problem.granularity()
-    first = branching.branch(problem, gen.master, chosen, step, Budget.of(0.0))
-    assert first is not None and first.search is not None and not first.closed   # no time: both root branches open
-    out, slices, bound = first, 0, first.bound
-    while out.search is not None and slices < 200:
-        out = branching.branch(problem, gen.master, out.chosen, step, Budget.of(0.3), resume=out.search)
-        assert out is not None and bound - 1e-6 <= out.bound <= best + 1e-6
-        bound, slices = out.bound, slices + 1
-    assert out.closed and out.search is None and slices >= 2
-    assert out.chosen.cost == best and out.bound == pytest.approx(best)

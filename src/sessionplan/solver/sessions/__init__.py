@@ -72,7 +72,7 @@ class Sessions:
         ended at 441 where the others reached 367-382): more column generation is then
         the only way to a better schedule or a proof. Likewise when the LP is solved but
         its proof was cut short (``Generated.proof``: the enumeration's last stage ran out
-        of time, or branch and price did, or had no time): the talk-level search cannot
+        of time, or branch and price had no time): the talk-level search cannot
         raise the bound of such a schedule, the proof can."""
         r, g = self.record, self.generated
         if g is None or g.failed or r.get("partition_proven") or r.get("partition") is None:
@@ -145,13 +145,12 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
     columns = list(gen.master.columns)
     t = now()
     threshold: float | None
-    search = None
     if proof is None:
         chosen = choose(problem, columns, budget.share(CHOOSE_SHARE), hint=initial, workers=opts.worker_count,
                         seed=opts.seed, parameters=opts.parameters)
         threshold = ENUMERATE_FIRST * step + 0.5
     else:
-        chosen, threshold, search = proof.chosen, proof.threshold, proof.search
+        chosen, threshold = proof.chosen, proof.threshold
     record["choose_seconds"] = round(now() - t, 3)
     if chosen is not None and out.bound is not None and constant + chosen.cost <= out.bound:
         record["partition_proven"] = True
@@ -164,12 +163,12 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
         # when several fit in the time
         if not record.get("partition_proven"):
             if part.left_or(math.inf) >= BRANCH_ROOTS * gen.seconds:
-                chosen = _branch(problem, gen, chosen, step, part, opts, out, search)
+                chosen = _branch(problem, gen, chosen, step, part, opts, out)
             elif not timed_out:
                 # the enumeration went as far as it can (its column limit): a resumed
                 # proof branches (partition(40, seed=5): bound 216 after the enumeration,
                 # 223 after 54 s of branching, where the talk-level search raises nothing)
-                gen.proof = Proof(chosen, None, search)
+                gen.proof = Proof(chosen, None)
     if chosen is None:
         record["seconds"] = round(now() - t0, 3)
         return out
@@ -191,16 +190,13 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
 
 
 def _branch(problem: SessionProblem, gen: Generated, chosen: Chosen, step: int, budget: Budget, opts: Options,
-            out: Sessions, search: branching.Search | None) -> Chosen:
+            out: Sessions) -> Chosen:
     """Branch and price on pairs (branching.py) when the enumeration could not prove the
-    choice: a better partition, or a bound raised towards it. ``search``: the branches
-    an earlier run left open. Cut short, it leaves them in ``gen.proof``."""
+    choice: a better partition, or a bound raised towards it."""
     found = branching.branch(problem, gen.master, chosen, step, budget, workers=opts.worker_count,
-                             seed=opts.seed, parameters=opts.parameters, resume=search)
+                             seed=opts.seed, parameters=opts.parameters)
     if found is None:
         return chosen
-    if found.search is not None:
-        gen.proof = Proof(found.chosen, None, found.search)
     record = out.record
     record["branch"] = {"nodes": found.nodes, "closed": found.closed, "columns": found.columns,
                         "seconds": round(found.seconds, 3)}

@@ -43,19 +43,6 @@ class Node:
 
 
 @dataclass
-class Search:
-    """The branch and price's state between two runs: its open branches, its leaves whose
-    bound stands, the columns met (at the root's costs)."""
-
-    lp: float
-    heap: list[Node]
-    open_leaves: list[float]
-    pool: dict[tuple[int, frozenset[int]], int]
-    order: itertools.count = field(default_factory=itertools.count)
-    since_choice: int = 0
-
-
-@dataclass
 class Branched:
     bound: float                    # units without the constant: no partition costs less
     chosen: Chosen                  # the best partition known (the one given, or better)
@@ -63,7 +50,6 @@ class Branched:
     closed: bool = False            # no branch is left open: ``chosen`` is optimal
     seconds: float = 0.0
     columns: int = 0                # columns met in the branches, in all
-    search: Search | None = None    # where the time ran out, to go on from (None: closed)
 
 
 def fractional_pair(problem: SessionProblem, columns: list[tuple[int, frozenset[int], int]], values: list[float],
@@ -88,32 +74,28 @@ def fractional_pair(problem: SessionProblem, columns: list[tuple[int, frozenset[
 
 
 def branch(problem: SessionProblem, root: Master, chosen: Chosen, step: int, budget: Budget, workers: int = 1,
-           seed: int = 0, parameters: dict | None = None, resume: Search | None = None) -> Branched | None:
+           seed: int = 0, parameters: dict | None = None) -> Branched | None:
     """Branch and price from the root's master (its LP solved over all columns) within
     ``budget``, for a partition cheaper than ``chosen`` or a proof that none is; None
-    when the root's LP cannot be read again. ``resume``: an earlier run's ``search``,
-    to go on with its open branches."""
+    when the root's LP cannot be read again."""
     t0 = now()
-    if resume is None:
-        solved = _values(root, budget)
-        if solved is None:
-            return None
-        lp, root_values = solved
-        root_columns = root.columns
-        # (open leaves: branches whose pairs are whole but whose LP is not: their bound stands)
-        search = Search(lp, [], [], {(k, m): cost for k, m, cost in root_columns})
-        start = [(k, m) for k, m, _ in root_columns]
-        pair = fractional_pair(problem, root_columns, root_values, set())
-        if pair is None:
-            search.open_leaves.append(lp)
-        else:
-            search.heap += [Node(lp, next(search.order), (pair,), (), start),
-                            Node(lp, next(search.order), (), (pair,), start)]
-    else:
-        search = resume
-    lp, heap, open_leaves, pool, order = search.lp, search.heap, search.open_leaves, search.pool, search.order
+    solved = _values(root, budget)
+    if solved is None:
+        return None
+    lp, root_values = solved
+    root_columns = root.columns
+    pool = {(k, m): cost for k, m, cost in root_columns}
     out = Branched(bound=lp, chosen=chosen)
-    since_choice = search.since_choice
+    order = itertools.count()
+    heap: list[Node] = []
+    open_leaves: list[float] = []   # branches whose pairs are whole but whose LP is not: their bound stands
+    start = [(k, m) for k, m, _ in root_columns]
+    pair = fractional_pair(problem, root_columns, root_values, set())
+    if pair is None:
+        open_leaves.append(lp)
+    else:
+        heap += [Node(lp, next(order), (pair,), (), start), Node(lp, next(order), (), (pair,), start)]
+    since_choice = 0
     while heap and not budget.expired():
         target = out.chosen.cost - step + 0.5   # a better partition costs at most this
         if heap[0].bound >= target:
@@ -169,9 +151,6 @@ def branch(problem: SessionProblem, root: Master, chosen: Chosen, step: int, bud
     out.bound = max(lp, min([*least, float(out.chosen.cost)]))
     out.closed = out.bound >= out.chosen.cost - EPS
     out.columns = len(pool)
-    if heap and not out.closed:
-        search.since_choice = since_choice
-        out.search = search
     out.seconds = now() - t0
     return out
 

@@ -24,7 +24,6 @@ import heapq
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -250,7 +249,6 @@ class Proof:
     # the reduced-cost enumeration's last stage, cut short (its threshold), or None when
     # the enumeration is done: the proof goes on with branch and price
     threshold: float | None = None
-    search: Any = None              # branching.Search: the branches left open, if any
 
 
 @dataclass
