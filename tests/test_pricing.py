@@ -11,7 +11,7 @@ import pytest
 from sessionplan.budget import Budget
 from sessionplan.generate import partition
 from sessionplan.solver import FAMILIES, Options, candidate_places, solve
-from sessionplan.solver.sessions import Sessions, _enumerate, components, local, pricing
+from sessionplan.solver.sessions import ENUMERATE_FIRST, Sessions, _enumerate, components, local, pricing
 from sessionplan.solver.sessions.generation import Chosen, enumerate_columns, generate
 from sessionplan.solver.sessions.problem import SessionProblem, session_problem
 
@@ -122,7 +122,9 @@ def test_staged_enumeration_proves_the_optimum_from_a_poor_start(seed):
     step = problem.granularity()
     out = Sessions(bound=step * math.ceil((problem.constant() + gen.bound - 1e-6) / step))
     poor = Chosen([], round(gen.lp) + 60 * step, "feasible", 0.0)
-    best = _enumerate(problem, gen, poor, list(gen.master.columns), step, Budget.of(30), Options(workers=1), out)
+    best, timed_out = _enumerate(problem, gen, poor, list(gen.master.columns), step, Budget.of(30),
+                                 Options(workers=1), out, ENUMERATE_FIRST * step + 0.5)
+    assert not timed_out and gen.proof is None
     assert out.record["partition_proven"] and out.record["enumerate_stages"] >= 1
     assert problem.constant() + best.cost == out.bound
     assert sorted(i for _, m in best.columns for i in m) == list(range(len(problem.items)))
