@@ -232,12 +232,13 @@ def test_a_solve_resumes_a_proof_cut_short(monkeypatch):
     real = session_model.enumerate_columns
     thresholds: list = []
 
-    def first_out_of_time(problem, pi, mu, gap, budget, limit=20_000):
+    def first_out_of_time(problem, pi, mu, gap, budget, limit=20_000, penalties=None):
         thresholds.append(gap)
-        return None if len(thresholds) == 1 else real(problem, pi, mu, gap, budget, limit)
+        return None if len(thresholds) == 1 else real(problem, pi, mu, gap, budget, limit, penalties)
 
     monkeypatch.setattr(session_model, "enumerate_columns", first_out_of_time)
     monkeypatch.setattr(session_model, "BRANCH_ROOTS", math.inf)   # no time to branch, as then
+    monkeypatch.setattr(session_model, "CUT_ROUNDS", 0)   # (the cuts would prove it on their own)
     inst = partition(PROOF_TALKS, seed=PROOF_SEED)
     r = solve(inst, Options(time_limit=60, workers=1))
     record = r.stages["sessions"]

@@ -28,9 +28,10 @@ from ...model import Placement
 from ..build import Build
 from ..families import Family
 from ..result import Options, to_assignment
-from . import branching
+from . import branching, cuts
 from .assign import assign
 from .generation import Chosen, Generated, Proof, choose, enumerate_columns, generate
+from .master import MasterFailed
 from .problem import SessionProblem, session_problem
 
 LP_SHARE = 0.6          # of the session model's time, for column generation
@@ -44,6 +45,15 @@ ASSIGN_SHARE = 0.8
 ENUMERATE_SHARE = 0.8       # of what is left after the first choice, for reduced-cost enumeration
 ENUMERATE_LIMIT = 80_000    # columns added by reduced-cost enumeration, at most
 ENUMERATE_FIRST = 4         # the first enumeration's threshold, in steps of the objective (then doubled)
+CUT_SHARE = 0.6             # of what is left after the first choice, for subset-row cuts
+CUT_ROUNDS = 20             # rounds of cuts at most
+CUTS_PER_ROUND = 50         # cuts added per round at most
+CUT_GAIN = 0.01             # a round raising the LP by less than this share of the gap left ends them
+# a round of cuts starts only with at least this many times the root's column generation
+# left (then the last round's): its column generation is seldom quicker, and a round cut
+# short is taken back (partition(120, seed=40, rooms=4) at 60 s: a round started with
+# 12 s left where the root took 25 s, and the enumeration lost that time)
+CUT_ROUNDS_LEFT = 1.0
 
 
 @dataclass
@@ -156,7 +166,11 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
         record["partition_proven"] = True
     elif chosen is not None and gen.priced_duals and gen.lp is not None and out.bound is not None:
         timed_out = False
-        if threshold is not None:
+        if proof is None:
+            _cut(problem, gen, chosen, step, budget.share(CUT_SHARE), out)
+        if record.get("partition_proven"):
+            pass
+        elif threshold is not None:
             chosen, timed_out = _enumerate(problem, gen, chosen, columns, step, budget, opts, out, threshold)
         part = budget.share(BRANCH_SHARE)
         # a branch's column generation takes about as long as the root's: branch only
@@ -208,6 +222,55 @@ def _branch(problem: SessionProblem, gen: Generated, chosen: Chosen, step: int, 
     return found.chosen
 
 
+def _cut(problem: SessionProblem, gen: Generated, chosen: Chosen, step: int, budget: Budget, out: Sessions) -> None:
+    """Subset-row cuts (cuts.py) at the LP optimum, with column generation again after
+    each round (pricing charges their penalties), while they raise the LP and the gap to
+    ``chosen`` stays open. The enumeration and branching after it start from the LP
+    with cuts: higher, so fewer columns lie within its gap. A round whose LP is not
+    solved again in the time is taken back (its rows made free), so the LP and duals
+    are those of the round before, still optimal."""
+    master, record = gen.master, out.record
+    constant = problem.constant()
+    assert gen.lp is not None and out.bound is not None
+    start, rounds, last = gen.lp, 0, gen.seconds
+    while rounds < CUT_ROUNDS and budget.left_or(math.inf) >= CUT_ROUNDS_LEFT * last and \
+            constant + chosen.cost > out.bound:
+        try:
+            master.solve(budget.left())
+        except MasterFailed:
+            break
+        found = cuts.separate(master.columns, master.values(), set(master.cuts), CUTS_PER_ROUND)
+        if not found:
+            break
+        before = (gen.lp, gen.pi, gen.mu, gen.sigma, gen.penalties)
+        first = len(master.cuts)
+        for cut in found:
+            master.add_cut(cut)
+        # the duals jump with the new rows: no smoothing towards those of before
+        gen.centre = None
+        t = now()
+        generate(problem, [], budget, resume=gen, duals=True)
+        last = now() - t
+        if not gen.priced_duals or gen.lp is None:
+            master.relax_cuts(first)
+            gen.lp, gen.pi, gen.mu, sigma, gen.penalties = before
+            gen.sigma = [*sigma, *[0.0] * (len(master.cuts) - len(sigma))]
+            gen.solved = gen.priced_duals = True
+            record["cuts_taken_back"] = len(master.cuts) - first
+            break
+        rounds += 1
+        if gen.bound is not None:
+            out.lift(constant + gen.bound, step, problem.scale)
+        assert gen.lp is not None and before[0] is not None
+        if gen.lp - before[0] < CUT_GAIN * max(step, chosen.cost - before[0]):
+            break
+    if master.cuts:
+        record["cuts"] = {"rounds": rounds, "rows": len(master.cuts), "lp_before": round(start, 3),
+                          "lp": round(gen.lp, 3) if gen.lp is not None else None}
+    if constant + chosen.cost <= out.bound:
+        record["partition_proven"] = True
+
+
 def _enumerate(problem: SessionProblem, gen: Generated, chosen: Chosen, columns: list, step: int, budget: Budget,
                opts: Options, out: Sessions, threshold: float) -> tuple[Chosen, bool]:
     """Reduced-cost enumeration at the LP optimum: a partition cheaper than ``chosen``
@@ -241,12 +304,10 @@ def _enumerate(problem: SessionProblem, gen: Generated, chosen: Chosen, columns:
         # (partition(90, seed=37): a stage below the gap cut short twice, 444 where the
         # search reaches 436 with that time)
         last = Proof(chosen, threshold) if threshold >= gap - 1e-9 else None
-        if part.expired():
-            gen.proof, timed_out = last, True
-            break
-        found = enumerate_columns(problem, gen.pi, gen.mu, threshold, part, ENUMERATE_LIMIT)
+        found = None if part.expired() else enumerate_columns(problem, gen.pi, gen.mu, threshold, part,
+                                                              ENUMERATE_LIMIT, gen.penalties)
         if found is None:
-            gen.proof, timed_out = last, True
+            timed_out = True
             break
         stages += 1
         extra, theta = found
@@ -258,7 +319,7 @@ def _enumerate(problem: SessionProblem, gen: Generated, chosen: Chosen, columns:
         better = choose(problem, columns, part, hint=chosen.columns, workers=opts.worker_count,
                         seed=opts.seed, parameters=opts.parameters)
         if better is None:
-            gen.proof, timed_out = last, True
+            timed_out = True
             break
         if better.cost <= chosen.cost or better.status == "optimal":
             # an optimal choice costing more: some earlier column did not really fit its cell
@@ -269,6 +330,8 @@ def _enumerate(problem: SessionProblem, gen: Generated, chosen: Chosen, columns:
         if constant + chosen.cost <= out.bound or theta < threshold - 1e-9 or threshold >= gap:
             break   # proven, or the list was cut short, or the whole gap is enumerated
         threshold *= 2
+    if timed_out:
+        gen.proof = last
     record["enumerate_stages"] = stages
     record["enumerate_seconds"] = round(now() - t, 3)
     if out.bound is not None and constant + chosen.cost <= out.bound:

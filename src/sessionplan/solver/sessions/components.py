@@ -8,6 +8,12 @@ index, exactly once); a pricing round then values all of them at once with numpy
 the best column is the best choice of disjoint sets within the capacity, found by a
 small search over the sets in order of value (a choice of overlapping sets can only be
 worth less than a column the search also meets, or be infeasible).
+
+Subset-row cuts (cuts.py) are charged in two parts: a set holding two items of a cut
+pays its penalty in its value (vectorised, the sets of each cut found once); a cut whose
+items are split between sets of a column is charged by the search as the second set
+joins. Disjoint sets never both hold two items of one cut (it has three), so a column's
+charge is never less than the sum of its sets': the values stay upper bounds.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...budget import Budget
+from .cuts import Penalties
 from .problem import SessionProblem
 
 EPS = 1e-6
@@ -148,14 +155,42 @@ class ClassPricer:
         for i in c.fits:
             ws = sorted((w for j, w in problem.neighbours.get(i, {}).items() if j in c.fits), reverse=True)
             self.half_pairs[i] = 0.5 * sum(ws[:most - 1])
+        self._rows_of: dict[int, np.ndarray] | None = None   # per item, the sets holding it (made when cut)
+        self._cut_rows: dict[tuple[int, ...], np.ndarray] = {}
 
-    def price(self, pi: list[float], wanted: float, columns: int = 3) -> tuple[float, list[tuple[float, frozenset]]]:
+    def _charges(self, penalties: Penalties) -> np.ndarray:
+        """Per set, the penalty of the cuts with two or more of its items."""
+        if self._rows_of is None:
+            width = self.idx.shape[1]
+            flat = self.idx.ravel()
+            rows = np.repeat(np.arange(len(self.idx)), width)
+            keep = flat < self.n
+            flat, rows = flat[keep], rows[keep]
+            order = np.argsort(flat, kind="stable")
+            flat, rows = flat[order], rows[order]
+            cuts_at = np.searchsorted(flat, np.arange(self.n + 1))
+            self._rows_of = {i: rows[cuts_at[i]:cuts_at[i + 1]] for i in range(self.n)}
+        rows_of = self._rows_of
+        out = np.zeros(len(self.idx))
+        for cut, weight in zip(penalties.sets, penalties.weight, strict=True):
+            held = self._cut_rows.get(cut)
+            if held is None:
+                a, b, c = (rows_of.get(i, np.empty(0, dtype=np.int64)) for i in cut)
+                held = np.union1d(np.union1d(np.intersect1d(a, b), np.intersect1d(a, c)), np.intersect1d(b, c))
+                self._cut_rows[cut] = held
+            out[held] += weight
+        return out
+
+    def price(self, pi: list[float], wanted: float, columns: int = 3,
+              penalties: Penalties | None = None) -> tuple[float, list[tuple[float, frozenset]]]:
         """(an upper bound on every column's value, the best columns worth more than
-        ``wanted``, best first). The bound is the best value itself when the search
-        finishes (the usual case): then the pricing is exact."""
+        ``wanted``, best first), the cuts' ``penalties`` charged. The bound is the best
+        value itself when the search finishes (the usual case): then the pricing is exact."""
         gain = np.zeros(self.n + 1)
         gain[:self.n] = np.asarray(pi, dtype=float) - self.cost[:self.n]
         values = gain[self.idx].sum(axis=1) + self.internal
+        if penalties is not None:
+            values = values - self._charges(penalties)
         by_sets, by_items = self._reach(values, gain)
         positive = np.flatnonzero(values > EPS)
         top = TOP
@@ -166,7 +201,7 @@ class ClassPricer:
             else:
                 part, rest = positive, 0.0
             order = part[np.argsort(-values[part], kind="stable")]
-            best_value, found, cut = self._search(order, values, wanted, columns, by_sets, by_items)
+            best_value, found, cut = self._search(order, values, wanted, columns, by_sets, by_items, penalties)
             # a column using a set left out is worth at most that set and the best the
             # rest of the capacity could add
             outside = rest + max(by_sets[self.capacity - 1] if self.capacity > 1 else 0.0, 0.0) if rest > 0 else 0.0
@@ -175,8 +210,9 @@ class ClassPricer:
             top *= 8
 
     def _search(self, order: np.ndarray, values: np.ndarray, wanted: float, columns: int,
-                by_sets: list[float], by_items: list[float]):
-        """The best choice of disjoint sets within the capacity (depth first, sets by value)."""
+                by_sets: list[float], by_items: list[float], penalties: Penalties | None = None):
+        """The best choice of disjoint sets within the capacity (depth first, sets by value);
+        a cut split between sets is charged as its second item joins."""
         cap, mcap = self.capacity, self.minutes_cap
         least, least_minutes = self.least, self.least_minutes
         room = len(by_items) - 1
@@ -192,6 +228,40 @@ class ClassPricer:
         found: dict[int, float] = {}
         nodes = [0]
         cut = [0.0]
+        # per set (those holding an item of some cut), the cuts it touches with how many
+        # of their items: made when the search first adds the set
+        touched: list[bool] = []
+        touch: dict[int, list[tuple[int, int]]] = {}
+        weight: tuple[float, ...] = ()
+        by_item: dict[int, tuple[int, ...]] = {}
+        if penalties is not None:
+            weight, by_item = penalties.weight, penalties.by_item
+            in_cut = np.zeros(self.n + 1, dtype=bool)
+            in_cut[list(by_item)] = True
+            touched = in_cut[self.idx[order]].any(axis=1).tolist() if len(order) else []
+        hits = [0] * len(weight)
+
+        def cuts_of(r: int) -> list[tuple[int, int]]:
+            held: dict[int, int] = {}
+            for i in self.idx[order[r]].tolist():
+                for c in by_item.get(i, ()):
+                    held[c] = held.get(c, 0) + 1
+            out = touch[r] = sorted(held.items())
+            return out
+
+        def joined(r: int) -> float:
+            """What the cuts split between set ``r`` and the chosen ones charge (and count it in)."""
+            extra = 0.0
+            for c, n in touch.get(r) or cuts_of(r):
+                h = hits[c]
+                if h + n >= 2 and h < 2 and n < 2:
+                    extra += weight[c]
+                hits[c] = h + n
+            return extra
+
+        def leave(r: int) -> None:
+            for c, n in touch[r]:
+                hits[c] -= n
 
         def dfs(start: int, used: int, value: float, left: int, mleft: int) -> None:
             nodes[0] += 1
@@ -210,7 +280,12 @@ class ClassPricer:
                     return
                 if slots[r] > left or mins[r] > mleft or used & masks[r]:
                     continue
-                dfs(r + 1, used | masks[r], value + vals[r], left - slots[r], mleft - mins[r])
+                if touched and touched[r]:
+                    extra = joined(r)
+                    dfs(r + 1, used | masks[r], value + vals[r] - extra, left - slots[r], mleft - mins[r])
+                    leave(r)
+                else:
+                    dfs(r + 1, used | masks[r], value + vals[r], left - slots[r], mleft - mins[r])
 
         dfs(0, 0, 0.0, cap, mcap)
         ranked = sorted(found.items(), key=lambda kv: -kv[1])[:columns]

@@ -32,6 +32,7 @@ from ..driver import configure
 from ..result import Options
 from . import local, pricing
 from .components import ClassPricer, connected_sets
+from .cuts import Penalties, charge
 from .master import LpSolution, Master, MasterFailed
 from .problem import SessionProblem
 
@@ -65,6 +66,8 @@ class Generated:
     seconds: float = 0.0
     pi: list[float] = field(default_factory=list)
     mu: list[float] = field(default_factory=list)
+    sigma: list[float] = field(default_factory=list)   # the cut rows' duals
+    penalties: Penalties | None = None                 # what the cuts charge at them
     # where a resumed generation goes on from: the duals of the best bound (the smoothing's
     # centre), the seconds spent by each pricer (their balance), and the connected-set
     # pricers once made (None: there are none for this problem)
@@ -91,13 +94,16 @@ def component_pricers(problem: SessionProblem, budget: Budget) -> dict[int, Clas
 
 def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]], budget: Budget,
              max_rounds: int = 2000, resume: Generated | None = None, connected: bool = True,
-             target: float | None = None) -> Generated:
+             target: float | None = None, duals: bool = False) -> Generated:
     """Column generation from the ``initial`` columns, or where ``resume`` (an earlier
     generation over the same problem, cut short) stopped: its master, best bound,
     smoothing centre and pricers (its fields are updated in place). ``connected``: the
     connected-set pricers may be used (not in a branch: a pair priced together there
     joins sets the enumeration keeps apart, so their values would not be exact).
-    ``target``: it stops once the bound reaches it (a branch that holds nothing better)."""
+    ``target``: it stops once the bound reaches it (a branch that holds nothing better).
+    ``duals``: the LP is solved only when its own duals price nothing out
+    (``priced_duals``, what reduced-cost enumeration needs), not when its value meets a
+    bound."""
     t0 = now()
     if resume is None:
         out = Generated(Master(problem))
@@ -125,14 +131,15 @@ def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]],
         lp = _solved(master, out, budget)
         if lp is None:
             break   # the LP could not be solved again: the bound and columns so far stand
-        out.lp, out.pi, out.mu = lp.value, lp.pi, lp.mu
+        _keep(out, lp)
         added = 0
         t = now()
         heuristic = budget.share(ROUND_SHARE, ROUND_SECONDS)
         for n, c in enumerate(problem.classes):
             part = heuristic.share(1.0 / (len(problem.classes) - n))
-            for _, members in local.columns(problem, c.index, lp.pi, part)[:HEURISTIC_PER_CLASS]:
-                if _prices_out(problem, c.index, members, lp.pi, lp.mu[c.index]) and master.add(c.index, members):
+            for _, members in local.columns(problem, c.index, lp.pi, part,
+                                            penalties=lp.penalties)[:HEURISTIC_PER_CLASS]:
+                if _prices_out(problem, c.index, members, lp) and master.add(c.index, members):
                     added += 1
         heuristic_seconds += now() - t
         # exact rounds when the heuristic finds nothing, and otherwise while they have
@@ -140,16 +147,16 @@ def generate(problem: SessionProblem, initial: list[tuple[int, frozenset[int]]],
         # (none while artificial columns still cover items: their duals bound nothing)
         if added and (exact_seconds > EXACT_RATIO * heuristic_seconds or lp.uncovered > EPS):
             continue
-        if centre is not None and out.bound is not None and \
+        if not duals and centre is not None and out.bound is not None and \
                 lp.value - out.bound <= GAP_TOLERANCE * max(1.0, abs(lp.value)):
             out.solved = True   # the LP value meets a bound: optimal over all columns
             break
         t = now()
         out.exact_rounds += 1
-        found, proven, bound, duals = _exact_round(problem, master, lp, centre, budget, stalled=not added)
+        found, proven, bound, priced = _exact_round(problem, master, lp, centre, budget, stalled=not added)
         exact_seconds += now() - t
         if bound is not None and (out.bound is None or bound > out.bound):
-            out.bound, centre = bound, duals
+            out.bound, centre = bound, priced
         if target is not None and out.bound is not None and out.bound >= target:
             break   # nothing below the target here: the caller needs no more
         if proven:
@@ -181,16 +188,16 @@ def _exact_round(problem: SessionProblem, master: Master, lp, centre: list[float
             part = budget.share(1.0, EXACT_SECONDS * (STALLED_FACTOR if stalled else 1.0))
             # at the LP's own duals only columns beating the cell's dual matter
             floor = max(0.0, -lp.mu[c.index]) if alpha == 0.0 else 0.0
-            priced = pricing.exact(problem, c.index, duals, part, floor)
+            priced = pricing.exact(problem, c.index, duals, part, floor, lp.penalties)
             if math.isinf(priced.upper):
                 complete = False
             if priced.upper > -lp.mu[c.index] + EPS:
                 proven = False
             lowest.append(-priced.upper)
             for _, members in (*priced.found, (priced.value, priced.members)):
-                if _prices_out(problem, c.index, members, lp.pi, lp.mu[c.index]) and master.add(c.index, members):
+                if _prices_out(problem, c.index, members, lp) and master.add(c.index, members):
                     found += 1
-        bound = master.lagrangian(duals, lowest) if complete else None
+        bound = master.lagrangian(duals, lowest, lp.sigma) if complete else None
         if found or alpha == 0.0 or not complete:
             return found, proven and complete, bound, list(duals)
         alpha = 0.0
@@ -206,9 +213,14 @@ def _solved(master: Master, out: Generated, budget: Budget) -> LpSolution | None
         return None
 
 
-def _prices_out(problem: SessionProblem, k: int, members: frozenset[int], pi: list[float], mu: float) -> bool:
-    """Whether the column has a negative reduced cost at the duals ``pi``, ``mu``."""
-    return bool(members) and sum(pi[i] for i in members) - problem.column_cost(k, members) > -mu + EPS
+def _keep(out: Generated, lp: LpSolution) -> None:
+    out.lp, out.pi, out.mu, out.sigma, out.penalties = lp.value, lp.pi, lp.mu, lp.sigma, lp.penalties
+
+
+def _prices_out(problem: SessionProblem, k: int, members: frozenset[int], lp: LpSolution) -> bool:
+    """Whether the column has a negative reduced cost at the LP's duals."""
+    value = sum(lp.pi[i] for i in members) - problem.column_cost(k, members) - charge(lp.penalties, members)
+    return bool(members) and value > -lp.mu[k] + EPS
 
 
 def _generate_exact(problem: SessionProblem, master: Master, pricers: dict[int, ClassPricer], out: Generated,
@@ -220,16 +232,17 @@ def _generate_exact(problem: SessionProblem, master: Master, pricers: dict[int, 
         lp = _solved(master, out, budget)
         if lp is None:
             return
-        out.lp, out.pi, out.mu = lp.value, lp.pi, lp.mu
+        _keep(out, lp)
         added, lowest = 0, []
         for c in problem.classes:
             if budget.expired():
                 return
-            upper, found = pricers[c.index].price(lp.pi, -lp.mu[c.index], columns=COMPONENT_COLUMNS)
+            upper, found = pricers[c.index].price(lp.pi, -lp.mu[c.index], columns=COMPONENT_COLUMNS,
+                                                  penalties=lp.penalties)
             lowest.append(-upper)
             for _, members in found:
                 added += master.add(c.index, members)
-        bound = master.lagrangian(lp.pi, lowest)
+        bound = master.lagrangian(lp.pi, lowest, lp.sigma)
         out.bound = bound if out.bound is None else max(out.bound, bound)
         if target is not None and out.bound >= target:
             return   # nothing below the target here: the caller needs no more
@@ -300,8 +313,10 @@ def choose(problem: SessionProblem, columns: list[tuple[int, frozenset[int], int
 
 
 def enumerate_columns(problem: SessionProblem, pi: list[float], mu: list[float], gap: float, budget: Budget,
-                      limit: int = 20_000) -> tuple[list[tuple[int, frozenset[int]]], float] | None:
-    """Every column whose reduced cost (with the duals ``pi``, ``mu``) is below ``gap``,
+                      limit: int = 20_000, penalties: Penalties | None = None
+                      ) -> tuple[list[tuple[int, frozenset[int]]], float] | None:
+    """Every column whose reduced cost (with the duals ``pi``, ``mu`` and the cuts'
+    ``penalties``) is below ``gap``,
     or, when there are more than ``limit``, the ``limit`` of least reduced cost: returns
     them with the threshold ``theta <= gap`` below which the list is complete; None when
     time runs out. With an optimal LP, a partition using a column of reduced cost
@@ -326,7 +341,7 @@ def enumerate_columns(problem: SessionProblem, pi: list[float], mu: list[float],
         def floor(base: float = base) -> float:
             return base - theta[0]
 
-        if not pricing.Tree(problem, c.index, p).walk(floor, keep, budget, skip_useless=False):
+        if not pricing.Tree(problem, c.index, p, penalties).walk(floor, keep, budget, skip_useless=False):
             return None
     ranked = sorted(((-neg, n, k, members) for neg, n, k, members in kept), key=lambda e: e[:2])
     return [(k, members) for rc, _, k, members in ranked if rc < theta[0] - EPS], theta[0]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...budget import Budget
+from .cuts import Penalties
 from .problem import SessionProblem
 
 EPS = 1e-6
@@ -40,10 +41,12 @@ def dense(problem: SessionProblem) -> np.ndarray:
 
 
 def columns(problem: SessionProblem, k: int, pi: list[float], budget: Budget | None = None,
-            seeds: int = SEEDS) -> list[tuple[float, frozenset[int]]]:
+            seeds: int = SEEDS, penalties: Penalties | None = None) -> list[tuple[float, frozenset[int]]]:
     """Distinct columns of class ``k`` of high value ``sum p_i + sum w_ij`` at the duals
     ``pi`` (best first), one grown and improved from each of the ``seeds`` best items
-    (fewer when ``budget`` runs out: the best seeds come first)."""
+    (fewer when ``budget`` runs out: the best seeds come first). The cuts' ``penalties``
+    are charged to each pair of a cut (a column with all three pays three times: the
+    search only has to steer clear of them; the caller prices its columns exactly)."""
     c = problem.classes[k]
     idx = np.fromiter(sorted(c.fits), dtype=np.int64)
     if not len(idx):
@@ -51,7 +54,15 @@ def columns(problem: SessionProblem, k: int, pi: list[float], budget: Budget | N
     p = np.asarray(pi)[idx] - np.fromiter((c.fits[i][0] for i in idx), dtype=float, count=len(idx))
     need = np.fromiter((c.fits[i][1] for i in idx), dtype=np.int64, count=len(idx))
     mins = np.fromiter((c.fits[i][2] for i in idx), dtype=np.int64, count=len(idx))
-    w = dense(problem)[np.ix_(idx, idx)]
+    w = dense(problem)[np.ix_(idx, idx)]   # (a copy)
+    if penalties is not None:
+        position = {int(i): n for n, i in enumerate(idx)}
+        for cut, weight in zip(penalties.sets, penalties.weight, strict=True):
+            at = [position[i] for i in cut if i in position]
+            for a in at:
+                for b in at:
+                    if a != b:
+                        w[a, b] -= weight
     # an item can help only if its profit and all its positive benefits are worth something
     potential = p + np.maximum(w, 0.0).sum(axis=1)
     useful = potential > EPS

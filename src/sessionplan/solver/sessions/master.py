@@ -3,17 +3,19 @@
     minimise   sum_c cost_c x_c  +  sum_i M_i a_i
     subject to sum_{c contains i} x_c + a_i = 1      every item in exactly one column
                sum_{c of class k} x_c      <= n_k    at most as many columns as cells
+               sum_{c with 2+ of S} x_c    <= 1      subset-row cuts (cuts.py), once added
                x, a >= 0
 
 The artificial ``a_i`` keep the master feasible from the first round. With the duals
 ``pi`` of the item rows, the Lagrangian bound
 
-    L(pi) = sum_i pi_i + sum_i min(0, M_i - pi_i) + sum_k n_k min(0, r_k(pi)),
-    r_k(pi) = min over columns c of class k of (cost_c - sum_{i in c} pi_i)
+    L(pi) = sum_i pi_i + sum_i min(0, M_i - pi_i) + sum_k n_k min(0, r_k(pi)) + sum_S sigma_S,
+    r_k(pi) = min over columns c of class k of (cost_c - sum_{i in c} pi_i + penalty_c(sigma))
 
 is a lower bound on every integer solution for ANY pi, as long as ``r_k`` is bounded
 from below exactly (pricing.py's exact pricer gives such a bound); at the LP optimum
-it equals the LP value.
+it equals the LP value. With cuts, ``sigma`` (their duals, <= 0) are the LP's own, and
+a column's penalty is what cuts.Penalties charges it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from ortools.linear_solver import pywraplp
 
 from ...budget import now
+from .cuts import Penalties, covers
 from .problem import SessionProblem
 
 
@@ -33,6 +36,8 @@ class LpSolution:
     mu: list[float]     # duals of the class rows (<= 0)
     iterations: int
     uncovered: float    # how much of the items the artificial columns hold
+    sigma: list[float]  # duals of the cut rows (<= 0)
+    penalties: Penalties | None   # what the cuts charge a column at those duals
 
 
 class MasterFailed(RuntimeError):
@@ -75,6 +80,22 @@ class Master:
         self.columns: list[tuple[int, frozenset[int], int]] = []   # (class, items, cost units)
         self.vars: list = []
         self.seen: set[tuple[int, frozenset[int]]] = set()
+        self.cuts: list[tuple[int, ...]] = []
+        self.cut_rows: list = []
+
+    def add_cut(self, cut: tuple[int, ...]) -> None:
+        """Add the subset-row cut of the items ``cut`` (with every column it holds)."""
+        row = self.solver.Constraint(-self.solver.infinity(), 1.0, f"cut[{len(self.cuts)}]")
+        for x, (_, members, _) in zip(self.vars, self.columns, strict=True):
+            if covers(cut, members):
+                row.SetCoefficient(x, 1.0)
+        self.cuts.append(cut)
+        self.cut_rows.append(row)
+
+    def relax_cuts(self, first: int = 0) -> None:
+        """Make the cut rows from ``first`` on free: the LP is then the one without them."""
+        for row in self.cut_rows[first:]:
+            row.SetUb(self.solver.infinity())
 
     def add(self, k: int, members: frozenset[int]) -> bool:
         """Add a column of class ``k`` (False when it is there already or does not fit)."""
@@ -87,6 +108,9 @@ class Master:
         for i in members:
             self.cover[i].SetCoefficient(x, 1.0)
         self.cells[k].SetCoefficient(x, 1.0)
+        for cut, row in zip(self.cuts, self.cut_rows, strict=True):
+            if covers(cut, members):
+                row.SetCoefficient(x, 1.0)
         self.solver.Objective().SetCoefficient(x, float(cost))
         self.columns.append((k, members, cost))
         self.vars.append(x)
@@ -114,14 +138,16 @@ class Master:
         self.solver.SetTimeLimit(0)   # (no limit: the next solve is an incremental one again)
         if status != pywraplp.Solver.OPTIMAL:
             raise MasterFailed(f"the session master LP ended with status {status}")
+        sigma = [min(0.0, r.dual_value()) for r in self.cut_rows]
         return LpSolution(self.solver.Objective().Value(), [r.dual_value() for r in self.cover],
                           [r.dual_value() for r in self.cells], self.solver.iterations(),
-                          sum(a.solution_value() for a in self.artificial))
+                          sum(a.solution_value() for a in self.artificial), sigma, Penalties.of(self.cuts, sigma))
 
     def values(self) -> list[float]:
         return [x.solution_value() for x in self.vars]
 
-    def lagrangian(self, pi: list[float], lowest: list[float]) -> float:
-        """L(pi) with ``lowest[k]`` a lower bound on class k's least reduced cost ``r_k``."""
-        value = sum(pi) + sum(min(0.0, big - p) for big, p in zip(self.big, pi, strict=True))
+    def lagrangian(self, pi: list[float], lowest: list[float], sigma: list[float] | None = None) -> float:
+        """L(pi, sigma) with ``lowest[k]`` a lower bound on class k's least reduced cost
+        ``r_k`` (its penalties charged at ``sigma``, the cut duals)."""
+        value = sum(pi) + sum(min(0.0, big - p) for big, p in zip(self.big, pi, strict=True)) + sum(sigma or ())
         return value + sum(c.count * min(0.0, r) for c, r in zip(self.problem.classes, lowest, strict=True))

@@ -8,7 +8,8 @@ finish) and returns, with its best column, a proven upper bound on the value, wh
 what makes the master's Lagrangian bound valid (local.py finds good columns fast, with
 no bound). Items that cannot add anything even with all their benefits
 (``p_i + sum_j w_ij <= 0``) are left out: removing such an item never lowers a column's
-value.
+value. Subset-row cuts (cuts.py) take their penalty from a column as its second item of
+a cut joins it; a penalty only lowers values, so every bound that leaves it out holds.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from ...budget import Budget
+from .cuts import Penalties
 from .problem import SessionProblem
 
 EPS = 1e-6
@@ -73,25 +75,29 @@ def star_duals(problem: SessionProblem) -> list[float] | None:
     return [float(v) for v in pi if v is not None]
 
 
-def exact(problem: SessionProblem, k: int, pi: list[float], budget: Budget, floor: float = 0.0) -> Priced:
+def exact(problem: SessionProblem, k: int, pi: list[float], budget: Budget, floor: float = 0.0,
+          penalties: Penalties | None = None) -> Priced:
     """The best column of class ``k`` and a proven upper bound on the value of every
     column: branch and bound within a share of ``budget`` (exact when it finishes), else
     CP-SAT within the rest (its proven bound). The best column either met is returned.
     ``floor`` (at least 0): only columns worth more matter; the bound is then at least
-    it (proving no column beats the cell's dual needs no more, and prunes far more)."""
+    it (proving no column beats the cell's dual needs no more, and prunes far more).
+    ``penalties``: the cuts' (CP-SAT leaves them out: its bound stays valid)."""
     p = profits(problem, k, pi)
     if not p:
         return Priced(0.0, frozenset(), floor)
-    found = branch_and_bound(problem, k, p, budget.share(BRANCH_SHARE), floor)
+    found = branch_and_bound(problem, k, p, budget.share(BRANCH_SHARE), floor, penalties)
     if not math.isinf(found.upper):
         return found
     sat = _cp_sat(problem, k, pi, p, budget)
+    if penalties is not None:
+        sat = Priced(sat.value - penalties.charge(sat.members), sat.members, sat.upper)
     better = sat if sat.value > found.value else found
     return Priced(better.value, better.members, max(floor, sat.upper), found.found)
 
 
 def branch_and_bound(problem: SessionProblem, k: int, p: dict[int, float], budget: Budget,
-                     floor: float = 0.0) -> Priced:
+                     floor: float = 0.0, penalties: Penalties | None = None) -> Priced:
     """The column of greatest value by a search over the items of ``p`` (see ``Tree``):
     a branch ends when it cannot beat the best column so far, or ``floor``. When
     ``budget`` runs out, the best column so far is returned with an unknown bound
@@ -105,7 +111,7 @@ def branch_and_bound(problem: SessionProblem, k: int, p: dict[int, float], budge
         met.append((value, members))
         return True
 
-    finished = Tree(problem, k, p).walk(lambda: best[0], better, budget, skip_useless=True)
+    finished = Tree(problem, k, p, penalties).walk(lambda: best[0], better, budget, skip_useless=True)
     value = best[0] if best_members[0] else 0.0
     return Priced(value, best_members[0], best[0] if finished else math.inf, tuple(met))
 
@@ -118,11 +124,12 @@ class Tree:
     members (exact, kept up to date as members come and go), plus half its ``r - 1``
     largest benefits with the items that may still follow (those from the branch's
     position on: a pair among the followers is counted at both ends). A branch ends when
-    its value and the ``r`` largest of those bounds cannot beat the floor."""
+    its value and the ``r`` largest of those bounds cannot beat the floor. A column's
+    value is net of its cuts' ``penalties``, charged as the second item of a cut joins."""
 
     SUFFIX_LIMIT = 500_000   # half terms kept per start position, at most (else one list for all)
 
-    def __init__(self, problem: SessionProblem, k: int, p: dict[int, float]):
+    def __init__(self, problem: SessionProblem, k: int, p: dict[int, float], penalties: Penalties | None = None):
         c = self.cls = problem.classes[k]
         nb = problem.neighbours
         self.least = min(c.fits[i][1] for i in p)
@@ -151,6 +158,9 @@ class Tree:
         # per position, the positions it may not share a column with (``apart``), as a bit mask
         apart = problem.conflicts() if problem.apart else {}
         self.conflict = [sum(1 << position[j] for j in apart.get(i, ()) if j in position) for i in items]
+        # per position, the cuts holding its item (and the penalty of each cut)
+        self.weight = penalties.weight if penalties is not None else ()
+        self.cuts = [penalties.by_item.get(i, ()) if penalties is not None else () for i in items]
 
     def _suffix_halves(self, most: int) -> list[list[list[float]]]:
         """``out[n][r][m - n]``: half the ``r - 1`` largest benefits of the item at position
@@ -185,6 +195,8 @@ class Tree:
         chosen: list[int] = []
         count = [0]
         conflict, mask = self.conflict, [0]
+        cuts, weight = self.cuts, self.weight
+        hits = [0] * len(weight)    # per cut, its items among the chosen
 
         def search(n: int, value: float, slots: int, minutes: int) -> bool:
             count[0] += 1
@@ -214,9 +226,16 @@ class Tree:
                     continue   # kept apart from a member
                 chosen.append(m)
                 mask[0] |= 1 << m
+                charged = 0.0
+                for s in cuts[m]:
+                    hits[s] += 1
+                    if hits[s] == 2:
+                        charged += weight[s]
                 for j, w in links[m]:
                     gain[j] += w
-                ok = search(m + 1, value + gain[m], slots + need[m], minutes + mins[m])
+                ok = search(m + 1, value + gain[m] - charged, slots + need[m], minutes + mins[m])
+                for s in cuts[m]:
+                    hits[s] -= 1
                 for j, w in links[m]:
                     gain[j] -= w
                 mask[0] &= ~(1 << m)
