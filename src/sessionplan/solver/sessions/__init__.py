@@ -233,8 +233,11 @@ def _cut(problem: SessionProblem, gen: Generated, chosen: Chosen, step: int, bud
     constant = problem.constant()
     assert gen.lp is not None and out.bound is not None
     start, rounds, last = gen.lp, 0, gen.seconds
+    # none once the enumeration's first stage covers the gap: that stage is then the
+    # proof, and usually quicker than a round (partition(90, seed=53): proven in 9.9 s
+    # by the enumeration alone, in 17.9 s after a round of cuts)
     while rounds < CUT_ROUNDS and budget.left_or(math.inf) >= CUT_ROUNDS_LEFT * last and \
-            constant + chosen.cost > out.bound:
+            chosen.cost - step - gen.lp + 0.5 > ENUMERATE_FIRST * step + 0.5:
         try:
             master.solve(budget.left())
         except MasterFailed:
