@@ -73,6 +73,13 @@ class Sessions:
         self.bound = units if self.bound is None else max(self.bound, units)
         self.record["bound"] = round(self.bound / scale, 6)
 
+    def proven(self, units: int) -> bool:
+        """Whether a partition costing ``units`` (with the constant) meets the bound: it is
+        then optimal for the session objective (recorded as ``partition_proven``)."""
+        if self.bound is not None and units <= self.bound:
+            self.record["partition_proven"] = True
+        return bool(self.record.get("partition_proven"))
+
     @property
     def resumable(self) -> bool:
         """The LP was cut short, and the schedule pays nothing but its partition cost (the
@@ -158,19 +165,16 @@ def improve(prepared: tuple[Build, dict[str, list[Placement]]], families: list[F
     if proof is None:
         chosen = choose(problem, columns, budget.share(CHOOSE_SHARE), hint=initial, workers=opts.worker_count,
                         seed=opts.seed, parameters=opts.parameters)
-        threshold = ENUMERATE_FIRST * step + 0.5
+        threshold = _first_stage(step)
     else:
         chosen, threshold = proof.chosen, proof.threshold
     record["choose_seconds"] = round(now() - t, 3)
-    if chosen is not None and out.bound is not None and constant + chosen.cost <= out.bound:
-        record["partition_proven"] = True
-    elif chosen is not None and gen.priced_duals and gen.lp is not None and out.bound is not None:
+    if chosen is not None and not out.proven(constant + chosen.cost) and gen.priced_duals and \
+            gen.lp is not None and out.bound is not None:
         timed_out = False
         if proof is None:
             _cut(problem, gen, chosen, step, budget.share(CUT_SHARE), out)
-        if record.get("partition_proven"):
-            pass
-        elif threshold is not None:
+        if threshold is not None and not record.get("partition_proven"):
             chosen, timed_out = _enumerate(problem, gen, chosen, columns, step, budget, opts, out, threshold)
         part = budget.share(BRANCH_SHARE)
         # a branch's column generation takes about as long as the root's: branch only
@@ -216,9 +220,7 @@ def _branch(problem: SessionProblem, gen: Generated, chosen: Chosen, step: int, 
                         "seconds": round(found.seconds, 3)}
     constant = problem.constant()
     out.lift(constant + found.bound, step, problem.scale)
-    assert out.bound is not None
-    if constant + found.chosen.cost <= out.bound:
-        record["partition_proven"] = True
+    out.proven(constant + found.chosen.cost)
     return found.chosen
 
 
@@ -237,7 +239,7 @@ def _cut(problem: SessionProblem, gen: Generated, chosen: Chosen, step: int, bud
     # proof, and usually quicker than a round (partition(90, seed=53): proven in 9.9 s
     # by the enumeration alone, in 17.9 s after a round of cuts)
     while rounds < CUT_ROUNDS and budget.left_or(math.inf) >= CUT_ROUNDS_LEFT * last and \
-            chosen.cost - step - gen.lp + 0.5 > ENUMERATE_FIRST * step + 0.5:
+            _gap(chosen, step, gen.lp) > _first_stage(step):
         try:
             master.solve(budget.left())
         except MasterFailed:
@@ -269,9 +271,8 @@ def _cut(problem: SessionProblem, gen: Generated, chosen: Chosen, step: int, bud
             break
     if master.cuts:
         record["cuts"] = {"rounds": rounds, "rows": len(master.cuts), "lp_before": round(start, 3),
-                          "lp": round(gen.lp, 3) if gen.lp is not None else None}
-    if constant + chosen.cost <= out.bound:
-        record["partition_proven"] = True
+                          "lp": round(gen.lp, 3)}
+    out.proven(constant + chosen.cost)
 
 
 def _enumerate(problem: SessionProblem, gen: Generated, chosen: Chosen, columns: list, step: int, budget: Budget,
@@ -297,9 +298,7 @@ def _enumerate(problem: SessionProblem, gen: Generated, chosen: Chosen, columns:
     stages = 0
     timed_out = False
     while True:
-        # half a unit more: a partition with a column of reduced cost ``theta`` or more then
-        # costs more than ``chosen - step``, so at least ``chosen`` (costs are whole units)
-        gap = chosen.cost - step - lp + 0.5
+        gap = _gap(chosen, step, lp)
         threshold = min(threshold, gap)
         # a stage cut short by the time is resumed only when it is the last one (its
         # threshold the whole gap): the earlier stages, doubling, take longer each, and a
@@ -327,16 +326,27 @@ def _enumerate(problem: SessionProblem, gen: Generated, chosen: Chosen, columns:
         if better.cost <= chosen.cost or better.status == "optimal":
             # an optimal choice costing more: some earlier column did not really fit its cell
             chosen = better
-        assert out.bound is not None
         if better.status == "optimal":
             out.lift(min(constant + better.cost, constant + lp + theta), step, problem.scale)
-        if constant + chosen.cost <= out.bound or theta < threshold - 1e-9 or threshold >= gap:
+        if out.proven(constant + chosen.cost) or theta < threshold - 1e-9 or threshold >= gap:
             break   # proven, or the list was cut short, or the whole gap is enumerated
         threshold *= 2
     if timed_out:
         gen.proof = last
     record["enumerate_stages"] = stages
     record["enumerate_seconds"] = round(now() - t, 3)
-    if out.bound is not None and constant + chosen.cost <= out.bound:
-        record["partition_proven"] = True
+    out.proven(constant + chosen.cost)
     return chosen, timed_out
+
+
+def _gap(chosen: Chosen, step: int, lp: float) -> float:
+    """The reduced cost below which every column of a partition cheaper than ``chosen``
+    lies: such a partition costs at most ``chosen - step``; half a unit more, so that one
+    using a column of reduced cost at least this costs at least ``chosen`` (costs are
+    whole steps)."""
+    return chosen.cost - step - lp + 0.5
+
+
+def _first_stage(step: int) -> float:
+    """The reduced-cost enumeration's first threshold (then doubled)."""
+    return ENUMERATE_FIRST * step + 0.5
